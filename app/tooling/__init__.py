@@ -1,0 +1,1 @@
+"""Catalog tooling built on babel.messages: extraction, merge, compile and the CI check."""
