@@ -1,0 +1,175 @@
+"""compile.py: atomic writes, deterministic .mo bytes, refusing catalogs with errors."""
+from __future__ import annotations
+
+import gettext
+import io
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+
+from app.tooling import compile as compile_mod
+from app.tooling.compile import atomic_write, compile_catalog, mo_bytes, write_if_changed
+from app.tooling.pofile import CatalogError
+
+HEADER = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: ja\\n"
+"Plural-Forms: nplurals=1; plural=0;\\n"
+
+"""
+
+
+def write_po(path: Path, body: str, header: str = HEADER) -> Path:
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+def translations(data: bytes) -> gettext.GNUTranslations:
+    return gettext.GNUTranslations(io.BytesIO(data))
+
+
+# atomic_write -------------------------------------------------------------------------------------------
+
+def test_atomic_write_replaces_content_and_leaves_no_temp(tmp_path):
+    target = tmp_path / "messages.mo"
+    target.write_bytes(b"old")
+    atomic_write(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["messages.mo"]
+
+
+def test_atomic_write_new_file_is_world_readable(tmp_path):
+    target = tmp_path / "messages.mo"
+    atomic_write(target, b"x")
+    assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_atomic_write_keeps_existing_mode(tmp_path):
+    target = tmp_path / "messages.po"
+    target.write_bytes(b"old")
+    target.chmod(0o664)
+    atomic_write(target, b"new")
+    assert target.stat().st_mode & 0o777 == 0o664
+
+
+def test_interrupted_rename_keeps_old_file_and_removes_temp(tmp_path, monkeypatch):
+    target = tmp_path / "messages.mo"
+    target.write_bytes(b"old complete file")
+
+    def crash(src, dst):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(compile_mod.os, "replace", crash)
+    with pytest.raises(OSError, match="disk gone"):
+        atomic_write(target, b"new")
+    assert target.read_bytes() == b"old complete file"
+    assert [p.name for p in tmp_path.iterdir()] == ["messages.mo"]
+
+
+def test_interrupted_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    target = tmp_path / "messages.mo"
+
+    def crash(fd):
+        raise KeyboardInterrupt  # e.g. Ctrl-C between write and rename
+
+    monkeypatch.setattr(compile_mod.os, "fsync", crash)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, b"half")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_if_changed_skips_identical_content(tmp_path):
+    target = tmp_path / "messages.pot"
+    assert write_if_changed(target, b"a") is True
+    os.utime(target, ns=(1_000_000_000, 1_000_000_000))
+    assert write_if_changed(target, b"a") is False
+    assert target.stat().st_mtime_ns == 1_000_000_000
+    assert write_if_changed(target, b"b") is True
+    assert target.read_bytes() == b"b"
+
+
+# mo_bytes -----------------------------------------------------------------------------------------------
+
+def make_catalog() -> Catalog:
+    catalog = Catalog(locale="ja")
+    catalog.add("Hello", "こんにちは")
+    catalog.add("Draft", "下書き", flags=["fuzzy"])
+    catalog.add("Empty", "")
+    catalog.add("Home", "ホーム", context="nav")
+    catalog.add(("%(num)d partner", "%(num)d partners"), ("%(num)d 校",))
+    return catalog
+
+
+def test_mo_bytes_round_trips_and_leaves_out_fuzzy_and_empty():
+    t = translations(mo_bytes(make_catalog()))
+    assert t.gettext("Hello") == "こんにちは"
+    assert t.gettext("Draft") == "Draft"
+    assert t.gettext("Empty") == "Empty"
+    assert t.pgettext("nav", "Home") == "ホーム"
+    assert t.ngettext("%(num)d partner", "%(num)d partners", 5) == "%(num)d 校"
+
+
+def test_mo_bytes_is_deterministic():
+    assert mo_bytes(make_catalog()) == mo_bytes(make_catalog())
+
+
+def test_mo_bytes_agrees_with_msgfmt(tmp_path):
+    po = write_po(tmp_path / "ja.po", 'msgid "Hello"\nmsgstr "こんにちは"\n\n'
+                  '#, fuzzy\nmsgid "Draft"\nmsgstr "下書き"\n\n'
+                  'msgctxt "nav"\nmsgid "Home"\nmsgstr "ホーム"\n')
+    reference = tmp_path / "ref.mo"
+    subprocess.run(["msgfmt", "-o", str(reference), str(po)], check=True)
+    ours = translations(mo_bytes(compile_mod.read_catalog(po)))
+    theirs = translations(reference.read_bytes())
+    for key in ("Hello", "Draft"):
+        assert ours.gettext(key) == theirs.gettext(key)
+    assert ours.pgettext("nav", "Home") == theirs.pgettext("nav", "Home") == "ホーム"
+
+
+# compile_catalog -----------------------------------------------------------------------------------------
+
+def test_compile_writes_mo(tmp_path):
+    po = write_po(tmp_path / "messages.po", 'msgid "Hello"\nmsgstr "こんにちは"\n')
+    catalog = compile_catalog(po, tmp_path / "messages.mo")
+    assert catalog.locale_identifier == "ja"
+    assert translations((tmp_path / "messages.mo").read_bytes()).gettext("Hello") == "こんにちは"
+
+
+def test_compile_does_not_skip_a_fuzzy_header(tmp_path):
+    po = write_po(tmp_path / "messages.po", 'msgid "Hello"\nmsgstr "こんにちは"\n',
+                  header="#, fuzzy\n" + HEADER)
+    catalog = compile_catalog(po, tmp_path / "messages.mo")
+    assert catalog.fuzzy
+    assert translations((tmp_path / "messages.mo").read_bytes()).gettext("Hello") == "こんにちは"
+
+
+@pytest.mark.parametrize("body, code", [
+    ('msgid "Hello"\nmsgstr "broken\n', "syntax-error"),
+    ('#, python-format\nmsgid "%(count)d partners"\nmsgstr "%(num)d 校"\n', "placeholder-mismatch"),
+    ('msgid "Apply"\nmsgstr "<script>alert(1)</script>申請"\n', "unsafe-markup"),
+])
+def test_compile_refuses_bad_catalog_and_keeps_old_mo(tmp_path, body, code):
+    mo = tmp_path / "messages.mo"
+    mo.write_bytes(b"previous good mo")
+    os.utime(mo, ns=(1_000_000_000, 1_000_000_000))
+    po = write_po(tmp_path / "messages.po", body)
+    with pytest.raises(CatalogError) as excinfo:
+        compile_catalog(po, mo)
+    assert code in {f.code for f in excinfo.value.findings}
+    assert all(f.path == str(po) and f.line > 0 for f in excinfo.value.findings)
+    assert mo.read_bytes() == b"previous good mo"
+    assert mo.stat().st_mtime_ns == 1_000_000_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["messages.mo", "messages.po"]
+
+
+def test_compile_ignores_errors_in_fuzzy_entries(tmp_path):
+    """A fuzzy entry never reaches the .mo, so its half-done placeholders cannot break a page."""
+    po = write_po(tmp_path / "messages.po",
+                  '#, fuzzy, python-format\nmsgid "%(count)d partners"\nmsgstr "%(num)d 校"\n')
+    compile_catalog(po, tmp_path / "messages.mo")
+    assert (tmp_path / "messages.mo").exists()
