@@ -1,0 +1,43 @@
+# Two commands set up everything on a fresh machine: `make run` (the site) and `make test` (every test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PORT ?= 5000
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run serve test test-fast extract update compile i18n-check init static bench system-packages clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[serve,export,test,bench]'
+	touch $@
+
+## The site for development: live catalog reload, translation status pages on, templates re-read.
+run: $(INSTALLED) compile
+	SITE_PAGE_CACHE=0 SITE_TRANSLATION_STATUS=1 $(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
+
+## Every test: unit, CLI, real browser, real WSGI server. Installs what they need first.
+test: $(INSTALLED) system-packages compile
+	$(BIN)/pytest --cov=app --cov-report=term-missing:skip-covered --cov-fail-under=90
+
+system-packages:
+	./scripts/install-system-packages.sh
+
+## Catalog workflow (see TRANSLATING.md).
+extract: $(INSTALLED)
+	$(FLASK) i18n extract
+update: $(INSTALLED)
+	$(FLASK) i18n update
+compile: $(INSTALLED)
+	$(FLASK) i18n compile
+i18n-check: $(INSTALLED)
+	$(FLASK) i18n check
+init: $(INSTALLED)
+	@test -n "$(LOCALE)" || (echo "usage: make init LOCALE=xx" >&2; exit 2)
+	$(FLASK) i18n init $(LOCALE)
+
+clean:
+	rm -rf build test-artifacts .pytest_cache .coverage htmlcov
+	find translations -name '*.mo' -delete

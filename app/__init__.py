@@ -1,0 +1,32 @@
+"""The International Strategy site: `create_app` wires configuration, i18n, pages, CLI and headers."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from . import i18n, pages, security
+from .config import PROJECT_ROOT, default_config
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    app.config.update(default_config())
+    app.config.update(overrides or {})
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    i18n.init_app(app)
+    pages.init_app(app)
+    security.init_app(app)
+    _register_cli(app)
+    return app
+
+
+def _register_cli(app: Flask) -> None:
+    try:
+        from .cli import i18n_cli
+    except ImportError:  # the CLI is optional while it is being built
+        return
+    app.cli.add_command(i18n_cli)

@@ -1,0 +1,122 @@
+"""Locale negotiation and localized URLs.
+
+Every page lives under `/<locale>/`. Unprefixed URLs redirect to the visitor's language: an explicit
+earlier choice (cookie) first, then Accept-Language (parsed by Werkzeug), then the default locale.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from babel import Locale
+from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask_babel import Babel, get_locale
+from werkzeug.exceptions import HTTPException
+
+from .catalogs import CatalogRegistry, RegistryDomain
+
+bp = Blueprint("i18n", __name__)
+
+NEGOTIATED_VARY = "Accept-Language, Cookie"
+
+
+def negotiate_locale() -> str:
+    config = current_app.config
+    chosen = request.cookies.get(config["LOCALE_COOKIE"])
+    if chosen in config["LOCALES"]:
+        return chosen
+    return request.accept_languages.best_match(config["LOCALES"]) or config["DEFAULT_LOCALE"]
+
+
+def select_locale() -> str:
+    """flask-babel's locale selector: the URL's locale, else the negotiated one."""
+    return g.get("locale") or negotiate_locale()
+
+
+def absolute_url(path: str) -> str:
+    """An absolute URL on the configured site, whatever Host header the request carried."""
+    return current_app.config["BASE_URL"] + path
+
+
+def redirect_to_locale(endpoint: str, **values):
+    """A negotiated redirect: its target depends on cookie and Accept-Language, so caches must vary."""
+    response = redirect(absolute_url(url_for(endpoint, locale=negotiate_locale(), **values)))
+    response.headers["Vary"] = NEGOTIATED_VARY
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def localized_url(locale: str) -> str:
+    """This request's page in `locale`, or that locale's home page when the page has no localized twin."""
+    view_args = request.view_args or {}
+    if request.url_rule is not None and "locale" in view_args:
+        return url_for(request.endpoint, **{**view_args, "locale": locale})
+    return url_for("pages.home", locale=locale)
+
+
+def language_options() -> list[dict]:
+    """The switcher's entries, each language named in itself ("English", "日本語") as Babel spells it."""
+    current = str(get_locale())
+    options = []
+    for locale in current_app.config["LOCALES"]:
+        target = localized_url(locale)
+        if not current_app.config["STATIC_EXPORT"]:
+            target = url_for("i18n.switch_language", locale=locale, next=target)
+        options.append({
+            "locale": locale,
+            "name": Locale.parse(locale).get_display_name(locale),
+            "url": target,
+            "current": locale == current,
+        })
+    return options
+
+
+@bp.route("/language/<locale>")
+def switch_language(locale: str):
+    """Remember an explicit choice, then show the same page in that language (no JavaScript needed)."""
+    config = current_app.config
+    if locale not in config["LOCALES"]:
+        abort(404)
+    target = _same_site_page(request.args.get("next", ""), locale)
+    response = redirect(absolute_url(target), code=303)
+    response.set_cookie(
+        config["LOCALE_COOKIE"], locale, max_age=config["LOCALE_COOKIE_MAX_AGE"], samesite="Lax",
+        httponly=True, secure=config["BASE_URL"].startswith("https://"),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _same_site_page(next_path: str, locale: str) -> str:
+    """`next_path` if it names one of this site's pages in `locale`, else that locale's home page.
+
+    The target is only ever a path matched against the URL map and appended to BASE_URL, so no value of
+    `next` (`//host`, `/\\host`, `https:...`, encoded forms) can send the visitor elsewhere.
+    """
+    home = url_for("pages.home", locale=locale)
+    parts = urlsplit(next_path)
+    if parts.scheme or parts.netloc or not parts.path.startswith(f"/{locale}/") or "\\" in parts.path:
+        return home
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        endpoint, _ = adapter.match(parts.path, method="GET")
+    except HTTPException:  # no such page, or a redirect (e.g. missing trailing slash)
+        return home
+    return parts.path if endpoint != "static" else home
+
+
+def init_app(app) -> CatalogRegistry:
+    registry = CatalogRegistry(app.config["TRANSLATIONS_DIR"], app.config["LOCALES"],
+                               write_mo=app.config["WRITE_MO_FILES"])
+    babel = Babel(app, locale_selector=select_locale, default_locale=app.config["DEFAULT_LOCALE"])
+    babel.domain_instance = RegistryDomain(registry)
+    app.extensions["catalogs"] = registry
+    app.register_blueprint(bp)
+
+    @app.after_request
+    def content_language(response):
+        if "locale" in g and response.mimetype == "text/html":
+            response.headers["Content-Language"] = g.locale
+        return response
+
+    app.jinja_env.globals.update(language_options=language_options, absolute_url=absolute_url)
+    return registry

@@ -1,0 +1,168 @@
+"""The site's pages, in one list: routes, page cache, sitemap and the localized 404."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from babel.dates import format_skeleton
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask_babel import get_locale, lazy_pgettext
+
+from .i18n import NEGOTIATED_VARY, absolute_url, negotiate_locale, redirect_to_locale
+
+
+@dataclass(frozen=True)
+class Page:
+    endpoint: str
+    slug: str  # "" for the home page
+    template: str
+    title: object  # lazy strings, translated when rendered
+    nav_title: object
+    summary: object = None  # the teaser on the home page
+
+
+PAGES = (
+    Page("home", "", "home.html",
+         lazy_pgettext("page title", "Tohoku University’s International Strategy"),
+         lazy_pgettext("navigation", "Home")),
+    Page("message", "message", "message.html",
+         lazy_pgettext("page title", "Message from the Director"),
+         lazy_pgettext("navigation", "Director’s Message"),
+         # Translators: teaser for the Director's message page, on the home page.
+         lazy_pgettext("page summary", "A message from Masahiro Yamaguchi, Director of the International "
+                       "Strategy Office.")),
+    Page("office", "office", "office.html",
+         lazy_pgettext("page title", "International Strategy Office"),
+         lazy_pgettext("navigation", "International Strategy Office"),
+         lazy_pgettext("page summary", "An organization directly under the President, established to promote "
+                       "the university’s international activities more strategically and with greater agility.")),
+    Page("vision", "vision-2030", "vision.html",
+         lazy_pgettext("page title", "Tohoku University Vision 2030"),
+         lazy_pgettext("navigation", "Vision 2030"),
+         lazy_pgettext("page summary", "The university’s roadmap for its activities, and its Priority "
+                       "Strategy 17 on international collaboration.")),
+    Page("engagement", "engagement", "engagement.html",
+         lazy_pgettext("page title", "Areas of Engagement"),
+         lazy_pgettext("navigation", "Areas of Engagement"),
+         # Translators: the four areas, as named on the Areas of Engagement page.
+         lazy_pgettext("page summary", "Education, Research, Industry Co-Creation and Community "
+                       "Collaboration.")),
+)
+PAGES_BY_ENDPOINT = {page.endpoint: page for page in PAGES}
+
+# Facts shown as data (not inside prose) are formatted by Babel for the locale.
+OFFICE_ESTABLISHED = dt.date(2018, 7, 1)
+VISION_PUBLISHED = dt.date(2018, 11, 1)
+
+bp = Blueprint("pages", __name__, url_prefix="/<locale>")
+
+
+@bp.url_value_preprocessor
+def take_locale(endpoint, values):
+    locale = values.pop("locale")
+    if locale not in current_app.config["LOCALES"]:
+        abort(404)
+    g.locale = locale
+
+
+@bp.url_defaults
+def add_locale(endpoint, values):
+    if "locale" not in values and "locale" in g:
+        values["locale"] = g.locale
+
+
+class PageCache:
+    """Rendered HTML per (locale, page), valid while the catalog registry's version is unchanged."""
+
+    def __init__(self):
+        self._pages: dict[tuple[str, str], tuple[int, str]] = {}
+
+    def get(self, key, version):
+        hit = self._pages.get(key)
+        return hit[1] if hit and hit[0] == version else None
+
+    def put(self, key, version, html):
+        self._pages[key] = (version, html)
+
+
+def _render(page: Page) -> Response:
+    app = current_app
+    version = app.extensions["catalogs"].refresh(g.locale)
+    key = (g.locale, page.endpoint)
+    cache = app.extensions["page_cache"] if app.config["PAGE_CACHE"] else None
+    html = cache.get(key, version) if cache else None
+    if html is None:
+        html = render_template(page.template, page=page, pages=PAGES,
+                               alternates=alternates(page))
+        if cache:
+            cache.put(key, version, html)
+    return Response(html, mimetype="text/html")
+
+
+def _page_view(page: Page):
+    def view():
+        return _render(page)
+    view.__name__ = page.endpoint
+    return view
+
+
+def _unprefixed_redirect(page: Page):
+    def view():
+        return redirect_to_locale(f"pages.{page.endpoint}")
+    view.__name__ = f"negotiate_{page.endpoint}"
+    return view
+
+
+for _page in PAGES:
+    bp.add_url_rule(f"/{_page.slug}/" if _page.slug else "/", _page.endpoint, _page_view(_page))
+
+root = Blueprint("root", __name__)
+for _page in PAGES:
+    root.add_url_rule(f"/{_page.slug}/" if _page.slug else "/", f"negotiate_{_page.endpoint}",
+                      _unprefixed_redirect(_page))
+
+
+def page_url(page: Page, locale: str) -> str:
+    return absolute_url(url_for(f"pages.{page.endpoint}", locale=locale))
+
+
+def alternates(page: Page) -> list[dict]:
+    """Every language version of `page`, itself included, plus x-default (the negotiating URL)."""
+    links = [{"hreflang": locale, "href": page_url(page, locale)}
+             for locale in current_app.config["LOCALES"]]
+    links.append({"hreflang": "x-default",
+                  "href": absolute_url(url_for(f"root.negotiate_{page.endpoint}"))})
+    return links
+
+
+@root.route("/sitemap.xml")
+def sitemap():
+    entries = [{"loc": page_url(page, locale), "alternates": alternates(page)}
+               for page in PAGES for locale in current_app.config["LOCALES"]]
+    xml = render_template("sitemap.xml", entries=entries)
+    return Response(xml, mimetype="application/xml")
+
+
+def not_found(error):
+    """A 404 in the language of the URL's prefix when it names one, else the visitor's language."""
+    first_segment = request.path.lstrip("/").split("/", 1)[0]
+    negotiated = first_segment not in current_app.config["LOCALES"]
+    g.locale = negotiate_locale() if negotiated else first_segment
+    response = Response(render_template("404.html", pages=PAGES), status=404, mimetype="text/html")
+    if negotiated:
+        response.headers["Vary"] = NEGOTIATED_VARY
+    return response
+
+
+def month_year(date: dt.date) -> str:
+    """"July 2018" / "2018年7月": the locale's own pattern for a month, from CLDR via Babel."""
+    return format_skeleton("yMMMM", date, locale=get_locale())
+
+
+def init_app(app) -> None:
+    app.extensions["page_cache"] = PageCache()
+    app.register_blueprint(bp)
+    app.register_blueprint(root)
+    app.register_error_handler(404, not_found)
+    app.jinja_env.filters["month_year"] = month_year
+    app.jinja_env.globals.update(OFFICE_ESTABLISHED=OFFICE_ESTABLISHED, VISION_PUBLISHED=VISION_PUBLISHED)

@@ -1,0 +1,56 @@
+"""Small readers for rendered HTML, so tests assert on what a visitor gets rather than on markup details."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from app.config import PROJECT_ROOT
+
+# The source text as supplied, kept in the repo so the word-for-word test runs on any clone.
+DIRECTOR_MESSAGE = PROJECT_ROOT / "content" / "director-message.en.txt"
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text_parts: list[str] = []
+        self.links: list[dict] = []
+        self.anchors: list[dict] = []
+        self.html_lang = None
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.html_lang = attrs.get("lang")
+        elif tag == "link":
+            self.links.append(attrs)
+        elif tag == "a":
+            self.anchors.append(attrs)
+        elif tag in ("script", "style", "title"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text_parts.append(data)
+
+
+def parse(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    return page
+
+
+def visible_text(html: str) -> str:
+    """The page's text as a reader sees it: tags gone, whitespace collapsed."""
+    return re.sub(r"\s+", " ", "".join(parse(html).text_parts)).strip()
+
+
+def director_message_paragraphs() -> list[str]:
+    """The source text's blocks (title, five paragraphs, signature lines), emphasis marks removed."""
+    text = DIRECTOR_MESSAGE.read_text(encoding="utf-8")
+    return [block.strip().replace("*", "") for block in re.split(r"\n\s*\n", text) if block.strip()]

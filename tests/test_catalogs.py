@@ -1,0 +1,91 @@
+"""The catalog registry against the running app: live edits, broken files, hostile translations."""
+import logging
+import os
+
+from babel.messages.mofile import read_mo
+
+from tests.helpers import visible_text
+
+OFFICE_JA = "国際戦略室は、本学が開学以来大切に育んできた"
+
+
+def edit(po, old: str, new: str) -> None:
+    text = po.read_text(encoding="utf-8")
+    assert old in text
+    po.write_text(text.replace(old, new), encoding="utf-8")
+    # Same-second saves must still be seen: move mtime on explicitly as an editor's save would.
+    stat = po.stat()
+    os.utime(po, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+
+
+def test_a_saved_po_edit_shows_on_the_next_request(live_app, ja_po):
+    client = live_app.test_client()
+    assert OFFICE_JA in visible_text(client.get("/ja/office/").text)
+    edit(ja_po, "国際戦略室は、本学が", "【改訂】国際戦略室は、本学が")
+    assert "【改訂】国際戦略室は" in visible_text(client.get("/ja/office/").text)
+
+
+def test_loading_a_catalog_writes_its_mo_so_it_is_never_stale(live_app, ja_po):
+    live_app.test_client().get("/ja/")
+    edit(ja_po, '"本文へスキップ"', '"本文へ移動"')
+    live_app.test_client().get("/ja/")
+    with open(ja_po.with_suffix(".mo"), "rb") as mo:
+        catalog = read_mo(mo)
+    assert catalog.get("Skip to main content").string == "本文へ移動"
+
+
+def test_a_broken_catalog_keeps_the_last_good_one_serving(live_app, ja_po, caplog):
+    client = live_app.test_client()
+    assert OFFICE_JA in visible_text(client.get("/ja/office/").text)
+    edit(ja_po, 'msgstr "本文へスキップ"', 'msgstr "本文へスキップ')  # unterminated string
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/ja/office/")
+    assert response.status_code == 200
+    assert OFFICE_JA in visible_text(response.text)
+    state = live_app.extensions["catalogs"].state("ja")
+    assert state.error and "messages.po" in state.error
+    assert any("still serving the last good one" in r.getMessage() for r in caplog.records)
+
+
+def test_a_catalog_broken_before_start_serves_english_not_a_500(live_app, ja_po):
+    ja_po.write_bytes(b"\xff\xfe garbage \x00 msgid")
+    response = live_app.test_client().get("/ja/office/")
+    assert response.status_code == 200
+    assert "Why the office was established" in response.text
+
+
+def test_a_fixed_catalog_is_picked_up_again(live_app, ja_po):
+    client = live_app.test_client()
+    good = ja_po.read_text(encoding="utf-8")
+    edit(ja_po, 'msgstr "本文へスキップ"', 'msgstr "本文へスキップ')
+    client.get("/ja/")
+    ja_po.write_text(good.replace("本文へスキップ", "本文へ進む"), encoding="utf-8")
+    os.utime(ja_po, ns=(ja_po.stat().st_atime_ns, ja_po.stat().st_mtime_ns + 2_000_000))
+    assert "本文へ進む" in client.get("/ja/").text
+    assert live_app.extensions["catalogs"].state("ja").error is None
+
+
+HOSTILE = {
+    '"本文へスキップ"': '"<script>alert(1)</script>本文へスキップ"',
+    '"<em>「東北大学ビジョン2030」</em>は、最先端の"':
+        '"<em onmouseover=\\"alert(1)\\">「東北大学ビジョン2030」</em>は、最先端の"',
+    '"室長メッセージを読む"': '"<a href=\\"javascript:alert(1)\\">室長メッセージを読む</a>"',
+    '"ページが見つかりません"': '"<img src=x onerror=alert(1)>ページが見つかりません"',
+}
+
+
+def test_hostile_translations_are_refused_and_english_shown(live_app, ja_po):
+    for old, new in HOSTILE.items():
+        edit(ja_po, old, new)
+    client = live_app.test_client()
+    for path in ("/ja/", "/ja/vision-2030/", "/ja/office/", "/ja/nowhere"):
+        html = client.get(path).text
+        assert "alert(1)" not in html and "javascript:" not in html and "onerror" not in html
+    assert "Skip to main content" in client.get("/ja/").text
+    assert "Read the Director’s message" in client.get("/ja/office/").text
+    refused = live_app.extensions["catalogs"].state("ja").refused
+    assert len(refused) == 4
+
+
+def test_translations_with_the_msgids_own_markup_are_kept(client):
+    assert "<em>「東北大学ビジョン2030」</em>は、最先端の" in client.get("/ja/vision-2030/").text
