@@ -1,0 +1,363 @@
+"""Strict reading of gettext PO files into Babel catalogs.
+
+Babel's `read_po` is lenient (an unterminated `msgid "broken` is read as "broke", duplicates are merged
+silently) and strict about valid things (it rejects `#~|` lines). GNU `msgfmt --check` is the reference
+for what is an error, so this module tokenizes the file itself, in one pass, reporting every problem with
+its line, and builds the Babel `Catalog` from the tokens it has already validated (parsing twice would
+double the cost on large catalogs). Babel's own `Catalog`/`Message` objects are what it returns, so
+everything downstream (`write_mo`, `Catalog.update`, checkers) is plain Babel.
+
+One deliberate difference from `read_po`: message flags are exactly the flags written in the file. Babel
+guesses `python-format` from the msgid ("50% off" looks like `% o`); msgfmt trusts the flags, and so do we.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import _extract_locations
+
+from app.tooling.findings import Finding
+
+SYNTAX_ERROR = "syntax-error"
+ENCODING_ERROR = "encoding-error"
+DUPLICATE = "duplicate"
+HEADER = "header"
+UNREADABLE = "unreadable"
+#: Codes that mean "this file is not a valid catalog": `check` exits 2 on them, `compile` refuses.
+INPUT_ERROR_CODES = frozenset({SYNTAX_ERROR, ENCODING_ERROR, DUPLICATE, UNREADABLE})
+
+_MAX_ERRORS = 50  # a binary or badly broken file would otherwise report one error per line
+
+# The header's charset decides how the whole file is decoded, so it is found on the raw bytes first.
+_CHARSET_RE = re.compile(rb'^\s*"Content-Type:[^"\n]*charset=([-\w.:]+)', re.MULTILINE | re.IGNORECASE)
+# One C-style string literal (possibly several on one line, as msgfmt allows) and the escapes inside it.
+_STRING_RE = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t]*')
+_ESCAPE_RE = re.compile(r'\\(?:([ntrabfv\\"\'?])|([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.|$))')
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
+                   "\\": "\\", '"': '"', "'": "'", "?": "?"}
+_PLURAL_KEYWORD_RE = re.compile(r"msgstr\[(\d+)\]\Z")
+
+_KEYWORDS = frozenset({"msgid", "msgstr", "msgctxt", "msgid_plural"})
+# Parser states: where the next string continuation line belongs (_SKIP: inside a broken entry).
+_IDLE, _CTXT, _ID, _PLURAL, _STR, _STRN, _SKIP = range(7)
+_STATE_NAMES = {_CTXT: "msgctxt", _ID: "msgid", _PLURAL: "msgid_plural", _STR: "msgstr",
+                _STRN: "msgstr[]"}
+
+
+class CatalogError(Exception):
+    """A file that is not a valid catalog. `.findings` lists every problem found, each with its line."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        first = findings[0]
+        more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+        super().__init__(f"{first.path}:{first.line}: {first.code}: {first.message}{more}")
+
+
+@dataclass
+class PoFile:
+    """A strictly read catalog plus what Babel's `Catalog` does not keep: the header as written."""
+
+    path: Path
+    catalog: Catalog
+    header_line: int = 0  # line of the header's msgid, 0 when the file has no header entry
+    header: dict[str, str] = field(default_factory=dict)  # raw header fields, lower-case names
+
+
+class _StringError(Exception):
+    pass
+
+
+def _unescape(inner: str) -> str:
+    def replace(match: re.Match) -> str:
+        simple, octal, hexa, bad = match.groups()
+        if simple:
+            return _SIMPLE_ESCAPES[simple]
+        if octal:
+            return chr(int(octal, 8))
+        if hexa:
+            return chr(int(hexa, 16))
+        raise _StringError("invalid control sequence")
+
+    return _ESCAPE_RE.sub(replace, inner)
+
+
+def _parse_strings(text: str) -> str:
+    """The value of one or more adjacent string literals; the slow path for anything unusual."""
+    if text[-1:] == '"' and len(text) > 1:
+        inner = text[1:-1]
+        if "\\" not in inner and '"' not in inner:
+            return inner
+    parts, pos = [], 0
+    while pos < len(text):
+        match = _STRING_RE.match(text, pos)
+        if not match:
+            if text[pos] == '"':
+                raise _StringError("end-of-line within string")
+            raise _StringError(f"unexpected text after string: {text[pos:pos + 20]!r}")
+        parts.append(_unescape(match.group(1)))
+        pos = match.end()
+    return "".join(parts)
+
+
+def _decode(data: bytes, path: str) -> tuple[str, list[Finding]]:
+    match = _CHARSET_RE.search(data, 0, 64 * 1024)
+    charset = match.group(1).decode("ascii") if match else "utf-8"
+    try:
+        codecs.lookup(charset)
+    except LookupError:  # e.g. the template placeholder "CHARSET"; the header check reports it
+        charset = "utf-8"
+    try:
+        text = data.decode(charset)
+    except UnicodeDecodeError:
+        errors = []
+        for number, raw in enumerate(data.split(b"\n"), 1):
+            try:
+                raw.decode(charset)
+            except UnicodeDecodeError as exc:
+                errors.append(Finding(path, number, ENCODING_ERROR,
+                                      f"invalid {charset} byte sequence at column {exc.start + 1}"))
+                if len(errors) >= _MAX_ERRORS:
+                    break
+        return "", errors
+    if "\x00" in text:
+        return "", [Finding(path, text.count("\n", 0, text.index("\x00")) + 1, ENCODING_ERROR,
+                            "NUL byte: this is a binary file, not a PO file")]
+    return text.lstrip("\ufeff"), []
+
+
+def _header_fields(header: str) -> dict[str, str]:
+    fields = {}
+    for line in header.split("\n"):
+        name, sep, value = line.partition(":")
+        if sep:
+            fields[name.strip().lower()] = value.strip()
+    return fields
+
+
+class _Parser:
+    """One pass over the lines: a small state machine following msgfmt's grammar."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.errors: list[Finding] = []
+        self.entries: list[tuple] = []  # (lineno, obsolete, context, msgid, plural, strings, comments)
+        self.seen: dict = {}
+        self._reset()
+
+    def _reset(self) -> None:
+        self.state = _IDLE
+        self.obsolete = False
+        self.msgid_line = 0
+        self.ctxt = self.msgid = self.plural = None
+        self.strings: list[list[str]] = []
+        self.flags: list[str] = []
+        self.locations: list[str] = []
+        self.auto_comments: list[str] = []
+        self.user_comments: list[str] = []
+
+    def error(self, line: int, message: str, code: str = SYNTAX_ERROR, msgid: str = "") -> None:
+        self.errors.append(Finding(self.path, line, code, message, msgid))
+
+    def finish(self) -> None:
+        """End the entry being read (at a comment, the next msgctxt/msgid, or the end of the file)."""
+        state = self.state
+        if state == _IDLE:
+            return  # comments read so far belong to the entry that follows
+        if state in (_STR, _STRN):
+            msgid = "".join(self.msgid)
+            context = None if self.ctxt is None else "".join(self.ctxt)
+            key = msgid if context is None else (msgid, context)
+            first = self.seen.get(key)
+            if first is not None:
+                self.error(self.msgid_line, f"duplicate message definition (first defined at line {first})",
+                           DUPLICATE, msgid)
+            else:
+                self.seen[key] = self.msgid_line
+                plural = None if self.plural is None else "".join(self.plural)
+                self.entries.append((self.msgid_line, self.obsolete, context, msgid, plural,
+                                     ["".join(parts) for parts in self.strings], self.flags,
+                                     self.locations, self.auto_comments, self.user_comments))
+        elif state != _SKIP:
+            self.error(self.msgid_line, "missing 'msgstr' section")
+        self._reset()
+
+    def fail(self, line: int, message: str) -> None:
+        """Report a syntax error and skip the rest of the broken entry, as msgfmt does."""
+        self.error(line, message)
+        self._reset()
+        self.state = _SKIP
+
+    def parse(self, text: str) -> None:
+        for lineno, line in enumerate(text.split("\n"), 1):
+            line = line.strip()
+            if not line:
+                continue
+            first = line[0]
+            if first == '"':
+                self.string_line(lineno, line, False)
+            elif first == "#":
+                second = line[1:2]
+                if second == "~":
+                    rest = line[2:].lstrip()
+                    if rest and rest[0] != "|":  # `#~|` is an obsolete entry's previous msgid: a comment
+                        self.message_line(lineno, rest, True)
+                    continue
+                if self.state != _IDLE:
+                    self.finish()
+                if second == ",":
+                    self.flags.extend(flag.strip() for flag in line[2:].split(","))
+                elif second == ":":
+                    self.locations.extend(_extract_locations(line[2:]))
+                elif second == ".":
+                    comment = line[2:].strip()
+                    if comment:
+                        self.auto_comments.append(comment)
+                elif second != "|":  # `#|` previous msgid: Babel does not keep it either
+                    self.user_comments.append(line[1:].strip())
+            else:
+                self.message_line(lineno, line, False)
+            if len(self.errors) >= _MAX_ERRORS:
+                return
+        self.finish()
+
+    def message_line(self, lineno: int, line: str, obsolete: bool) -> None:
+        if line[0] == '"':
+            self.string_line(lineno, line, obsolete)
+            return
+        quote = line.find('"')
+        keyword = line[:quote].rstrip() if quote >= 0 else line.split()[0]
+        plural_index = None
+        if keyword not in _KEYWORDS:
+            match = _PLURAL_KEYWORD_RE.match(keyword)
+            if match is None:
+                return self.fail(lineno, f'keyword "{keyword}" unknown')
+            plural_index = int(match.group(1))
+        if quote < 0:
+            return self.fail(lineno, f"missing string after {keyword}")
+        try:
+            value = _parse_strings(line[quote:])
+        except _StringError as exc:
+            return self.fail(lineno, str(exc))
+        state = self.state
+        starts_entry = keyword == "msgctxt" or (keyword == "msgid" and state != _CTXT)
+        if not starts_entry and state not in (_IDLE, _SKIP) and obsolete != self.obsolete:
+            return self.fail(lineno, "inconsistent use of #~")
+        if keyword == "msgid":
+            if starts_entry:
+                self.finish()
+            self.state, self.obsolete, self.msgid, self.msgid_line = _ID, obsolete, [value], lineno
+        elif keyword == "msgctxt":
+            self.finish()
+            self.state, self.obsolete, self.ctxt, self.msgid_line = _CTXT, obsolete, [value], lineno
+        elif state == _SKIP:
+            return
+        elif keyword == "msgstr":
+            if state != _ID:
+                return self.out_of_place(lineno, keyword, state)
+            self.state, self.strings = _STR, [[value]]
+        elif keyword == "msgid_plural":
+            if state != _ID:
+                return self.out_of_place(lineno, keyword, state)
+            self.state, self.plural = _PLURAL, [value]
+        elif state == _ID:
+            self.fail(lineno, "missing 'msgid_plural' section")
+        elif state not in (_PLURAL, _STRN):
+            self.out_of_place(lineno, keyword, state)
+        elif plural_index != len(self.strings):
+            self.fail(lineno, "first plural form has nonzero index" if state == _PLURAL
+                      else "plural form has wrong index")
+        else:
+            self.state = _STRN
+            self.strings.append([value])
+
+    def out_of_place(self, lineno: int, keyword: str, state: int) -> None:
+        after = "without a msgid" if state == _IDLE else f"after {_STATE_NAMES[state]}"
+        self.fail(lineno, f"syntax error: {keyword} {after}")
+
+    def string_line(self, lineno: int, line: str, obsolete: bool) -> None:
+        state = self.state
+        if state == _SKIP:
+            return
+        try:
+            value = _parse_strings(line)
+        except _StringError as exc:
+            return self.fail(lineno, str(exc))
+        if state == _IDLE:
+            self.fail(lineno, "syntax error: string outside msgctxt, msgid or msgstr")
+        elif obsolete != self.obsolete:
+            self.fail(lineno, "inconsistent use of #~")
+        elif state == _STR or state == _STRN:
+            self.strings[-1].append(value)
+        elif state == _ID:
+            self.msgid.append(value)
+        elif state == _CTXT:
+            self.ctxt.append(value)
+        else:
+            self.plural.append(value)
+
+
+def _build_catalog(parser: _Parser, pofile: PoFile) -> None:
+    catalog = pofile.catalog
+    path = str(pofile.path)
+    for lineno, obsolete, context, msgid, plural, strings, flags, locations, auto, user in parser.entries:
+        if msgid == "" and context is None and not obsolete:
+            pofile.header_line = lineno
+            header = strings[0]
+            pofile.header = _header_fields(header)
+            try:
+                catalog[""] = Message("", header, flags=flags, user_comments=user)
+            except Exception as exc:  # Babel parses dates, plural counts and locales here and can raise anything
+                raise CatalogError([Finding(path, lineno, HEADER, f"header cannot be read: {exc}")]) from exc
+            continue
+        if plural is None:
+            message_id, string = msgid, strings[0]
+        else:
+            message_id, string = (msgid, plural), tuple(strings)
+        parsed_locations = []
+        for location in locations:
+            name, colon, number = location.rpartition(":")
+            if colon and number.isdigit():
+                parsed_locations.append((name, int(number)))
+            else:
+                parsed_locations.append((location, None))
+        message = Message(message_id, string, parsed_locations, (), auto, user, lineno=lineno, context=context)
+        message.flags = set(flags)
+        message.flags.discard("")
+        if obsolete:
+            catalog.obsolete[msgid if context is None else (msgid, context)] = message
+        else:
+            catalog[message_id] = message
+
+
+def parse_po(data: bytes, path: Path) -> PoFile:
+    """Parse PO bytes strictly. Raises CatalogError listing every syntax, encoding and duplicate problem."""
+    text, errors = _decode(data, str(path))
+    if errors:
+        raise CatalogError(errors)
+    parser = _Parser(str(path))
+    parser.parse(text)
+    if parser.errors:
+        raise CatalogError(parser.errors)
+    pofile = PoFile(path=path, catalog=Catalog(locale=None, fuzzy=False))
+    _build_catalog(parser, pofile)
+    return pofile
+
+
+def read_po_file(path: Path) -> PoFile:
+    """Read a catalog from disk strictly; an unreadable file is a CatalogError too."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError([Finding(str(path), 0, UNREADABLE, exc.strerror or str(exc))]) from exc
+    return parse_po(data, path)
+
+
+def read_catalog(path: Path) -> Catalog:
+    """Strict replacement for `babel.messages.pofile.read_po` on a file: raises CatalogError, nothing else."""
+    return read_po_file(path).catalog

@@ -1,0 +1,116 @@
+"""Strict catalog reading: every malformed file gives findings with file and line, never a traceback."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from app.tooling.pofile import CatalogError, parse_po, read_catalog, read_po_file
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "po"
+MALFORMED = FIXTURES / "malformed"
+
+
+@pytest.mark.parametrize(("name", "code", "line", "words"), [
+    ("unterminated.po", "syntax-error", 13, "end-of-line within string"),
+    ("bad_keyword.po", "syntax-error", 11, 'keyword "msgstrr" unknown'),
+    ("duplicate.po", "duplicate", 16, "first defined at line 10"),
+    ("missing_msgstr.po", "syntax-error", 10, "missing 'msgstr'"),
+    ("bad_escape.po", "syntax-error", 10, "invalid control sequence"),
+    ("plural_index.po", "syntax-error", 12, "nonzero index"),
+    ("invalid_utf8.po", "encoding-error", 11, "invalid utf-8"),
+    ("binary.po", "encoding-error", 1, ""),
+])
+def test_malformed_file_raises_catalog_error_with_line(name, code, line, words):
+    path = MALFORMED / name
+    with pytest.raises(CatalogError) as caught:
+        read_catalog(path)
+    first = caught.value.findings[0]
+    assert (first.path, first.code, first.line) == (str(path), code, line)
+    assert words.lower() in first.message.lower()
+    assert str(caught.value).startswith(f"{path}:{line}: {code}: ")
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
+@pytest.mark.parametrize("path", sorted(MALFORMED.glob("*.po")), ids=lambda p: p.name)
+def test_what_msgfmt_rejects_is_rejected_or_has_no_header(path):
+    rejected = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)],
+                              capture_output=True).returncode != 0
+    assert rejected
+    try:
+        pofile = read_po_file(path)
+    except CatalogError:
+        return
+    assert pofile.header_line == 0  # msgfmt's only other fatal error here: no header (a `header` finding)
+
+
+def test_unterminated_string_is_not_silently_truncated_like_babel():
+    with pytest.raises(CatalogError):
+        parse_po(b'msgid ""\nmsgstr ""\n\nmsgid "broken\nmsgstr "x"\n', Path("x.po"))
+
+
+def test_several_errors_are_all_reported():
+    data = b'msgid "a\nmsgstr "x"\n\nmsgid "b"\nmsgstr "y\n'
+    with pytest.raises(CatalogError) as caught:
+        parse_po(data, Path("x.po"))
+    assert [f.line for f in caught.value.findings] == [1, 5]
+
+
+def test_missing_file_is_a_catalog_error():
+    with pytest.raises(CatalogError) as caught:
+        read_catalog(FIXTURES / "does-not-exist.po")
+    assert caught.value.findings[0].code == "unreadable"
+
+
+def test_empty_and_headerless_files_parse_without_header():
+    assert read_po_file(MALFORMED / "empty.po").header_line == 0
+    headerless = read_po_file(MALFORMED / "no_header.po")
+    assert headerless.header_line == 0
+    assert headerless.catalog["Hello"].string == "こんにちは"
+
+
+def test_previous_msgid_lines_are_accepted_as_comments():
+    catalog = read_catalog(FIXTURES / "previous_msgid.po")
+    assert catalog["Hello"].fuzzy
+    assert list(catalog.obsolete) == ["Greeting"]
+    assert catalog.obsolete["Greeting"].string == "挨拶"
+
+
+def test_catalog_content_matches_what_the_file_says():
+    data = (
+        'msgid ""\nmsgstr ""\n"Language: ja\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
+        '#. Translators: a button\n#: templates/a.html:3 templates/b.html:7\n#, python-format\n'
+        'msgctxt "button"\nmsgid ""\n"Save %(n)s "\n"items\\n"\nmsgstr "%(n)s 件を\\t保存"\n\n'
+        '#, fuzzy\nmsgid "50% off"\nmsgstr "50%オフ"\n\n'
+        'msgid "One file"\nmsgid_plural "%(n)s files"\nmsgstr[0] "%(n)s ファイル"\n\n'
+        '#~ msgid "Gone"\n#~ msgstr "消えた"\n'
+    ).encode()
+    pofile = parse_po(data, Path("x.po"))
+    catalog = pofile.catalog
+    assert str(catalog.locale) == "ja" and catalog.num_plurals == 1
+    assert pofile.header["plural-forms"] == "nplurals=1; plural=0;" and pofile.header_line == 1
+    saved = catalog.get("Save %(n)s items\n", context="button")
+    assert saved.string == "%(n)s 件を\t保存"
+    assert saved.locations == [("templates/a.html", 3), ("templates/b.html", 7)]
+    assert saved.auto_comments == ["Translators: a button"] and saved.lineno == 11
+    # Flags are the file's: Babel's read_po would add python-format to "50% off" ("% o").
+    assert catalog["50% off"].flags == {"fuzzy"}
+    assert catalog["One file"].id == ("One file", "%(n)s files")
+    assert catalog["One file"].string == ("%(n)s ファイル",)
+    assert catalog.obsolete["Gone"].string == "消えた"
+
+
+def test_unparseable_header_is_a_catalog_error_not_a_traceback():
+    data = b'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=two; plural=0;\\n"\n'
+    with pytest.raises(CatalogError) as caught:
+        parse_po(data, Path("x.po"))
+    assert caught.value.findings[0].code == "header"
+
+
+def test_latin1_catalog_is_decoded_with_its_declared_charset():
+    data = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
+            'msgid "Cafe"\nmsgstr "Café"\n').encode("latin-1")
+    assert parse_po(data, Path("x.po")).catalog["Cafe"].string == "Café"
