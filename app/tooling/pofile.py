@@ -330,6 +330,10 @@ def _build_catalog(parser: _Parser, pofile: PoFile) -> None:
         message.flags.discard("")
         if obsolete:
             catalog.obsolete[msgid if context is None else (msgid, context)] = message
+        elif msgid == "":
+            # An empty msgid with a context is an ordinary entry for msgfmt, but Catalog.__setitem__ would
+            # take it for the header; store it under the key Babel itself would use.
+            catalog._messages[(msgid, context)] = message
         else:
             catalog[message_id] = message
 
