@@ -47,9 +47,9 @@ def redirect_to_locale(endpoint: str, **values):
 
 def localized_url(locale: str) -> str:
     """This request's page in `locale`, or that locale's home page when the page has no localized twin."""
-    view_args = request.view_args or {}
-    if request.url_rule is not None and "locale" in view_args:
-        return url_for(request.endpoint, **{**view_args, "locale": locale})
+    rule = request.url_rule
+    if rule is not None and "locale" in rule.arguments:
+        return url_for(request.endpoint, **{**(request.view_args or {}), "locale": locale})
     return url_for("pages.home", locale=locale)
 
 

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from babel.dates import format_skeleton
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 from flask_babel import get_locale, lazy_pgettext
+from werkzeug.routing import BaseConverter
 
 from .i18n import NEGOTIATED_VARY, absolute_url, negotiate_locale, redirect_to_locale
 
@@ -54,15 +56,13 @@ PAGES_BY_ENDPOINT = {page.endpoint: page for page in PAGES}
 OFFICE_ESTABLISHED = dt.date(2018, 7, 1)
 VISION_PUBLISHED = dt.date(2018, 11, 1)
 
-bp = Blueprint("pages", __name__, url_prefix="/<locale>")
+# `locale` matches only the configured locales, so `/fr/...` or `/no-such-page` are plain 404s.
+bp = Blueprint("pages", __name__, url_prefix="/<locale:locale>")
 
 
 @bp.url_value_preprocessor
 def take_locale(endpoint, values):
-    locale = values.pop("locale")
-    if locale not in current_app.config["LOCALES"]:
-        abort(404)
-    g.locale = locale
+    g.locale = values.pop("locale")
 
 
 @bp.url_defaults
@@ -160,6 +160,8 @@ def month_year(date: dt.date) -> str:
 
 
 def init_app(app) -> None:
+    app.url_map.converters["locale"] = type("LocaleConverter", (BaseConverter,), {
+        "regex": "|".join(re.escape(locale) for locale in app.config["LOCALES"])})
     app.extensions["page_cache"] = PageCache()
     app.register_blueprint(bp)
     app.register_blueprint(root)

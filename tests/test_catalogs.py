@@ -67,8 +67,8 @@ def test_a_fixed_catalog_is_picked_up_again(live_app, ja_po):
 
 HOSTILE = {
     '"本文へスキップ"': '"<script>alert(1)</script>本文へスキップ"',
-    '"<em>「東北大学ビジョン2030」</em>は、最先端の"':
-        '"<em onmouseover=\\"alert(1)\\">「東北大学ビジョン2030」</em>は、最先端の"',
+    'msgstr "<em>「東北大学ビジョン2030」</em>は、最先端の':
+        'msgstr "<em onmouseover=\\"alert(1)\\">「東北大学ビジョン2030」</em>は、最先端の',
     '"室長メッセージを読む"': '"<a href=\\"javascript:alert(1)\\">室長メッセージを読む</a>"',
     '"ページが見つかりません"': '"<img src=x onerror=alert(1)>ページが見つかりません"',
 }
