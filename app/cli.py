@@ -1,0 +1,159 @@
+"""`flask --app app i18n extract|update|init|compile|check`: the catalog workflow, on app/tooling.
+
+Thin on purpose: each command reads paths from the app's config (so tests can point it at a temporary
+project), calls one tooling function, prints what happened, and exits 0 (done), 1 (the catalogs have
+errors) or 2 (bad usage, or input that cannot be read at all). Problems go to stderr as `path:line: ...`.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .tooling.findings import Finding
+from .tooling.pofile import CatalogError
+
+i18n_cli = AppGroup("i18n", help="Extract, merge, compile and check the gettext catalogs.")
+
+
+def _paths() -> dict:
+    config = current_app.config
+    root = Path(config["PROJECT_ROOT"])
+    translations = Path(config["TRANSLATIONS_DIR"])
+    return {"root": root, "babel_cfg": root / "babel.cfg", "pot": translations / "messages.pot",
+            "translations": translations, "templates": Path(config["TEMPLATES_DIR"])}
+
+
+def _shown(path) -> str:
+    """A path as a person wants to read it: relative to the project root when it is inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(_paths()["root"].resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _echo_findings(findings: list[Finding]) -> None:
+    for f in findings:
+        where = f"{f.path}:{f.line}" if f.line else f.path
+        click.echo(f"{where}: {f.severity}: {f.code}: {f.message}", err=True)
+
+
+def _fail(err: CatalogError) -> None:
+    """Input the command cannot work on at all (exit 2); whatever it would have written is left as it was."""
+    _echo_findings(err.findings)
+    sys.exit(2)
+
+
+@i18n_cli.command("extract")
+def extract_command():
+    """Extract messages from templates and Python into translations/messages.pot."""
+    from .tooling.extract import extract_messages, write_pot
+
+    paths = _paths()
+    try:
+        catalog = extract_messages(paths["root"], paths["babel_cfg"])
+    except CatalogError as err:
+        _fail(err)
+    changed = write_pot(catalog, paths["pot"])
+    state = "written" if changed else "unchanged"
+    click.echo(f"{_shown(paths['pot'])}: {len(catalog)} messages, {state}")
+
+
+@i18n_cli.command("update")
+def update_command():
+    """Merge messages.pot into every locale's catalog (changed: fuzzy, removed: obsolete)."""
+    from .tooling.workflow import update_catalogs
+
+    paths = _paths()
+    try:
+        results = update_catalogs(paths["pot"], paths["translations"], current_app.config["LOCALES"])
+    except CatalogError as err:
+        _fail(err)
+    for result in results:
+        click.echo(f"{_shown(result.path)}: {'updated' if result.changed else 'unchanged'}")
+
+
+@i18n_cli.command("init")
+@click.argument("locale")
+def init_command(locale):
+    """Start a catalog for LOCALE from messages.pot (with LOCALE's plural rule)."""
+    from .tooling.workflow import init_catalog
+
+    paths = _paths()
+    try:
+        path = init_catalog(paths["pot"], paths["translations"], locale)
+    except CatalogError as err:
+        _fail(err)
+    click.echo(f"{_shown(path)}: created")
+    if locale not in current_app.config["LOCALES"]:
+        click.echo(f"add {locale!r} to LOCALES in app/config.py to serve it", err=True)
+
+
+@i18n_cli.command("compile")
+def compile_command():
+    """Compile every catalog to .mo; refuse (and keep the old .mo of) any catalog with errors."""
+    from .tooling.compile import compile_catalog
+    from .tooling.stats import catalog_stats
+
+    catalogs = sorted(_paths()["translations"].glob("*/LC_MESSAGES/*.po"))
+    if not catalogs:
+        click.echo(f"no catalogs under {_shown(_paths()['translations'])}", err=True)
+    refused = False
+    for po in catalogs:
+        try:
+            catalog = compile_catalog(po, po.with_suffix(".mo"))
+        except CatalogError as err:
+            _echo_findings(err.findings)
+            click.echo(f"{_shown(po)}: refused, {po.with_suffix('.mo').name} not written", err=True)
+            refused = True
+            continue
+        if catalog.fuzzy:
+            # pybabel would skip this catalog silently; msgfmt ignores the header's fuzziness, and so do we.
+            click.echo(f"{_shown(po)}: warning: header is marked fuzzy (compiled anyway)", err=True)
+        stats = catalog_stats(catalog)
+        click.echo(f"{_shown(po.with_suffix('.mo'))}: {stats.translated} translated, {stats.fuzzy} fuzzy, "
+                   f"{stats.untranslated} untranslated")
+    if refused:
+        sys.exit(1)
+
+
+@i18n_cli.command("check")
+@click.argument("po_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text for people, json for tools, github for Actions annotations.")
+@click.option("--min-coverage", type=click.FloatRange(0, 100), metavar="PCT",
+              help="Fail when a catalog has fewer than PCT% of its messages translated.")
+@click.option("--locale", "locales", multiple=True, metavar="L",
+              help="Only check this locale's catalog (repeatable).")
+def check_command(po_files, output_format, min_coverage, locales):
+    """Check the catalogs, or only PO_FILE... when given.
+
+    \b
+    With no PO_FILE, checks the whole project: messages.pot against the sources (stale-template), every
+    catalog, and the templates for visible text not marked for translation (literal-text).
+    Exit status: 0 clean, 1 errors found, 2 bad usage or a file that cannot be read.
+    """
+    from .tooling import report
+    from .tooling.check import ProjectPaths, run_check
+
+    config = current_app.config
+    unknown = [locale for locale in locales if locale not in config["LOCALES"]]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)} not in LOCALES {list(config['LOCALES'])}",
+                                 param_hint="--locale")
+    paths = _paths()
+    project = None if po_files else ProjectPaths(
+        root=paths["root"], babel_cfg=paths["babel_cfg"], pot=paths["pot"],
+        translations_dir=paths["translations"], templates_dir=paths["templates"])
+    try:
+        result = run_check(list(po_files), project=project, locales=list(locales) or None,
+                           min_coverage=min_coverage, source_locale=config["DEFAULT_LOCALE"])
+    except CatalogError as err:
+        _fail(err)
+    render = {"text": report.render_text, "json": report.render_json, "github": report.render_github}
+    click.echo(render[output_format](result), nl=False)
+    sys.exit(report.exit_status(result))

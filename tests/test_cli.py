@@ -1,0 +1,165 @@
+"""`flask i18n ...` through Flask's CLI runner, on a tiny project copied into tmp_path."""
+from __future__ import annotations
+
+import gettext
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.config import PROJECT_ROOT
+
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "templates"
+JA_PO = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Language: ja\\n"
+"Plural-Forms: nplurals=1; plural=0;\\n"
+
+msgid "Our partners"
+msgstr "パートナー"
+"""
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "project", root)
+    shutil.copy(PROJECT_ROOT / "babel.cfg", root / "babel.cfg")
+    ja = root / "translations" / "ja" / "LC_MESSAGES"
+    ja.mkdir(parents=True)
+    (ja / "messages.po").write_text(JA_PO, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def i18n(project):
+    app = create_app({"TESTING": True, "PROJECT_ROOT": project, "TRANSLATIONS_DIR": project / "translations",
+                      "TEMPLATES_DIR": project / "templates", "LOCALES": ("en", "ja")})
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(args=["i18n", *args])
+
+
+def ja_po(project: Path) -> Path:
+    return project / "translations" / "ja" / "LC_MESSAGES" / "messages.po"
+
+
+def test_extract_writes_pot_and_second_run_changes_nothing(i18n, project):
+    result = i18n("extract")
+    assert result.exit_code == 0, result.output
+    pot = project / "translations" / "messages.pot"
+    assert result.stdout == "translations/messages.pot: 9 messages, written\n"
+    first = pot.read_bytes()
+    result = i18n("extract")
+    assert result.exit_code == 0 and result.stdout.endswith("unchanged\n")
+    assert pot.read_bytes() == first
+
+
+def test_extract_template_syntax_error_exits_2_and_leaves_pot(i18n, project):
+    assert i18n("extract").exit_code == 0
+    pot = project / "translations" / "messages.pot"
+    before = pot.read_bytes()
+    shutil.copy(FIXTURES / "broken" / "bad_expression.html", project / "templates" / "bad.html")
+    result = i18n("extract")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("templates/bad.html:3: error: syntax-error: ")
+    assert "Traceback" not in result.output
+    assert pot.read_bytes() == before
+
+
+def test_update_then_init_then_compile(i18n, project):
+    assert i18n("extract").exit_code == 0
+    result = i18n("update")
+    assert result.exit_code == 2  # en has no catalog yet
+    assert "init en" in result.stderr
+    assert ja_po(project).read_text(encoding="utf-8") == JA_PO  # nothing merged while one is missing
+
+    result = i18n("init", "en")
+    assert result.exit_code == 0 and result.stdout == "translations/en/LC_MESSAGES/messages.po: created\n"
+    assert i18n("init", "en").exit_code == 2  # already there
+
+    result = i18n("update")
+    assert result.exit_code == 0, result.output
+    assert "translations/ja/LC_MESSAGES/messages.po: updated" in result.stdout
+    assert "translations/en/LC_MESSAGES/messages.po: unchanged" in result.stdout
+    assert 'msgid "Campus' not in ja_po(project).read_text(encoding="utf-8")
+    assert "msgid \"Search\"" in ja_po(project).read_text(encoding="utf-8")
+    assert i18n("update").stdout.count("unchanged") == 2
+
+    result = i18n("compile")
+    assert result.exit_code == 0, result.output
+    # Babel's fuzzy matching also offers "パートナー" for "%(count)s partner": fuzzy, so not compiled.
+    assert "translations/ja/LC_MESSAGES/messages.mo: 1 translated, 1 fuzzy, 7 untranslated" in result.stdout
+    assert "translations/en/LC_MESSAGES/messages.mo: 0 translated, 0 fuzzy, 9 untranslated" in result.stdout
+    mo = ja_po(project).with_suffix(".mo")
+    assert gettext.GNUTranslations(open(mo, "rb")).gettext("Our partners") == "パートナー"
+
+
+def test_changed_msgid_becomes_fuzzy_and_removed_obsolete(i18n, project):
+    page = project / "templates" / "page.html"
+    assert i18n("extract").exit_code == 0
+    page.write_text(page.read_text(encoding="utf-8").replace("Our partners", "Our partner universities"))
+    assert i18n("extract").exit_code == 0
+    assert i18n("init", "en").exit_code == 0
+    assert i18n("update").exit_code == 0
+    text = ja_po(project).read_text(encoding="utf-8")
+    assert '#, fuzzy\nmsgid "Our partner universities"\nmsgstr "パートナー"' in text
+    page.write_text(page.read_text(encoding="utf-8").replace('<h1>{{ _("Our partner universities") }}</h1>', ""))
+    assert i18n("extract").exit_code == 0 and i18n("update").exit_code == 0
+    assert '#~ msgid "Our partner universities"\n#~ msgstr "パートナー"' in ja_po(project).read_text(encoding="utf-8")
+
+
+def test_init_ja_in_a_new_project_has_one_plural_form(i18n, project):
+    ja_po(project).unlink()
+    assert i18n("extract").exit_code == 0
+    result = i18n("init", "ja")
+    assert result.exit_code == 0
+    text = ja_po(project).read_text(encoding="utf-8")
+    assert "nplurals=1; plural=0;" in text and "msgstr[0]" in text and "msgstr[1]" not in text
+
+
+def test_init_unknown_locale_and_missing_pot_exit_2(i18n, project):
+    result = i18n("init", "zz_bogus")
+    assert result.exit_code == 2 and "unknown-locale" in result.stderr
+    result = i18n("init", "fr")  # no POT yet
+    assert result.exit_code == 2 and "messages.pot" in result.stderr and "Traceback" not in result.output
+    assert "add 'fr' to LOCALES" not in result.stderr
+
+
+def test_compile_refuses_bad_catalog_keeps_old_mo_and_compiles_the_rest(i18n, project):
+    assert i18n("compile").exit_code == 0
+    mo = ja_po(project).with_suffix(".mo")
+    good = mo.read_bytes()
+    os.utime(mo, ns=(1_000_000_000, 1_000_000_000))
+    fr = project / "translations" / "fr" / "LC_MESSAGES"
+    fr.mkdir(parents=True)
+    (fr / "messages.po").write_text(JA_PO.replace("Language: ja", "Language: fr").replace(
+        "nplurals=1; plural=0;", "nplurals=2; plural=(n > 1);").replace("パートナー", "Partenaires"),
+        encoding="utf-8")
+    ja_po(project).write_text(JA_PO + '\n#, python-format\nmsgid "%(n)s partners"\nmsgstr "%(count)s 校"\n',
+                              encoding="utf-8")
+    result = i18n("compile")
+    assert result.exit_code == 1
+    assert "translations/ja/LC_MESSAGES/messages.po:11: error: placeholder-mismatch:" in result.stderr
+    assert "refused" in result.stderr
+    assert mo.read_bytes() == good and mo.stat().st_mtime_ns == 1_000_000_000
+    assert (fr / "messages.mo").exists()  # the good catalog still compiles
+
+
+def test_compile_syntax_error_is_refused_with_line(i18n, project):
+    ja_po(project).write_text(JA_PO + '\nmsgid "Oops"\nmsgstr "unterminated\n', encoding="utf-8")
+    result = i18n("compile")
+    assert result.exit_code == 1
+    assert "translations/ja/LC_MESSAGES/messages.po:11: error: syntax-error:" in result.stderr
+    assert not ja_po(project).with_suffix(".mo").exists()
+
+
+def test_compile_fuzzy_header_is_compiled_with_a_warning(i18n, project):
+    ja_po(project).write_text("#, fuzzy\n" + JA_PO, encoding="utf-8")
+    result = i18n("compile")
+    assert result.exit_code == 0
+    assert "header is marked fuzzy" in result.stderr
+    assert ja_po(project).with_suffix(".mo").exists()
