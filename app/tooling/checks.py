@@ -1,13 +1,34 @@
-"""Quality checks on translations: each returns Findings with a stable code.
+"""Quality checks on translations and catalog headers: each returns Findings with a stable code.
+
+Format checks follow the entry's flags, as `msgfmt --check-format` does (Babel would guess python-format
+from the msgid; "50% off" then looks like a `% o` directive). Fuzzy, untranslated and obsolete entries
+are not checked: they are not used at run time.
 
 `markup_problem` is also used by the live site on every entry it loads, so it must be fast and must never
 reject a legitimate translation (tags in another order, Japanese text, entities, localized URLs).
 """
 from __future__ import annotations
 
+import codecs
+import gettext
 import html
 import re
 from collections import Counter
+from pathlib import Path
+
+from babel.core import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog, Message
+from babel.messages.plurals import get_plural
+
+from app.tooling.findings import ERROR, WARNING, Finding
+from app.tooling.pofile import PoFile, messages
+
+PLACEHOLDER_MISMATCH = "placeholder-mismatch"
+MARKUP_MISMATCH = "markup-mismatch"
+UNSAFE_MARKUP = "unsafe-markup"
+WHITESPACE_MISMATCH = "whitespace-mismatch"
+PLURAL_FORMS = "plural-forms"
+HEADER = "header"
 
 # A start or end tag; attribute values may contain ">" inside quotes.
 _TAG_RE = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
@@ -68,28 +89,252 @@ def markup_problem(msgid: str, msgstr: str) -> str | None:
         attributes = allowed.setdefault(name, {})
         for attribute, value in _attributes(raw).items():
             attributes.setdefault(attribute, set()).add(value)
-    for _, name, raw in tags:
-        name = name.lower()
+    parsed = [(name.lower(), _attributes(raw) if raw.strip(" /") else {}) for _, name, raw in tags]
+    # Name what makes the markup dangerous before what merely makes it new.
+    for name, attributes in parsed:
         if name in _NEVER_ALLOWED_TAGS:
             return f"adds <{name}>"
-        if name not in allowed:
-            return f"adds <{name}>, which the msgid does not have"
-        if not raw.strip(" /"):
-            continue
-        for attribute, value in _attributes(raw).items():
+        for attribute, value in attributes.items():
             if attribute.startswith("on"):
                 return f"adds an event-handler attribute {attribute}= to <{name}>"
+            if attribute in _URL_ATTRIBUTES and _is_dangerous_url(value) \
+                    and value not in allowed.get(name, {}).get(attribute, ()):
+                return f"uses a {_URL_NOISE_RE.sub('', value).split(':')[0].lower()}: URL in {attribute}="
+    for name, attributes in parsed:
+        if name not in allowed:
+            return f"adds <{name}>, which the msgid does not have"
+        for attribute, value in attributes.items():
             if attribute not in allowed[name]:
                 return f"adds attribute {attribute}= to <{name}>, which the msgid's <{name}> does not have"
-            if value in allowed[name][attribute]:
-                continue
-            if attribute == "style":
+            if attribute == "style" and value not in allowed[name][attribute]:
                 return f"changes style= of <{name}>"
-            if attribute in _URL_ATTRIBUTES and _is_dangerous_url(value):
-                return f"uses a {_URL_NOISE_RE.sub('', value).split(':')[0].lower()}: URL in {attribute}="
     return None
 
 
 def tag_counts(text: str) -> Counter:
     """How many times each start and end tag occurs, ignoring attributes and order."""
     return Counter((slash + name) for slash, name, _ in _tags(text))
+
+
+
+# printf directives as Python and C write them: %(name)s, %2$d, %-5.2f, and "% o" (so "100% of" holds one,
+# as msgfmt says of geeqie's catalog); "%%" is a literal percent sign.
+_PRINTF_RE = re.compile(r"%(?:\((\w*)\)|(\d+)\$)?[-#0 +'I]*(?:\*|\d+)?(?:\.(?:\*|\d+))?"
+                        r"(?:hh|h|ll|l|L|q|j|z|Z|t)?([diouxXeEfFgGaAcCsSpnr%])")
+_BRACE_RE = re.compile(r"\{\{|\}\}|\{([^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}")
+# Conversions msgfmt accepts in place of each other.
+_SAME_CONVERSION = {"i": "d", "u": "d", "X": "x", "E": "e", "f": "e", "F": "e", "g": "e", "G": "e", "A": "a",
+                    "C": "c", "S": "s"}
+
+
+def printf_placeholders(text: str) -> dict[str, tuple[str, str]]:
+    """Argument (name, or position) → (conversion kind, directive as written), for each printf directive."""
+    found, position = {}, 0
+    for match in _PRINTF_RE.finditer(text):
+        name, index, conversion = match.groups()
+        if conversion == "%":
+            continue
+        if name is not None:
+            key = f"%({name})"
+        else:
+            position = int(index) if index else position + 1
+            key = f"argument {position}"
+        found[key] = (_SAME_CONVERSION.get(conversion, conversion), match.group(0))
+    return found
+
+
+def brace_placeholders(text: str) -> dict[str, tuple[str, str]]:
+    """Field (name, or position for `{}`) → ("", field as written), for each str.format replacement field."""
+    found, position = {}, 0
+    for match in _BRACE_RE.finditer(text):
+        name = match.group(1)
+        if name is None:  # "{{" or "}}"
+            continue
+        name = re.split(r"[.\[]", name.strip(), maxsplit=1)[0]
+        if not name:
+            name, position = str(position), position + 1
+        found[name] = ("", match.group(0))
+    return found
+
+
+def _placeholder_problem(extract, ids: tuple[str, ...], strings: tuple[str, ...]) -> str | None:
+    source = extract(ids[0])
+    plural = len(ids) > 1
+    if plural:  # a plural form may leave a placeholder out ("a file"), as msgfmt allows
+        source = {**extract(ids[1]), **source}
+    for index, form in enumerate(strings):
+        if not form:
+            continue
+        target = extract(form)
+        where = f"msgstr[{index}]" if plural else "msgstr"
+        extra = [written for key, (_, written) in target.items() if key not in source]
+        if extra:
+            return f"{where} has {', '.join(extra)}, which the msgid does not"
+        changed = [f"{source[key][1]} became {written}" for key, (kind, written) in target.items()
+                   if source[key][0] != kind]
+        if changed:
+            return f"{where}: {', '.join(changed)}"
+        missing = [written for key, (_, written) in source.items() if key not in target]
+        if missing and not plural:
+            return f"{where} lacks {', '.join(missing)}"
+    return None
+
+
+def _whitespace_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
+    """(severity, reason) when leading or trailing whitespace differs; a newline difference is an error,
+    as for msgfmt --check, a space difference a warning."""
+    for name, index, test in (("begin", 0, str.startswith), ("end", -1, str.endswith)):
+        if test(msgid, "\n") != test(msgstr, "\n"):
+            return ERROR, f"msgid and msgstr do not both {name} with a newline"
+        if msgid[index:][:1].isspace() != msgstr[index:][:1].isspace():
+            return WARNING, f"msgid and msgstr do not both {name} with whitespace"
+    return None
+
+
+def message_findings(message: Message, path: str, nplurals: int | None = None, line: int = 0) -> list[Finding]:
+    """Quality findings for one translated, non-fuzzy entry, reported on `line` (default: the msgid's)."""
+    msgid = message.id
+    ids = msgid if isinstance(msgid, tuple) else (msgid,)
+    string = message.string
+    strings = string if isinstance(string, tuple) else (string,)
+    line, key = line or message.lineno or 0, ids[0]
+    findings = []
+    if len(ids) > 1 and nplurals is not None and len(strings) != nplurals:
+        findings.append(Finding(path, line, PLURAL_FORMS,
+                                f"has {len(strings)} plural forms but the header says nplurals={nplurals}", key))
+    flags = message.flags
+    extractors = []
+    if ("python-format" in flags and "no-python-format" not in flags) \
+            or ("c-format" in flags and "no-c-format" not in flags):
+        extractors.append(printf_placeholders)
+    if "python-brace-format" in flags and "no-python-brace-format" not in flags:
+        extractors.append(brace_placeholders)
+    for extract in extractors:
+        problem = _placeholder_problem(extract, ids, strings)
+        if problem:
+            findings.append(Finding(path, line, PLACEHOLDER_MISMATCH, problem, key))
+            break
+    any_markup = "<" in ids[0] or (len(ids) > 1 and "<" in ids[1])
+    for index, form in enumerate(strings):
+        if not form:
+            continue
+        source = ids[1] if index and len(ids) > 1 else ids[0]
+        where = f"msgstr[{index}]" if len(ids) > 1 else "msgstr"
+        if any_markup or "<" in form:
+            unsafe = markup_problem(" ".join(ids), form)
+            if unsafe:
+                findings.append(Finding(path, line, UNSAFE_MARKUP, f"{where} {unsafe}", key))
+            elif tag_counts(form) != tag_counts(source):
+                findings.append(Finding(path, line, MARKUP_MISMATCH,
+                                        f"{where} tags {_tag_list(form)} differ from msgid tags {_tag_list(source)}",
+                                        key))
+        whitespace = _whitespace_problem(source, form)
+        if whitespace:
+            severity, reason = whitespace
+            findings.append(Finding(path, line, WHITESPACE_MISMATCH, f"{where}: {reason}", key, severity))
+    return findings
+
+
+def _tag_list(text: str) -> str:
+    return " ".join(f"<{tag}>" for tag in sorted(tag_counts(text).elements())) or "(none)"
+
+
+def _locale_plurals(language: str) -> tuple[set[int], str] | None:
+    """Acceptable nplurals for a language (gettext's convention as Babel's `init` writes it, and CLDR's
+    count of plural categories, which differ for a few languages) and its name; None if unknown."""
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    return {get_plural(locale).num_plurals, len(locale.plural_form.tags)}, locale.english_name
+
+
+def _plural_forms_findings(value: str | None, language: str | None, has_plurals: bool, path: str,
+                           line: int) -> tuple[list[Finding], int | None]:
+    """Findings on the Plural-Forms header, and the nplurals it declares (None if missing or broken)."""
+    if value is None:
+        if not has_plurals:
+            return [], None
+        return [Finding(path, line, PLURAL_FORMS, "no Plural-Forms header, but the catalog has plural entries")], None
+    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*", value)
+    if not match:
+        return [Finding(path, line, PLURAL_FORMS, f"Plural-Forms cannot be read: {value!r}")], None
+    nplurals, expression = int(match.group(1)), match.group(2)
+    try:
+        plural = gettext.c2py(expression)
+        bad = next((n for n in range(1001) if not 0 <= plural(n) < nplurals), None)
+    except (ValueError, SyntaxError, ZeroDivisionError, RecursionError) as exc:
+        return [Finding(path, line, PLURAL_FORMS, f"plural expression {expression!r} cannot be used: {exc}")], nplurals
+    findings = []
+    if bad is not None:
+        findings.append(Finding(path, line, PLURAL_FORMS,
+                                f"plural={expression} gives form {plural(bad)} for n={bad}, but nplurals={nplurals}"))
+    expected = _locale_plurals(language) if language else None
+    if expected and nplurals not in expected[0]:
+        forms = " or ".join(str(n) for n in sorted(expected[0]))
+        findings.append(Finding(path, line, PLURAL_FORMS,
+                                f"nplurals={nplurals}, but {expected[1]} has {forms} plural forms "
+                                f"(Babel suggests: {get_plural(language.replace('-', '_')).plural_forms})"))
+    return findings, nplurals
+
+
+def header_findings(header: list[tuple[str, str]], header_line: int, catalog: Catalog, path: str,
+                    expected_locale: str | None = None) -> tuple[list[Finding], int | None]:
+    """`header` and `plural-forms` findings on a catalog's header entry, and the nplurals it declares.
+
+    `expected_locale` is the locale the file's place says it is for (translations/<locale>/LC_MESSAGES).
+    """
+    if not header_line:
+        return [Finding(path, 1, HEADER, 'no header entry (msgid ""): Language, charset and plural forms '
+                                         "are unknown")], None
+    fields: dict[str, str] = {}
+    findings = []
+    for name, value in header:
+        previous = fields.setdefault(name.lower(), value)
+        if previous != value:
+            findings.append(Finding(path, header_line, HEADER, f"{name} given twice: {previous!r} and {value!r}"))
+    if catalog.fuzzy:
+        findings.append(Finding(path, header_line, HEADER, "the header is marked fuzzy: `pybabel compile` "
+                                                           "skips the whole catalog", severity=WARNING))
+    language = fields.get("language", "")
+    if not language:
+        findings.append(Finding(path, header_line, HEADER, "no Language header"))
+    elif _locale_plurals(language) is None:
+        findings.append(Finding(path, header_line, HEADER, f"Language {language!r} is not a locale Babel knows"))
+    elif expected_locale and Locale.parse(language.replace("-", "_")) != Locale.parse(expected_locale):
+        findings.append(Finding(path, header_line, HEADER,
+                                f"Language is {language!r} but the catalog is in the {expected_locale!r} directory"))
+    charset = re.search(r"charset=([^\s;]+)", fields.get("content-type", ""))
+    if charset is None:
+        findings.append(Finding(path, header_line, HEADER, "no charset in the Content-Type header"))
+    else:
+        try:
+            codecs.lookup(charset.group(1))
+        except LookupError:
+            findings.append(Finding(path, header_line, HEADER, f"unknown charset {charset.group(1)!r}"))
+    has_plurals = any(isinstance(message.id, tuple) for message in messages(catalog))
+    plural_findings, nplurals = _plural_forms_findings(fields.get("plural-forms"), language or None,
+                                                       has_plurals, path, header_line)
+    return findings + plural_findings, nplurals
+
+
+def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None = None,
+                  expected_locale: str | None = None) -> list[Finding]:
+    """Header and per-message quality findings for a catalog (translated, non-fuzzy entries only).
+
+    With `pofile` (what `pofile.read_po_file` read) the header as written is checked too, and findings
+    on translations point at the msgstr line as msgfmt's do; without it, only the messages are checked.
+    """
+    path = str(path)
+    findings: list[Finding] = []
+    nplurals = catalog.num_plurals
+    msgstr_lines = {}
+    if pofile is not None:
+        findings, nplurals = header_findings(pofile.header, pofile.header_line, catalog, path, expected_locale)
+        msgstr_lines = pofile.msgstr_lines
+    for message in messages(catalog):
+        string = message.string
+        if not string or (not isinstance(string, str) and not any(string)) or "fuzzy" in message.flags:
+            continue
+        findings.extend(message_findings(message, path, nplurals, msgstr_lines.get(message.lineno, 0)))
+    return findings

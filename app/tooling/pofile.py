@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
+from itertools import islice
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,7 +67,9 @@ class PoFile:
     path: Path
     catalog: Catalog
     header_line: int = 0  # line of the header's msgid, 0 when the file has no header entry
-    header: dict[str, str] = field(default_factory=dict)  # raw header fields, lower-case names
+    header: list[tuple[str, str]] = field(default_factory=list)  # (name, value) as written, in order
+    # msgid line → msgstr line: msgfmt reports translation problems on the msgstr line, and so do we
+    msgstr_lines: dict[int, int] = field(default_factory=dict)
 
 
 class _StringError(Exception):
@@ -130,12 +134,12 @@ def _decode(data: bytes, path: str) -> tuple[str, list[Finding]]:
     return text.lstrip("\ufeff"), []
 
 
-def _header_fields(header: str) -> dict[str, str]:
-    fields = {}
+def _header_fields(header: str) -> list[tuple[str, str]]:
+    fields = []
     for line in header.split("\n"):
         name, sep, value = line.partition(":")
         if sep:
-            fields[name.strip().lower()] = value.strip()
+            fields.append((name.strip(), value.strip()))
     return fields
 
 
@@ -145,14 +149,14 @@ class _Parser:
     def __init__(self, path: str):
         self.path = path
         self.errors: list[Finding] = []
-        self.entries: list[tuple] = []  # (lineno, obsolete, context, msgid, plural, strings, comments)
+        self.entries: list[tuple] = []  # (lines, obsolete, context, msgid, plural, strings, flags, comments)
         self.seen: dict = {}
         self._reset()
 
     def _reset(self) -> None:
         self.state = _IDLE
         self.obsolete = False
-        self.msgid_line = 0
+        self.msgid_line = self.msgstr_line = 0
         self.ctxt = self.msgid = self.plural = None
         self.strings: list[list[str]] = []
         self.flags: list[str] = []
@@ -179,7 +183,7 @@ class _Parser:
             else:
                 self.seen[key] = self.msgid_line
                 plural = None if self.plural is None else "".join(self.plural)
-                self.entries.append((self.msgid_line, self.obsolete, context, msgid, plural,
+                self.entries.append((self.msgid_line, self.msgstr_line, self.obsolete, context, msgid, plural,
                                      ["".join(parts) for parts in self.strings], self.flags,
                                      self.locations, self.auto_comments, self.user_comments))
         elif state != _SKIP:
@@ -259,7 +263,7 @@ class _Parser:
         elif keyword == "msgstr":
             if state != _ID:
                 return self.out_of_place(lineno, keyword, state)
-            self.state, self.strings = _STR, [[value]]
+            self.state, self.strings, self.msgstr_line = _STR, [[value]], lineno
         elif keyword == "msgid_plural":
             if state != _ID:
                 return self.out_of_place(lineno, keyword, state)
@@ -272,6 +276,8 @@ class _Parser:
             self.fail(lineno, "first plural form has nonzero index" if state == _PLURAL
                       else "plural form has wrong index")
         else:
+            if state == _PLURAL:
+                self.msgstr_line = lineno
             self.state = _STRN
             self.strings.append([value])
 
@@ -304,7 +310,9 @@ class _Parser:
 def _build_catalog(parser: _Parser, pofile: PoFile) -> None:
     catalog = pofile.catalog
     path = str(pofile.path)
-    for lineno, obsolete, context, msgid, plural, strings, flags, locations, auto, user in parser.entries:
+    msgstr_lines = pofile.msgstr_lines
+    for lineno, msgstr_line, obsolete, context, msgid, plural, strings, flags, locations, auto, user in parser.entries:
+        msgstr_lines[lineno] = msgstr_line
         if msgid == "" and context is None and not obsolete:
             pofile.header_line = lineno
             header = strings[0]
@@ -336,6 +344,11 @@ def _build_catalog(parser: _Parser, pofile: PoFile) -> None:
             catalog._messages[(msgid, context)] = message
         else:
             catalog[message_id] = message
+
+
+def messages(catalog: Catalog) -> Iterator[Message]:
+    """Every entry but the header. (Iterating a Catalog yields a header built from its fields first.)"""
+    return islice(catalog, 1, None)
 
 
 def parse_po(data: bytes, path: Path) -> PoFile:

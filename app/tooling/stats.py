@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog
 
+from app.tooling.pofile import messages
+
 
 @dataclass(frozen=True)
 class CatalogStats:
@@ -28,9 +30,7 @@ class CatalogStats:
 
 def catalog_stats(catalog: Catalog) -> CatalogStats:
     translated = fuzzy = untranslated = 0
-    messages = iter(catalog)
-    next(messages)  # Catalog iteration always starts with the header, which msgfmt does not count
-    for message in messages:
+    for message in messages(catalog):
         string = message.string
         first = string if isinstance(string, str) else (string[0] if string else "")
         if not first:

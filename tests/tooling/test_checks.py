@@ -1,9 +1,15 @@
 """Per-message quality checks."""
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
-from app.tooling.checks import markup_problem
+from app.tooling.checks import brace_placeholders, check_catalog, markup_problem, printf_placeholders
+from app.tooling.pofile import read_po_file
 
 
 @pytest.mark.parametrize(("msgid", "msgstr"), [
@@ -29,8 +35,9 @@ def test_legitimate_translations_have_no_markup_problem(msgid, msgstr):
     ('<a href="/x">Hi</a>', '<a href="data:text/html,x">Hi</a>', "data: URL"),
     ('<a href="/x">Hi</a>', '<a href="/x" target="_blank">Hi</a>', "adds attribute target="),
     ("<b>Hi</b>", "<i>Hi</i>", "adds <i>"),
-    ("<b>Hi</b>", "<b>Hi</b><img src=x onerror=alert(1)>", "adds <img>"),
-    ("<b>Hi</b>", "<b>Hi</b><svg/onload=alert(1)>", "adds <svg>"),
+    ("<b>Hi</b>", "<b>Hi</b><img src=x onerror=alert(1)>", "event-handler attribute onerror="),
+    ("<b>Hi</b>", "<b>Hi</b><img src=x>", "adds <img>"),
+    ("<b>Hi</b>", "<b>Hi</b><svg/onload=alert(1)>", "onload="),
     ("<b>Hi</b>", "<b>Hi</b><!-- x -->", "comment"),
     ("<b>Hi</b>", "<b>Hi</b><b", "never closed"),
     ('<span style="color:red">a</span>', '<span style="color:blue">a</span>', "changes style="),
@@ -38,3 +45,131 @@ def test_legitimate_translations_have_no_markup_problem(msgid, msgstr):
 def test_unsafe_translations_have_a_reason(msgid, msgstr, reason):
     problem = markup_problem(msgid, msgstr)
     assert problem is not None and reason in problem
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "po"
+
+
+def msgstr_line(path: Path, msgid: str) -> int:
+    """Line of the first msgstr after `msgid "<msgid>"` in a fixture (findings point at the translation)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index(f'msgid "{msgid}"')
+    return next(n for n in range(start, len(lines)) if lines[n].startswith("msgstr")) + 1
+
+
+def findings_of(name: str, expected_locale: str | None = None):
+    path = FIXTURES / name
+    pofile = read_po_file(path)
+    return path, check_catalog(pofile.catalog, path, pofile=pofile, expected_locale=expected_locale)
+
+
+def test_quality_fixture_findings_are_exactly_the_planted_problems():
+    path, findings = findings_of("quality_ja.po")
+    got = {(f.line, f.code, f.severity) for f in findings}
+    expected = {
+        (msgstr_line(path, "Hello %(name)s"), "placeholder-mismatch", "error"),
+        (msgstr_line(path, "%s has %d files"), "placeholder-mismatch", "error"),
+        (msgstr_line(path, "Welcome to {site}"), "placeholder-mismatch", "error"),
+        (msgstr_line(path, "Zoom (% of window):"), "placeholder-mismatch", "error"),
+        (msgstr_line(path, "Read <strong>the guide</strong>"), "markup-mismatch", "error"),
+        (msgstr_line(path, "Contact us"), "unsafe-markup", "error"),
+        (msgstr_line(path, "<b>News</b>"), "unsafe-markup", "error"),
+        (msgstr_line(path, "Name: "), "whitespace-mismatch", "warning"),
+        (msgstr_line(path, "Line one\\n"), "whitespace-mismatch", "error"),
+        (msgstr_line(path, "One apple"), "plural-forms", "error"),
+    }
+    assert got == expected
+    assert all(f.path == str(path) for f in findings)
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext not installed")
+def test_format_errors_are_the_ones_msgfmt_check_format_reports():
+    path, findings = findings_of("quality_ja.po")
+    output = subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(path)],
+                            capture_output=True, text=True, env={"LC_ALL": "C"}).stderr
+    msgfmt_lines = {int(n) for n in re.findall(rf"{re.escape(str(path))}:(\d+): (?:a format|format|number of format)",
+                                                output)}
+    assert msgfmt_lines == {f.line for f in findings if f.code == "placeholder-mismatch"}
+
+
+def test_real_format_error_in_geeqie_is_found_on_msgfmts_line():
+    path = Path("/work/shared/testdata/po-corpus/geeqie_ja.po")
+    if not path.exists():
+        pytest.skip("corpus not present")
+    pofile = read_po_file(path)
+    errors = [f for f in check_catalog(pofile.catalog, path, pofile=pofile) if f.severity == "error"]
+    assert [(f.line, f.code) for f in errors] == [(4997, "placeholder-mismatch")]
+    assert errors[0].msgid == "Virtual window size (% of actual window):"
+
+
+def test_messages_carry_msgid_and_reason():
+    _, findings = findings_of("quality_ja.po")
+    by_msgid = {f.msgid: f for f in findings}
+    assert "%(name)s" in by_msgid["Hello %(name)s"].message
+    assert "<strong>" in by_msgid["Read <strong>the guide</strong>"].message
+    assert "javascript" in by_msgid["Contact us"].message
+
+
+def test_wrong_nplurals_for_japanese():
+    path, findings = findings_of("header_wrong_plural_ja.po")
+    assert [(f.line, f.code) for f in findings] == [(1, "plural-forms")]
+    assert "nplurals=2" in findings[0].message and "nplurals=1; plural=0;" in findings[0].message
+
+
+def test_contradictory_header_fields_fuzzy_header_missing_charset_bad_plural_expression():
+    _, findings = findings_of("header_problems.po", expected_locale="ja")
+    messages = sorted((f.code, f.severity, f.message.split(":")[0].split(" ")[0]) for f in findings)
+    assert all(f.line == 2 for f in findings)
+    assert [f.code for f in findings].count("header") == 3
+    assert any("Language given twice" in f.message for f in findings)
+    assert any("fuzzy" in f.message and f.severity == "warning" for f in findings)
+    assert any("no charset" in f.message for f in findings)
+    assert any(f.code == "plural-forms" and "gives form 1 for n=1" in f.message for f in findings), messages
+
+
+def test_missing_language_and_placeholder_charset_and_missing_plural_forms():
+    _, findings = findings_of("header_no_language.po")
+    assert sorted((f.code, f.message) for f in findings) == [
+        ("header", "no Language header"),
+        ("header", "unknown charset 'CHARSET'"),
+        ("plural-forms", "no Plural-Forms header, but the catalog has plural entries"),
+    ]
+
+
+def test_language_contradicting_the_catalog_directory():
+    _, findings = findings_of("header_wrong_plural_ja.po", expected_locale="en")
+    assert any(f.code == "header" and "'en' directory" in f.message for f in findings)
+
+
+def test_no_header_entry():
+    path = FIXTURES / "malformed" / "no_header.po"
+    pofile = read_po_file(path)
+    findings = check_catalog(pofile.catalog, path, pofile=pofile)
+    assert [(f.line, f.code) for f in findings] == [(1, "header")]
+
+
+def test_without_pofile_only_messages_are_checked():
+    pofile = read_po_file(FIXTURES / "quality_ja.po")
+    findings = check_catalog(pofile.catalog, "x.po")
+    assert "placeholder-mismatch" in {f.code for f in findings}
+    assert "header" not in {f.code for f in findings}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("%(name)s and %(n)d", {"%(name)": "s", "%(n)": "d"}),
+    ("%s of %i%%", {"argument 1": "s", "argument 2": "d"}),
+    ("%2$s %1$d", {"argument 2": "s", "argument 1": "d"}),
+    ("100% of", {"argument 1": "o"}),
+    ("100%%", {}),
+])
+def test_printf_placeholders(text, expected):
+    assert {key: kind for key, (kind, _) in printf_placeholders(text).items()} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("{name} {0} {user.email} {x!r:>10}", {"name", "0", "user", "x"}),
+    ("{} and {}", {"0", "1"}),
+    ("{{literal}}", set()),
+])
+def test_brace_placeholders(text, expected):
+    assert set(brace_placeholders(text)) == expected
