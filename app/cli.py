@@ -36,6 +36,10 @@ def _shown(path) -> str:
         return str(path)
 
 
+def _locale_of(po: Path) -> str:
+    return po.parent.parent.name  # translations/<locale>/LC_MESSAGES/messages.po
+
+
 def _echo_findings(findings: list[Finding]) -> None:
     for f in findings:
         where = f"{f.path}:{f.line}" if f.line else f.path
@@ -100,6 +104,7 @@ def compile_command():
     from .tooling.stats import catalog_stats
 
     catalogs = sorted(_paths()["translations"].glob("*/LC_MESSAGES/*.po"))
+    source_locale = current_app.config["DEFAULT_LOCALE"]
     if not catalogs:
         click.echo(f"no catalogs under {_shown(_paths()['translations'])}", err=True)
     refused = False
@@ -115,8 +120,9 @@ def compile_command():
             # pybabel would skip this catalog silently; msgfmt ignores the header's fuzziness, and so do we.
             click.echo(f"{_shown(po)}: warning: header is marked fuzzy (compiled anyway)", err=True)
         stats = catalog_stats(catalog)
+        source = " (source language: its msgids are shown)" if _locale_of(po) == source_locale else ""
         click.echo(f"{_shown(po.with_suffix('.mo'))}: {stats.translated} translated, {stats.fuzzy} fuzzy, "
-                   f"{stats.untranslated} untranslated")
+                   f"{stats.untranslated} untranslated{source}")
     if refused:
         sys.exit(1)
 

@@ -93,7 +93,7 @@ def test_update_then_init_then_compile(i18n, project):
     assert result.exit_code == 0, result.output
     # Babel's fuzzy matching also offers "パートナー" for "%(count)s partner": fuzzy, so not compiled.
     assert "translations/ja/LC_MESSAGES/messages.mo: 1 translated, 1 fuzzy, 7 untranslated" in result.stdout
-    assert "translations/en/LC_MESSAGES/messages.mo: 0 translated, 0 fuzzy, 9 untranslated" in result.stdout
+    assert "translations/en/LC_MESSAGES/messages.mo: 0 translated, 0 fuzzy, 9 untranslated (source language: its msgids are shown)" in result.stdout
     mo = ja_po(project).with_suffix(".mo")
     assert gettext.GNUTranslations(open(mo, "rb")).gettext("Our partners") == "パートナー"
 
