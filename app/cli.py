@@ -70,11 +70,14 @@ def extract_command():
 @i18n_cli.command("update")
 def update_command():
     """Merge messages.pot into every locale's catalog (changed: fuzzy, removed: obsolete)."""
-    from .tooling.workflow import update_catalogs
+    from .tooling.workflow import po_path, update_catalogs
 
-    paths = _paths()
+    paths, config = _paths(), current_app.config
+    # The source language needs no catalog (gettext shows its msgids); merge into it only if one was made.
+    locales = [locale for locale in config["LOCALES"] if locale != config["DEFAULT_LOCALE"]
+               or po_path(paths["translations"], locale).exists()]
     try:
-        results = update_catalogs(paths["pot"], paths["translations"], current_app.config["LOCALES"])
+        results = update_catalogs(paths["pot"], paths["translations"], locales)
     except CatalogError as err:
         _fail(err)
     for result in results:

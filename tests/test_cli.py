@@ -72,10 +72,8 @@ def test_extract_template_syntax_error_exits_2_and_leaves_pot(i18n, project):
 
 def test_update_then_init_then_compile(i18n, project):
     assert i18n("extract").exit_code == 0
-    result = i18n("update")
-    assert result.exit_code == 2  # en has no catalog yet
-    assert "init en" in result.stderr
-    assert ja_po(project).read_text(encoding="utf-8") == JA_PO  # nothing merged while one is missing
+    result = i18n("update")  # the source language (en) needs no catalog
+    assert result.exit_code == 0 and result.stdout == "translations/ja/LC_MESSAGES/messages.po: updated\n"
 
     result = i18n("init", "en")
     assert result.exit_code == 0 and result.stdout == "translations/en/LC_MESSAGES/messages.po: created\n"
@@ -83,8 +81,8 @@ def test_update_then_init_then_compile(i18n, project):
 
     result = i18n("update")
     assert result.exit_code == 0, result.output
-    assert "translations/ja/LC_MESSAGES/messages.po: updated" in result.stdout
-    assert "translations/en/LC_MESSAGES/messages.po: unchanged" in result.stdout
+    assert "translations/ja/LC_MESSAGES/messages.po: unchanged" in result.stdout
+    assert "translations/en/LC_MESSAGES/messages.po: unchanged" in result.stdout  # init wrote it current
     assert 'msgid "Campus' not in ja_po(project).read_text(encoding="utf-8")
     assert "msgid \"Search\"" in ja_po(project).read_text(encoding="utf-8")
     assert i18n("update").stdout.count("unchanged") == 2
@@ -98,12 +96,26 @@ def test_update_then_init_then_compile(i18n, project):
     assert gettext.GNUTranslations(open(mo, "rb")).gettext("Our partners") == "パートナー"
 
 
+def test_update_with_a_missing_translation_catalog_exits_2_and_merges_nothing(i18n, project):
+    fr = project / "translations" / "fr" / "LC_MESSAGES"
+    fr.mkdir(parents=True)
+    (fr / "messages.po").write_text(JA_PO.replace("Language: ja", "Language: fr"), encoding="utf-8")
+    assert i18n("extract").exit_code == 0
+    ja_po(project).unlink()
+    app_locales = ("en", "fr", "ja")
+    app = create_app({"TESTING": True, "PROJECT_ROOT": project, "TRANSLATIONS_DIR": project / "translations",
+                      "TEMPLATES_DIR": project / "templates", "LOCALES": app_locales})
+    result = app.test_cli_runner().invoke(args=["i18n", "update"])
+    assert result.exit_code == 2
+    assert "init ja" in result.stderr
+    assert (fr / "messages.po").read_text(encoding="utf-8") == JA_PO.replace("Language: ja", "Language: fr")
+
+
 def test_changed_msgid_becomes_fuzzy_and_removed_obsolete(i18n, project):
     page = project / "templates" / "page.html"
     assert i18n("extract").exit_code == 0
     page.write_text(page.read_text(encoding="utf-8").replace("Our partners", "Our partner universities"))
     assert i18n("extract").exit_code == 0
-    assert i18n("init", "en").exit_code == 0
     assert i18n("update").exit_code == 0
     text = ja_po(project).read_text(encoding="utf-8")
     assert '#, fuzzy\nmsgid "Our partner universities"\nmsgstr "パートナー"' in text
