@@ -30,6 +30,8 @@ def _paths() -> dict:
 def _shown(path) -> str:
     """A path as a person wants to read it: relative to the project root when it is inside it."""
     path = Path(path)
+    if not path.is_absolute():  # already relative to the root (extraction reports paths that way)
+        return str(path)
     try:
         return str(path.resolve().relative_to(_paths()["root"].resolve()))
     except ValueError:
@@ -42,7 +44,7 @@ def _locale_of(po: Path) -> str:
 
 def _echo_findings(findings: list[Finding]) -> None:
     for f in findings:
-        where = f"{f.path}:{f.line}" if f.line else f.path
+        where = f"{_shown(f.path)}:{f.line}" if f.line else _shown(f.path)
         click.echo(f"{where}: {f.severity}: {f.code}: {f.message}", err=True)
 
 

@@ -155,7 +155,7 @@ def test_compile_refuses_bad_catalog_keeps_old_mo_and_compiles_the_rest(i18n, pr
                               encoding="utf-8")
     result = i18n("compile")
     assert result.exit_code == 1
-    assert "translations/ja/LC_MESSAGES/messages.po:11: error: placeholder-mismatch:" in result.stderr
+    assert "translations/ja/LC_MESSAGES/messages.po:12: error: placeholder-mismatch:" in result.stderr
     assert "refused" in result.stderr
     assert mo.read_bytes() == good and mo.stat().st_mtime_ns == 1_000_000_000
     assert (fr / "messages.mo").exists()  # the good catalog still compiles

@@ -15,8 +15,9 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
-from .findings import ERROR, Finding
-from .pofile import CatalogError, read_catalog
+from .checks import check_catalog
+from .findings import ERROR
+from .pofile import CatalogError, read_po_file
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -65,18 +66,16 @@ def mo_bytes(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
-def checker_errors(catalog: Catalog, po_path: Path) -> list[Finding]:
-    """Error findings of the per-message checks, for entries that would go into the `.mo`."""
-    from .checks import check_catalog  # A's module; imported here so compile works for syntax alone
-
-    return [f for f in check_catalog(catalog, po_path) if f.severity == ERROR]
-
-
 def compile_catalog(po_path: Path, mo_path: Path) -> Catalog:
-    """Read `po_path` strictly, refuse it on any error (CatalogError), else write `mo_path` atomically."""
-    catalog = read_catalog(Path(po_path))
-    errors = checker_errors(catalog, Path(po_path))
+    """Read `po_path` strictly and write `mo_path` atomically, or raise CatalogError and write nothing.
+
+    Refused: syntax errors, and every error `check` reports on the header (plural forms) or on an entry
+    that would go into the `.mo` (placeholder mismatch, unsafe or mismatched markup). Warnings pass.
+    """
+    pofile = read_po_file(Path(po_path))
+    findings = check_catalog(pofile.catalog, po_path, pofile=pofile)
+    errors = [f for f in findings if f.severity == ERROR]
     if errors:
         raise CatalogError(errors)
-    atomic_write(Path(mo_path), mo_bytes(catalog))
-    return catalog
+    atomic_write(Path(mo_path), mo_bytes(pofile.catalog))
+    return pofile.catalog

@@ -12,7 +12,7 @@ from babel.messages.catalog import Catalog
 
 from app.tooling import compile as compile_mod
 from app.tooling.compile import atomic_write, compile_catalog, mo_bytes, write_if_changed
-from app.tooling.pofile import CatalogError
+from app.tooling.pofile import CatalogError, read_catalog
 
 HEADER = """\
 msgid ""
@@ -124,7 +124,7 @@ def test_mo_bytes_agrees_with_msgfmt(tmp_path):
                   'msgctxt "nav"\nmsgid "Home"\nmsgstr "ホーム"\n')
     reference = tmp_path / "ref.mo"
     subprocess.run(["msgfmt", "-o", str(reference), str(po)], check=True)
-    ours = translations(mo_bytes(compile_mod.read_catalog(po)))
+    ours = translations(mo_bytes(read_catalog(po)))
     theirs = translations(reference.read_bytes())
     for key in ("Hello", "Draft"):
         assert ours.gettext(key) == theirs.gettext(key)
@@ -173,3 +173,13 @@ def test_compile_ignores_errors_in_fuzzy_entries(tmp_path):
                   '#, fuzzy, python-format\nmsgid "%(count)d partners"\nmsgstr "%(num)d 校"\n')
     compile_catalog(po, tmp_path / "messages.mo")
     assert (tmp_path / "messages.mo").exists()
+
+
+def test_compile_refuses_wrong_plural_forms_for_the_language(tmp_path):
+    po = write_po(tmp_path / "messages.po",
+                  'msgid "%(n)d partner"\nmsgid_plural "%(n)d partners"\nmsgstr[0] "%(n)d 校"\nmsgstr[1] "%(n)d 校"\n',
+                  header=HEADER.replace("nplurals=1; plural=0;", "nplurals=2; plural=(n != 1);"))
+    with pytest.raises(CatalogError) as excinfo:
+        compile_catalog(po, tmp_path / "messages.mo")
+    assert "plural-forms" in {f.code for f in excinfo.value.findings}
+    assert not (tmp_path / "messages.mo").exists()
