@@ -75,9 +75,9 @@ def extract_messages(root: Path, babel_cfg: Path) -> Catalog:
     except TemplateSyntaxError as err:
         raise CatalogError([Finding(current.get("file", "?"), err.lineno or 1, "syntax-error",
                                     f"template syntax error: {err.message}")]) from err
-    except (UnicodeDecodeError, SyntaxError) as err:
-        raise CatalogError([Finding(current.get("file", "?"), getattr(err, "lineno", None) or 1,
-                                    "syntax-error", f"cannot extract: {err}")]) from err
+    except UnicodeDecodeError as err:
+        raise CatalogError([Finding(current.get("file", "?"), 1, "encoding-error",
+                                    f"not {err.encoding}: {err.reason} at byte {err.start}")]) from err
     return catalog
 
 

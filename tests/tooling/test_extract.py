@@ -144,3 +144,12 @@ def test_context_distinguishes_messages(project):
     with open(pot_path, "rb") as f:
         findings = stale_template_findings(extract(project), read_po(f), pot_path)
     assert sorted(f.msgid for f in findings) == ["Home", "Home"]
+
+
+def test_template_not_in_utf8_is_an_error(project):
+    (project / "templates" / "latin1.html").write_bytes("<p>{{ _('Café') }}</p>".encode("latin-1"))
+    with pytest.raises(CatalogError) as excinfo:
+        extract(project)
+    [finding] = excinfo.value.findings
+    assert (finding.path, finding.code) == ("templates/latin1.html", "encoding-error")
+    assert "utf-8" in finding.message
