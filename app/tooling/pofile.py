@@ -109,12 +109,15 @@ def _parse_strings(text: str) -> str:
 
 
 def _decode(data: bytes, path: str) -> tuple[str, list[Finding]]:
+    if b"\x00" in data:
+        return "", [Finding(path, data.count(b"\n", 0, data.index(b"\x00")) + 1, ENCODING_ERROR,
+                            "NUL byte: a binary (or UTF-16) file, not a PO file")]
     match = _CHARSET_RE.search(data, 0, 64 * 1024)
-    charset = match.group(1).decode("ascii") if match else "utf-8"
+    charset = match.group(1).decode("ascii") if match else "UTF-8"
     try:
         codecs.lookup(charset)
     except LookupError:  # e.g. the template placeholder "CHARSET"; the header check reports it
-        charset = "utf-8"
+        charset = "UTF-8"
     try:
         text = data.decode(charset)
     except UnicodeDecodeError:
@@ -124,13 +127,10 @@ def _decode(data: bytes, path: str) -> tuple[str, list[Finding]]:
                 raw.decode(charset)
             except UnicodeDecodeError as exc:
                 errors.append(Finding(path, number, ENCODING_ERROR,
-                                      f"invalid {charset} byte sequence at column {exc.start + 1}"))
+                                      f"invalid {charset.upper()} byte sequence at column {exc.start + 1}"))
                 if len(errors) >= _MAX_ERRORS:
                     break
         return "", errors
-    if "\x00" in text:
-        return "", [Finding(path, text.count("\n", 0, text.index("\x00")) + 1, ENCODING_ERROR,
-                            "NUL byte: this is a binary file, not a PO file")]
     return text.lstrip("\ufeff"), []
 
 

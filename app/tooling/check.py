@@ -1,0 +1,203 @@
+"""`check`: every finding about a project's catalogs (or any given .po files) in one result.
+
+Findings and their severities:
+  error    syntax-error, encoding-error, duplicate, unreadable (the file is not a catalog: exit 2),
+           header, plural-forms, placeholder-mismatch, markup-mismatch, unsafe-markup, missing-in-catalog,
+           stale-mo (content differs), stale-template and literal-text (from extract.py/literals.py),
+           coverage (below --min-coverage), whitespace-mismatch on a leading/trailing newline
+  warning  untranslated, fuzzy, obsolete, whitespace-mismatch on spaces, stale-mo (only older), a fuzzy header
+
+The source locale's catalog (English: its msgids are the text) is checked like any other, but its empty
+msgstrs are not `untranslated` findings and its coverage is 100% by definition; its counts stay msgfmt's.
+"""
+from __future__ import annotations
+
+import contextlib
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import read_mo
+
+from app.tooling.checks import check_catalog
+from app.tooling.findings import WARNING, Finding
+from app.tooling.pofile import CatalogError, PoFile, messages, read_po_file
+from app.tooling.stats import CatalogStats, catalog_stats
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    root: Path
+    babel_cfg: Path
+    pot: Path
+    translations_dir: Path
+    templates_dir: Path
+
+
+@dataclass
+class CatalogReport:
+    path: str
+    locale: str
+    stats: CatalogStats
+    source: bool = False  # the source language's catalog: complete by definition
+
+    @property
+    def coverage(self) -> float:
+        return 100.0 if self.source else self.stats.coverage
+
+
+@dataclass
+class CheckResult:
+    catalogs: list[CatalogReport] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # input that is not a catalog at all: exit 2
+
+
+def _locale_from_place(path: Path) -> str | None:
+    """The locale a catalog's place says it is for: <locale>/LC_MESSAGES/<domain>.po."""
+    return path.parent.parent.name if path.parent.name == "LC_MESSAGES" else None
+
+
+def _key(message) -> tuple:
+    return (message.context, message.id[0] if isinstance(message.id, tuple) else message.id)
+
+
+def _state_findings(catalog: Catalog, path: str, source: bool) -> list[Finding]:
+    """untranslated, fuzzy and obsolete entries (warnings: the catalog works, it is just not finished)."""
+    findings = []
+    for message in messages(catalog):
+        string = message.string
+        forms = (string,) if isinstance(string, str) else string
+        line, key = message.lineno or 0, _key(message)[1]
+        if not (forms and forms[0]):
+            if not source:
+                findings.append(Finding(path, line, "untranslated", "not translated", key, WARNING))
+        elif "fuzzy" in message.flags:
+            findings.append(Finding(path, line, "fuzzy", "marked fuzzy: not used until reviewed", key, WARNING))
+        elif not all(forms) and not source:
+            empty = ", ".join(f"msgstr[{n}]" for n, form in enumerate(forms) if not form)
+            findings.append(Finding(path, line, "untranslated", f"{empty} empty", key, WARNING))
+    for message in catalog.obsolete.values():
+        findings.append(Finding(path, message.lineno or 0, "obsolete",
+                                "obsolete (#~) entry: delete it, or restore it in the sources", _key(message)[1],
+                                WARNING))
+    return findings
+
+
+def _stale_mo_findings(catalog: Catalog, po_path: Path, path: str) -> list[Finding]:
+    """A .mo beside the .po that does not hold what compiling the .po would give."""
+    mo_path = po_path.with_suffix(".mo")
+    if not mo_path.exists():
+        return []  # .mo files are built, never committed: none is not stale
+    try:
+        with mo_path.open("rb") as fileobj:
+            compiled = read_mo(fileobj)
+    except Exception as exc:  # read_mo raises struct/index/unicode errors on a corrupt file
+        return [Finding(path, 0, "stale-mo", f"{mo_path.name} cannot be read ({exc}): compile again")]
+
+    def translations(source: Catalog, include_fuzzy: bool) -> dict:
+        return {_key(m): m.string for m in messages(source)
+                if (m.string if isinstance(m.string, str) else any(m.string))
+                and (include_fuzzy or "fuzzy" not in m.flags)}
+
+    if translations(compiled, True) != translations(catalog, False):
+        return [Finding(path, 0, "stale-mo",
+                        f"{mo_path.name} was built from other content than this .po: compile again")]
+    if mo_path.stat().st_mtime < po_path.stat().st_mtime:
+        return [Finding(path, 0, "stale-mo", f"{mo_path.name} is older than the .po (same translations)",
+                        severity=WARNING)]
+    return []
+
+
+def _missing_findings(catalog: Catalog, template: Catalog, path: str, pot_name: str) -> list[Finding]:
+    present = {_key(m) for m in messages(catalog)}
+    return [Finding(path, 0, "missing-in-catalog",
+                    f"in {pot_name} (line {m.lineno}) but not in this catalog: run `flask --app app i18n update`",
+                    _key(m)[1])
+            for m in messages(template) if _key(m) not in present]
+
+
+def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: str, locales,
+              min_coverage: float | None, template: Catalog | None = None, pot_name: str = "") -> None:
+    try:
+        pofile: PoFile = read_po_file(po_path)
+    except CatalogError as err:
+        result.findings.extend(replace(f, path=shown) for f in err.findings)
+        result.unreadable.append(shown)
+        return
+    catalog = pofile.catalog
+    place = _locale_from_place(po_path)
+    locale = place or (str(catalog.locale_identifier) if catalog.locale_identifier else "")
+    if locales and locale not in locales:
+        return
+    source = locale == source_locale
+    report = CatalogReport(shown, locale, catalog_stats(catalog), source)
+    result.catalogs.append(report)
+    findings = result.findings
+    findings.extend(check_catalog(catalog, shown, pofile=pofile, expected_locale=place))
+    findings.extend(_state_findings(catalog, shown, source))
+    findings.extend(_stale_mo_findings(catalog, po_path, shown))
+    if template is not None:
+        findings.extend(_missing_findings(catalog, template, shown, pot_name))
+    if min_coverage is not None and report.coverage < min_coverage:
+        findings.append(Finding(shown, pofile.header_line, "coverage",
+                                f"{report.coverage:.1f}% translated, below --min-coverage {min_coverage:g}%"))
+
+
+def _shown(path: Path, root: Path | None) -> str:
+    """Paths relative to the project root, as GitHub annotations and people want them."""
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            return str(Path(path).resolve().relative_to(root.resolve()))
+    return str(path)
+
+
+def _check_project(project: ProjectPaths, result: CheckResult, **options) -> None:
+    from app.tooling.extract import extract_messages, stale_template_findings
+    from app.tooling.literals import find_literal_text
+
+    root = project.root
+    template = None
+    try:
+        pofile = read_po_file(project.pot)
+    except CatalogError as err:
+        if not project.pot.exists():
+            result.findings.append(Finding(_shown(project.pot, root), 0, "stale-template",
+                                           "no template: run `flask --app app i18n extract`"))
+        else:
+            result.findings.extend(err.findings)
+            result.unreadable.append(_shown(project.pot, root))
+    else:
+        template = pofile.catalog
+        try:
+            extracted = extract_messages(root, project.babel_cfg)
+        except CatalogError as err:
+            result.findings.extend(err.findings)
+            result.unreadable.extend(sorted({f.path for f in err.findings}))
+        else:
+            result.findings.extend(stale_template_findings(extracted, template, project.pot))
+    for po_path in sorted(project.translations_dir.glob("*/LC_MESSAGES/*.po")):
+        _check_po(po_path, _shown(po_path, root), result, template=template, pot_name=project.pot.name, **options)
+    result.findings.extend(find_literal_text(sorted(project.templates_dir.rglob("*.html"))))
+    result.findings = [replace(f, path=_shown(Path(f.path), root)) if Path(f.path).is_absolute() else f
+                       for f in result.findings]
+
+
+def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, min_coverage: float | None = None,
+              source_locale: str = "en") -> CheckResult:
+    """Check the given .po files, or with `project` (and no files) the whole project.
+
+    Never raises for bad input: unreadable files become findings and are listed in `.unreadable`.
+    Anything a library prints while we work goes to stderr, so stdout stays valid JSON.
+    """
+    result = CheckResult()
+    options = {"source_locale": source_locale, "locales": set(locales or ()), "min_coverage": min_coverage}
+    with contextlib.redirect_stdout(sys.stderr):
+        if po_paths:
+            for po_path in po_paths:
+                _check_po(Path(po_path), str(po_path), result, **options)
+        elif project is not None:
+            _check_project(project, result, **options)
+    result.findings.sort(key=lambda f: (f.path, f.line, f.code, f.msgid))
+    return result

@@ -1,0 +1,105 @@
+"""`check` output: a table and `path:line: code: message` lines for people, JSON for tools, annotations
+for GitHub Actions; and the exit status. The JSON schema is documented in docs/check-json-schema.md."""
+from __future__ import annotations
+
+import json
+
+from app.tooling.check import CheckResult
+from app.tooling.findings import ERROR, Finding
+
+_COLUMNS = ("locale", "total", "translated", "fuzzy", "untranslated", "obsolete", "coverage", "path")
+_MSGID_SHOWN = 60
+
+
+def exit_status(result: CheckResult) -> int:
+    """2: some input is not a catalog at all; 1: findings at error severity; 0: none."""
+    if result.unreadable:
+        return 2
+    return 1 if any(f.severity == ERROR for f in result.findings) else 0
+
+
+def _coverage_cell(report) -> str:
+    return "source" if report.source else f"{report.coverage:.1f}%"
+
+
+def _short(msgid: str) -> str:
+    msgid = msgid.replace("\n", "\\n")
+    return msgid if len(msgid) <= _MSGID_SHOWN else msgid[:_MSGID_SHOWN - 1] + "…"
+
+
+def _line(finding: Finding) -> str:
+    where = f"{finding.path}:{finding.line}" if finding.line else finding.path
+    text = f"{where}: {finding.code}: {finding.message}"
+    if finding.msgid:
+        text += f' (msgid "{_short(finding.msgid)}")'
+    return text if finding.severity == ERROR else f"{text} [{finding.severity}]"
+
+
+def _summary(result: CheckResult) -> str:
+    errors = sum(f.severity == ERROR for f in result.findings)
+    warnings = len(result.findings) - errors
+    unreadable = f", {len(result.unreadable)} unreadable" if result.unreadable else ""
+    return f"{len(result.catalogs)} catalogs, {errors} errors, {warnings} warnings{unreadable}"
+
+
+def render_text(result: CheckResult) -> str:
+    rows = [_COLUMNS] + [
+        (c.locale or "?", str(c.stats.total), str(c.stats.translated), str(c.stats.fuzzy),
+         str(c.stats.untranslated), str(c.stats.obsolete), _coverage_cell(c), c.path)
+        for c in result.catalogs
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS) - 1)]
+    lines = []
+    if result.catalogs:
+        for row in rows:
+            cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:-1], widths[1:])]
+            lines.append("  ".join(cells + [row[-1]]))
+        lines.append("")
+    lines.extend(_line(f) for f in result.findings)
+    if result.findings:
+        lines.append("")
+    lines.append(_summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(result: CheckResult) -> str:
+    document = {
+        "catalogs": [
+            {"path": c.path, "locale": c.locale, "total": c.stats.total, "translated": c.stats.translated,
+             "fuzzy": c.stats.fuzzy, "untranslated": c.stats.untranslated, "obsolete": c.stats.obsolete,
+             "coverage": round(c.coverage, 2), "source": c.source}
+            for c in result.catalogs
+        ],
+        "findings": [
+            {"code": f.code, "severity": f.severity, "path": f.path, "line": f.line, "msgid": f.msgid,
+             "message": f.message}
+            for f in result.findings
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    # GitHub's workflow-command escaping (actions/toolkit, core/src/command.ts: escapeData).
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    # escapeProperty: escapeData plus ":" and "," which separate properties.
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(result: CheckResult) -> str:
+    """One `::error`/`::warning` workflow command per finding, then the summary as plain log text."""
+    lines = []
+    for f in result.findings:
+        properties = [f"file={_escape_property(f.path)}"]
+        if f.line:
+            properties.append(f"line={f.line}")
+        properties.append(f"title={_escape_property(f.code)}")
+        message = f.message + (f' (msgid "{_short(f.msgid)}")' if f.msgid else "")
+        lines.append(f"::{f.severity} {','.join(properties)}::{_escape_data(message)}")
+    lines.extend(f"{c.locale or '?'}: {c.stats.translated}/{c.stats.total} translated, {_coverage_cell(c)} "
+                 f"({c.path})" for c in result.catalogs)
+    lines.append(_summary(result))
+    return "\n".join(lines) + "\n"
