@@ -85,6 +85,10 @@ def _state_findings(catalog: Catalog, path: str, source: bool) -> list[Finding]:
     return findings
 
 
+def _text(value, charset: str):
+    return value.decode(charset) if isinstance(value, bytes) else value
+
+
 def _stale_mo_findings(catalog: Catalog, po_path: Path, path: str) -> list[Finding]:
     """A .mo beside the .po that does not hold what compiling the .po would give."""
     mo_path = po_path.with_suffix(".mo")
@@ -97,7 +101,8 @@ def _stale_mo_findings(catalog: Catalog, po_path: Path, path: str) -> list[Findi
         return [Finding(path, 0, "stale-mo", f"{mo_path.name} cannot be read ({exc}): compile again")]
 
     def translations(source: Catalog, include_fuzzy: bool) -> dict:
-        return {_key(m): m.string for m in messages(source)
+        # read_mo leaves contexts as bytes (Babel 2.18); the .mo charset is the one the .po declares
+        return {(_text(m.context, source.charset), _key(m)[1]): m.string for m in messages(source)
                 if (m.string if isinstance(m.string, str) else any(m.string))
                 and (include_fuzzy or "fuzzy" not in m.flags)}
 
