@@ -39,7 +39,12 @@ def _summary(result: CheckResult) -> str:
     errors = sum(f.severity == ERROR for f in result.findings)
     warnings = len(result.findings) - errors
     unreadable = f", {len(result.unreadable)} unreadable" if result.unreadable else ""
-    return f"{len(result.catalogs)} catalogs, {errors} errors, {warnings} warnings{unreadable}"
+    return (f"{_count(len(result.catalogs), 'catalog')}, {_count(errors, 'error')}, "
+            f"{_count(warnings, 'warning')}{unreadable}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def render_text(result: CheckResult) -> str:

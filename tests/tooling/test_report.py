@@ -33,7 +33,7 @@ def test_text_has_a_table_then_findings_then_a_summary():
     assert lines[4] == ('translations/ja/LC_MESSAGES/messages.po:12: placeholder-mismatch: msgstr lacks %(name)s '
                         '(msgid "Hello %(name)s")')
     assert lines[5].endswith("[warning]")
-    assert lines[-1] == "2 catalogs, 1 errors, 1 warnings"
+    assert lines[-1] == "2 catalogs, 1 error, 1 warning"
 
 
 def test_json_schema():
