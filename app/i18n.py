@@ -5,7 +5,7 @@ earlier choice (cookie) first, then Accept-Language (parsed by Werkzeug), then t
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from babel import Locale
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
@@ -116,6 +116,14 @@ def init_app(app) -> CatalogRegistry:
     def content_language(response):
         if "locale" in g and response.mimetype == "text/html":
             response.headers["Content-Language"] = g.locale
+        return response
+
+    @app.after_request
+    def keep_redirects_on_site(response):
+        # Werkzeug's own redirects (a missing trailing slash) are built from the Host header; rebase them.
+        if response.status_code in (301, 308) and "Location" in response.headers:
+            parts = urlsplit(response.headers["Location"])
+            response.headers["Location"] = absolute_url(urlunsplit(("", "", parts.path, parts.query, "")))
         return response
 
     app.jinja_env.globals.update(language_options=language_options, absolute_url=absolute_url)

@@ -71,6 +71,13 @@ def test_absolute_urls_ignore_the_host_headers(client):
     assert response.headers["Location"].startswith(BASE_URL)
 
 
+@pytest.mark.parametrize("path", ["/message", "/ja/office", "/ja"])
+def test_trailing_slash_redirects_stay_on_the_configured_site(client, path):
+    response = client.get(path, headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"})
+    assert response.status_code == 308
+    assert response.headers["Location"] == f"{BASE_URL}{path}/"
+
+
 @pytest.mark.parametrize("headers", [
     {"Accept-Language": "x" * 100_000},
     {"Accept-Language": ",;q=,;;q=abc,ja;q=-1,en;q=2,*"},
