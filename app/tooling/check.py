@@ -4,6 +4,7 @@ Findings and their severities:
   error    syntax-error, encoding-error, duplicate, unreadable (the file is not a catalog: exit 2),
            header, plural-forms, placeholder-mismatch, markup-mismatch, unsafe-markup, missing-in-catalog,
            stale-mo (content differs), stale-template and literal-text (from extract.py/literals.py),
+           glossary (project mode, from glossary.py: an agreed name missing from a translation),
            coverage (below --min-coverage), whitespace-mismatch on a leading/trailing newline
   warning  untranslated, fuzzy, obsolete, whitespace-mismatch on spaces, stale-mo (only older), a fuzzy header
 
@@ -22,6 +23,7 @@ from babel.messages.mofile import read_mo
 
 from app.tooling.checks import check_catalog
 from app.tooling.findings import WARNING, Finding
+from app.tooling.glossary import Glossary, glossary_findings, project_glossary
 from app.tooling.pofile import CatalogError, PoFile, messages, read_po_file
 from app.tooling.stats import CatalogStats, catalog_stats
 
@@ -124,7 +126,8 @@ def _missing_findings(catalog: Catalog, template: Catalog, path: str, pot_name: 
 
 
 def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: str, locales,
-              min_coverage: float | None, template: Catalog | None = None, pot_name: str = "") -> None:
+              min_coverage: float | None, template: Catalog | None = None, pot_name: str = "",
+              glossary: Glossary | None = None) -> None:
     try:
         pofile: PoFile = read_po_file(po_path)
     except CatalogError as err:
@@ -145,6 +148,8 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
     findings.extend(_stale_mo_findings(catalog, po_path, shown))
     if template is not None:
         findings.extend(_missing_findings(catalog, template, shown, pot_name))
+    if glossary is not None:
+        findings.extend(glossary_findings(catalog, shown, glossary))
     if min_coverage is not None and report.coverage < min_coverage:
         findings.append(Finding(shown, pofile.header_line, "coverage",
                                 f"{report.coverage:.1f}% translated, below --min-coverage {min_coverage:g}%"))
@@ -182,8 +187,15 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
             result.unreadable.extend(sorted({f.path for f in err.findings}))
         else:
             result.findings.extend(stale_template_findings(extracted, template, project.pot))
+    try:
+        glossary = project_glossary(project.translations_dir)
+    except CatalogError as err:
+        glossary = None
+        result.findings.extend(err.findings)
+        result.unreadable.append(_shown(Path(err.findings[0].path), root))
     for po_path in sorted(project.translations_dir.glob("*/LC_MESSAGES/*.po")):
-        _check_po(po_path, _shown(po_path, root), result, template=template, pot_name=project.pot.name, **options)
+        _check_po(po_path, _shown(po_path, root), result, template=template, pot_name=project.pot.name,
+                  glossary=glossary, **options)
     result.findings.extend(find_literal_text(sorted(project.templates_dir.rglob("*.html"))))
     result.findings = [replace(f, path=_shown(Path(f.path), root)) if Path(f.path).is_absolute() else f
                        for f in result.findings]

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from .findings import WARNING, Finding
+from .findings import Finding
 from .pofile import DUPLICATE, ENCODING_ERROR, SYNTAX_ERROR, UNREADABLE, CatalogError
 
 GLOSSARY = "glossary"
+GLOSSARY_FILE = "glossary.csv"  # in the translations directory, beside messages.pot
 SOURCE_COLUMN = "en"
 NOTE_COLUMN = "note"
 
@@ -103,11 +104,19 @@ def load_glossary(path: Path) -> Glossary:
     return Glossary(path, tuple(terms))
 
 
+def project_glossary(translations_dir: Path) -> Glossary | None:
+    """The project's glossary, or None when it has none. Raises CatalogError when it cannot be read."""
+    path = Path(translations_dir) / GLOSSARY_FILE
+    return load_glossary(path) if path.exists() else None
+
+
 def glossary_findings(catalog: Catalog, path, glossary: Glossary) -> list[Finding]:
     """A `glossary` finding for each translated entry whose msgid uses a term its translation lacks.
 
-    Untranslated and fuzzy entries are left to the `untranslated` and `fuzzy` findings: the agreed term
-    is checked once the translation is live.
+    An error, like a wrong placeholder: official names are not a matter of style. Untranslated and fuzzy
+    entries are left to the `untranslated` and `fuzzy` findings: the agreed term is checked once the
+    translation is live. A term used in another sense is handled in the glossary, by a longer term (the
+    longest match wins), never by weakening the check.
     """
     locale = str(catalog.locale) if catalog.locale else ""
     if not any(locale in term.translations for term in glossary.terms):
@@ -127,5 +136,5 @@ def glossary_findings(catalog: Catalog, path, glossary: Glossary) -> list[Findin
                 findings.append(Finding(
                     str(path), message.lineno or 0, GLOSSARY,
                     f"“{term.source}” should be translated “{agreed}”{note}; see {glossary.path.name} line "
-                    f"{term.line}", msgid=ids[0], severity=WARNING))
+                    f"{term.line}", msgid=ids[0]))
     return findings

@@ -144,3 +144,27 @@ def test_a_glossary_that_is_not_utf8_or_missing_is_an_input_error(tmp_path):
     with pytest.raises(CatalogError) as caught:
         load_glossary(tmp_path / "absent.csv")
     assert caught.value.findings[0].code == "unreadable"
+
+
+def test_check_reports_a_glossary_mismatch_in_the_project(runner_on_copy, ja_po):
+    before = runner_on_copy.invoke(args=["i18n", "check"])
+    assert ": glossary:" not in before.output
+    text = ja_po.read_text(encoding="utf-8")
+    ja_po.write_text(text.replace('msgstr "国際戦略室長メッセージ"', 'msgstr "国際戦略所長メッセージ"'), encoding="utf-8")
+    result = runner_on_copy.invoke(args=["i18n", "check"])
+    assert result.exit_code == 1
+    [line] = [line for line in result.output.splitlines() if ": glossary:" in line]
+    assert "messages.po:" in line and "“Director” should be translated “室長”" in line
+
+
+def test_check_exits_2_on_a_bad_project_glossary(runner_on_copy, translations_copy):
+    (translations_copy / "glossary.csv").write_text("en,ja,note\nPresident,総長\n", encoding="utf-8")
+    result = runner_on_copy.invoke(args=["i18n", "check"])
+    assert result.exit_code == 2
+    assert "glossary.csv:2: syntax-error" in result.output
+
+
+@pytest.fixture
+def runner_on_copy(translations_copy):
+    from app import create_app
+    return create_app({"TESTING": True, "TRANSLATIONS_DIR": translations_copy}).test_cli_runner()
