@@ -133,7 +133,8 @@ def compile_command():
 
 
 @i18n_cli.command("check")
-@click.argument("po_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("po_files", nargs=-1, metavar="[PO_FILE]...",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text for people, json for tools, github for Actions annotations.")
 @click.option("--min-coverage", type=click.FloatRange(0, 100), metavar="PCT",

@@ -175,3 +175,73 @@ def test_compile_fuzzy_header_is_compiled_with_a_warning(i18n, project):
     assert result.exit_code == 0
     assert "header is marked fuzzy" in result.stderr
     assert ja_po(project).with_suffix(".mo").exists()
+
+
+# check ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def current(i18n, project):
+    """The tiny project with its POT and catalogs up to date and compiled."""
+    for command in ("extract", "update", "compile"):
+        assert i18n(command).exit_code == 0
+    return project
+
+
+def test_check_project_clean_exits_0(i18n, current):
+    result = i18n("check")
+    assert result.exit_code == 0, result.output
+    assert "translations/ja/LC_MESSAGES/messages.po" in result.stdout
+    assert result.stdout.endswith("1 catalog, 0 errors, 8 warnings\n")  # 7 untranslated, 1 fuzzy
+
+
+def test_check_min_coverage_and_locale(i18n, current):
+    result = i18n("check", "--min-coverage", "50")
+    assert result.exit_code == 1
+    assert "below --min-coverage 50%" in result.stdout
+    assert i18n("check", "--min-coverage", "5", "--locale", "ja").exit_code == 0
+    assert i18n("check", "--min-coverage", "101").exit_code == 2
+
+
+def test_check_reports_stale_template_and_literal_text(i18n, current):
+    page = current / "templates" / "page.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("Our partners", "Our partner universities")
+                    + "<p>Unmarked words</p>\n", encoding="utf-8")
+    result = i18n("check", "--format", "github")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "::error file=templates/page.html,line=4,title=stale-template::" in "\n".join(lines)
+    assert "::error file=translations/messages.pot,line=" in result.stdout
+    assert any(line.startswith("::error file=templates/page.html,line=15,title=literal-text::") for line in lines)
+
+
+def test_check_json_is_valid_json_on_stdout(i18n, current):
+    import json
+
+    data = json.loads(i18n("check", "--format", "json").stdout)
+    assert [c["locale"] for c in data["catalogs"]] == ["ja"]
+    assert {(f["code"], f["severity"]) for f in data["findings"]} == {("untranslated", "warning"),
+                                                                      ("fuzzy", "warning")}
+
+
+def test_check_po_files_only_checks_those(i18n, current):
+    page = current / "templates" / "page.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<p>Unmarked words</p>\n", encoding="utf-8")
+    result = i18n("check", str(ja_po(current)))
+    assert result.exit_code == 0, result.output  # project-level checks (literal-text) are not run
+    assert "literal-text" not in result.stdout
+
+
+def test_check_broken_or_missing_po_file_exits_2(i18n, current, tmp_path):
+    broken = tmp_path / "broken.po"
+    broken.write_text('msgid "a"\nmsgstr "unterminated\n', encoding="utf-8")
+    result = i18n("check", str(broken))
+    assert result.exit_code == 2
+    assert "syntax-error" in result.stdout and "Traceback" not in result.output
+    result = i18n("check", str(tmp_path / "nope.po"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr and "Traceback" not in result.output
+
+
+def test_check_unknown_locale_is_a_usage_error(i18n, current):
+    result = i18n("check", "--locale", "xx")
+    assert result.exit_code == 2 and "xx not in LOCALES" in result.stderr

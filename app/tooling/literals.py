@@ -80,8 +80,7 @@ class _VisibleText(HTMLParser):
         snippet = " ".join(text.split()).strip(PLACEHOLDER + " ").replace(PLACEHOLDER, "…")
         if len(snippet) > SNIPPET:
             snippet = snippet[: SNIPPET - 1] + "…"
-        self.findings.append(Finding(self.path, line, CODE, f"{what} not marked for translation: {snippet!r}",
-                                     msgid=snippet))
+        self.findings.append(Finding(self.path, line, CODE, f"{what} not marked for translation", msgid=snippet))
 
     def handle_starttag(self, tag, attrs):
         if self.stack and self.stack[-1][0] in CLOSES.get(tag, ()):
