@@ -56,7 +56,10 @@ def _fail(err: CatalogError) -> None:
 
 @i18n_cli.command("extract")
 def extract_command():
-    """Extract messages from templates and Python into translations/messages.pot."""
+    """Extract messages from templates and Python into the POT.
+
+    Writes translations/messages.pot only when its messages change; a template syntax error exits 2.
+    """
     from .tooling.extract import extract_messages, write_pot
 
     paths = _paths()
@@ -71,7 +74,10 @@ def extract_command():
 
 @i18n_cli.command("update")
 def update_command():
-    """Merge messages.pot into every locale's catalog (changed: fuzzy, removed: obsolete)."""
+    """Merge the POT into every catalog.
+
+    A changed English string keeps its translation, marked fuzzy; a removed one becomes obsolete (#~).
+    """
     from .tooling.workflow import po_path, update_catalogs
 
     paths, config = _paths(), current_app.config
@@ -89,7 +95,7 @@ def update_command():
 @i18n_cli.command("init")
 @click.argument("locale")
 def init_command(locale):
-    """Start a catalog for LOCALE from messages.pot (with LOCALE's plural rule)."""
+    """Start a catalog for LOCALE from the POT, with LOCALE's plural rule."""
     from .tooling.workflow import init_catalog
 
     paths = _paths()
@@ -104,7 +110,10 @@ def init_command(locale):
 
 @i18n_cli.command("compile")
 def compile_command():
-    """Compile every catalog to .mo; refuse (and keep the old .mo of) any catalog with errors."""
+    """Compile every catalog to .mo, refusing catalogs with errors.
+
+    A refused catalog's old .mo is left as it was (older than the .po, so `check` calls it stale).
+    """
     from .tooling.compile import compile_catalog
     from .tooling.stats import catalog_stats
 
