@@ -5,7 +5,7 @@ import logging
 
 from flask import Flask
 
-from . import i18n, pages, security
+from . import i18n, pages, security, translators
 from .config import PROJECT_ROOT, default_config
 
 
@@ -19,6 +19,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     i18n.init_app(app)
     pages.init_app(app)
+    translators.init_app(app)
     security.init_app(app)
     _register_cli(app)
     return app

@@ -1,0 +1,295 @@
+"""The translators' status and review pages, on a private copy of the catalogs, through the Flask app,
+and live preview through a real HTTP server."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import urllib.request
+
+import pytest
+
+from app import create_app
+from app.tooling.pofile import read_catalog
+from app.translators import ALL_PAGES, NOT_FOUND, OTHER, pages_of
+from tests.browser.server import serve_app
+from tests.conftest import BASE_URL
+from tests.helpers import visible_text
+
+PARAGRAPH_1 = "In July 2018, the International Strategy Office was established"
+PARAGRAPH_1_JA = "2018年7月、総長直属の組織として国際戦略室が設置されました。"
+PARAGRAPH_2_JA = "本学は2018年11月、今後の活動の道筋を示すロードマップとして"
+
+
+def save(po, text: str) -> None:
+    """Save as an editor would; the mtime moves on even within the filesystem's timestamp granularity."""
+    before = po.stat().st_mtime_ns
+    po.write_text(text, encoding="utf-8")
+    os.utime(po, ns=(po.stat().st_atime_ns, max(po.stat().st_mtime_ns, before + 1_000_000)))
+
+
+def edit(po, old: str, new: str) -> None:
+    text = po.read_text(encoding="utf-8")
+    assert old in text, old
+    save(po, text.replace(old, new, 1))
+
+
+def entry_for(po, fragment: str):
+    """The catalog message whose msgid contains `fragment`, as the file on disk has it."""
+    return next(m for m in read_catalog(po) if m.id and fragment in m.id)
+
+
+def blank_paragraph_2(po) -> None:
+    """Leave paragraph 2 of the Director's message untranslated."""
+    text = po.read_text(encoding="utf-8")
+    start = text.index(f'msgstr "{PARAGRAPH_2_JA}')
+    save(po, text[:start] + 'msgstr ""' + text[text.index("\n\n", start):])
+
+
+def mark_fuzzy(po, context: str, msgid: str) -> None:
+    edit(po, f'msgctxt "{context}"\nmsgid "{msgid}"', f'#, fuzzy\nmsgctxt "{context}"\nmsgid "{msgid}"')
+
+
+def unfinish(po) -> None:
+    """Paragraph 2 of the Director's message untranslated, the office's "Established" label fuzzy."""
+    blank_paragraph_2(po)
+    mark_fuzzy(po, "fact label", "Established")
+
+
+@pytest.fixture
+def status_app(translations_copy):
+    return create_app({"TESTING": True, "BASE_URL": BASE_URL, "TRANSLATIONS_DIR": translations_copy,
+                       "TRANSLATION_STATUS_ENABLED": True})
+
+
+@pytest.fixture
+def client(status_app):
+    return status_app.test_client()
+
+
+def stats_row(html: str, attribute: str, value: str) -> dict[str, float]:
+    """The data-stat cells of the table row marked `attribute="value"`."""
+    row = re.search(rf'<tr {attribute}="{re.escape(value)}">(.*?)</tr>', html, re.S).group(1)
+    return {name: float(number) for name, number in re.findall(r'data-stat="(\w+)">([\d.]+)', row)}
+
+
+def todo_items(html: str) -> list[str]:
+    return re.findall(r'<li data-state="(?:untranslated|fuzzy)".*?</li>', html, re.S)
+
+
+# --- which page a message is on ---------------------------------------------------------------------
+
+def test_messages_are_mapped_to_pages_by_their_template():
+    assert pages_of([("templates/office.html", 5)]) == ["office"]
+    assert pages_of([("templates/base.html", 17)]) == [ALL_PAGES]
+    assert pages_of([("app/pages.py", 30)]) == [ALL_PAGES]
+    assert pages_of([("templates/404.html", 2), ("templates/404.html", 4)]) == [NOT_FOUND]
+    assert pages_of([("templates/vision.html", 8), ("templates/home.html", 3)]) == ["vision", "home"]
+    assert pages_of([("templates/unknown.html", 1)]) == [OTHER]
+    assert pages_of([]) == [OTHER]
+
+
+# --- status page --------------------------------------------------------------------------------------
+
+def test_status_numbers_are_the_numbers_of_check(client, status_app, ja_po):
+    unfinish(ja_po)
+    edit(ja_po, 'msgctxt "fact label"\nmsgid "Published"\nmsgstr "公表"',
+         'msgctxt "fact label"\nmsgid "Published"\nmsgstr "公表"\n\n#~ msgid "Gone"\n#~ msgstr "消えた"')
+    html = client.get("/ja/translations/").text
+    checked = json.loads(status_app.test_cli_runner().invoke(args=["i18n", "check", "--format", "json"]).output)
+    [ja] = [c for c in checked["catalogs"] if c["locale"] == "ja"]
+    shown = stats_row(html, "data-locale", "ja")
+    assert (ja["translated"], ja["fuzzy"], ja["untranslated"], ja["obsolete"]) == (ja["total"] - 2, 1, 1, 1)
+    assert shown == {key: pytest.approx(ja[key], abs=0.05)
+                     for key in ("total", "translated", "fuzzy", "untranslated", "obsolete", "coverage")}
+
+
+def test_per_page_numbers_add_up_for_the_page_that_changed(client, ja_po):
+    unfinish(ja_po)
+    html = client.get("/ja/translations/").text
+    message_page = stats_row(html, "data-page", "message")
+    office_page = stats_row(html, "data-page", "office")
+    assert (message_page["untranslated"], message_page["fuzzy"]) == (1, 0)
+    assert (office_page["untranslated"], office_page["fuzzy"]) == (0, 1)
+    assert message_page["total"] == message_page["translated"] + 1
+    assert stats_row(html, "data-page", "vision")["coverage"] == 100.0
+
+
+def test_an_untranslated_string_is_listed_with_reference_comment_and_page(client, ja_po):
+    [(template, line)] = entry_for(ja_po, "In November 2018").locations
+    reference = f"{template}:{line}"
+    assert template == "templates/message.html"
+    blank_paragraph_2(ja_po)
+    html = client.get("/ja/translations/").text
+    [item] = todo_items(html)
+    assert 'data-state="untranslated"' in item
+    assert "In November 2018, our university published &lt;em&gt;Tohoku University Vision 2030&lt;/em&gt;" in item
+    assert f"<code>{reference}</code>" in item
+    assert "paragraph 2 of 5. Use the official Japanese names of the plan" in item
+    assert ">/message/</a>" in item
+    assert "messages.po:" in item  # where to edit it
+
+
+def test_a_fuzzy_string_is_listed_with_its_current_translation(client, ja_po):
+    mark_fuzzy(ja_po, "fact label", "Established")
+    [item] = todo_items(client.get("/ja/translations/").text)
+    assert 'data-state="fuzzy"' in item and "[fact label]" in item and "Established" in item
+    assert "<code>templates/office.html:" in item and ">/office/</a>" in item
+    assert '<dd lang="ja">設置</dd>' in item
+
+
+def test_finishing_the_translation_drops_untranslated_to_zero(client, ja_po):
+    finished = ja_po.read_text(encoding="utf-8")
+    blank_paragraph_2(ja_po)
+    assert stats_row(client.get("/ja/translations/").text, "data-locale", "ja")["untranslated"] == 1
+    save(ja_po, finished)  # the translator fills it in again
+    html = client.get("/ja/translations/").text
+    assert stats_row(html, "data-locale", "ja")["untranslated"] == 0
+    assert stats_row(html, "data-locale", "ja")["coverage"] == 100.0
+    assert 'data-role="todo-done"' in html and todo_items(html) == []
+    assert PARAGRAPH_2_JA in visible_text(client.get("/ja/message/").text)
+
+
+def test_a_broken_catalog_is_reported_and_the_site_keeps_serving(client, ja_po, caplog):
+    assert client.get("/ja/office/").status_code == 200  # the good catalog is loaded
+    edit(ja_po, 'msgstr "本文へスキップ"', 'msgstr "本文へスキップ')  # unterminated string
+    response = client.get("/ja/translations/")
+    assert response.status_code == 200
+    alert = re.search(r'data-role="load-error">(.*?)</div>', response.text, re.S).group(1)
+    assert "last good version" in alert
+    line = next(n for n, text in enumerate(ja_po.read_text(encoding="utf-8").splitlines(), 1)
+                if text == 'msgstr "本文へスキップ')
+    assert f"messages.po:{line}: syntax-error" in alert
+    assert 'data-code="syntax-error"' in response.text  # and check's own finding for the file
+    page = client.get("/ja/office/")
+    assert page.status_code == 200 and "国際戦略室は、本学が開学以来" in visible_text(page.text)
+    assert client.get("/ja/translations/review/office/").status_code == 200
+    assert any("still serving the last good one" in record.getMessage() for record in caplog.records)
+
+
+def test_translations_the_site_refuses_are_listed_and_catalog_text_is_escaped(client, ja_po):
+    edit(ja_po, 'msgstr "室長メッセージを読む"', 'msgstr "<a href=\\"javascript:alert(1)\\">室長メッセージを読む</a>"')
+    response = client.get("/ja/translations/")
+    refused = re.search(r'data-role="refused">(.*?)</div>', response.text, re.S).group(1)
+    assert "Read the Director’s message" in refused and "javascript" in refused
+    assert "<a href=\"javascript" not in response.text
+    review = client.get("/ja/translations/review/office/").text
+    assert "&lt;a href=&#34;javascript:alert(1)&#34;&gt;室長メッセージを読む&lt;/a&gt;" in review
+    assert "<a href=\"javascript" not in review
+
+
+@pytest.mark.parametrize("path", ["/ja/translations/", "/en/translations/", "/ja/translations/review/office/"])
+def test_pages_are_safe_under_the_site_csp(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "style-src 'self'" in response.headers["Content-Security-Policy"]
+    assert " style=" not in response.text and "<style" not in response.text and "<script" not in response.text
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "noindex" in response.headers["X-Robots-Tag"]
+
+
+def test_the_status_page_shows_the_glossary_and_its_findings(client, ja_po):
+    html = client.get("/ja/translations/").text
+    glossary = re.search(r'data-role="glossary">(.*?)</table>', html, re.S).group(1)
+    assert '<th scope="row" lang="en">Priority Strategy 17</th>' in glossary
+    assert '<td lang="ja">重点戦略⑰</td>' in glossary
+    edit(ja_po, 'msgstr "重点戦略⑰"', 'msgstr "重点戦略17"')
+    findings = re.search(r'data-role="findings">(.*?)</ul>', client.get("/ja/translations/").text, re.S).group(1)
+    assert 'data-code="glossary"' in findings and "“Priority Strategy 17” should be translated “重点戦略⑰”" in findings
+
+
+@pytest.mark.parametrize("path", ["/ja/translations/", "/en/translations/", "/ja/translations/review/message/"])
+def test_off_by_default_in_production(monkeypatch, path):
+    monkeypatch.delenv("SITE_TRANSLATION_STATUS", raising=False)
+    app = create_app({"BASE_URL": BASE_URL})
+    assert app.config["TRANSLATION_STATUS_ENABLED"] is False
+    assert app.test_client().get(path).status_code == 404
+
+
+def test_switched_on_by_configuration(monkeypatch):
+    monkeypatch.setenv("SITE_TRANSLATION_STATUS", "1")
+    assert create_app({"BASE_URL": BASE_URL}).test_client().get("/ja/translations/").status_code == 200
+
+
+# --- side-by-side review --------------------------------------------------------------------------------
+
+def review_rows(html: str) -> list[tuple[str, str, str]]:
+    """(state, English, translation) of each row, as text."""
+    rows = re.findall(r'<tr id="line-\d+" data-state="(\w+)".*?</tr>', html, re.S)
+    bodies = re.findall(r'<tr id="line-\d+" data-state="\w+".*?>(.*?)</tr>', html, re.S)
+    result = []
+    for state, body in zip(rows, bodies):
+        english = re.search(r'<td lang="en"><span class="tr-text">(.*?)</span>', body, re.S).group(1)
+        translated = "".join(re.findall(r'<span class="tr-translation">(.*?)</span>', body, re.S))
+        result.append((state, english, translated))
+    return result
+
+
+def test_review_puts_english_and_japanese_side_by_side_paragraph_by_paragraph(client):
+    rows = review_rows(client.get("/ja/translations/review/message/").text)
+    paragraphs = [(en, ja) for state, en, ja in rows if en.startswith(("In July", "In November", "Although",
+                                                                      "As a leading", "Never before"))]
+    assert len(paragraphs) == 5  # the five paragraphs, in the order of the page
+    assert paragraphs[0][0].startswith(PARAGRAPH_1) and paragraphs[0][1].startswith(PARAGRAPH_1_JA)
+    assert paragraphs[1][0].startswith("In November") and paragraphs[1][1].startswith(PARAGRAPH_2_JA)
+    assert rows[0][1] == "Contributing to our International Strategy"  # the title comes first
+    assert {state for state, _, _ in rows} == {"translated"}
+
+
+def test_review_marks_untranslated_and_fuzzy_paragraphs(client, ja_po):
+    blank_paragraph_2(ja_po)
+    mark_fuzzy(ja_po, "job title", "Vice President and Professor")
+    html = client.get("/ja/translations/review/message/").text
+    states = {en[:20]: (state, ja) for state, en, ja in review_rows(html)}
+    assert states["In November 2018, ou"] == ("untranslated", "")
+    assert states["Vice President and P"] == ("fuzzy", "副学長・教授")
+    assert states["In July 2018, the In"][0] == "translated"
+    assert '<strong class="tr-state tr-state--untranslated">untranslated</strong>' in html
+    assert '<strong class="tr-state tr-state--fuzzy">fuzzy</strong>' in html
+
+
+def test_review_of_shared_strings_and_unknown_pages(client):
+    shared = review_rows(client.get("/ja/translations/review/all-pages/").text)
+    assert ("translated", "Skip to main content", "本文へスキップ") in shared
+    assert client.get("/ja/translations/review/no-such-page/").status_code == 404
+    assert client.get("/en/translations/review/message/").status_code == 404  # English is the source
+
+
+# --- live preview against the running app ----------------------------------------------------------------
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        assert response.status == 200
+        return response.read().decode("utf-8")
+
+
+def test_a_saved_edit_shows_on_the_next_load_of_the_running_site(translations_copy):
+    """`make run`'s settings (no page cache, status on) in a real HTTP server: save, reload, see it."""
+    po = translations_copy / "ja" / "LC_MESSAGES" / "messages.po"
+
+    def make_app(base_url):
+        return create_app({"BASE_URL": base_url, "TRANSLATIONS_DIR": translations_copy, "PAGE_CACHE": False,
+                           "TRANSLATION_STATUS_ENABLED": True})
+
+    with serve_app(make_app) as server:
+        page_url = server.url + "/ja/message/"
+        status_url = server.url + "/ja/translations/"
+        assert PARAGRAPH_1_JA in visible_text(fetch(page_url))
+
+        finished = po.read_text(encoding="utf-8")
+        blank_paragraph_2(po)  # a string left to translate
+        assert stats_row(fetch(status_url), "data-locale", "ja")["untranslated"] == 1
+
+        # The translator fills it in, changes paragraph 1, and saves (no compile, no restart).
+        save(po, finished.replace(PARAGRAPH_1_JA, "【改訂】" + PARAGRAPH_1_JA, 1))
+        saved = time.monotonic()
+        shown = visible_text(fetch(page_url))
+        assert time.monotonic() - saved < 1.0
+        assert "【改訂】" + PARAGRAPH_1_JA in shown and PARAGRAPH_2_JA in shown
+        assert stats_row(fetch(status_url), "data-locale", "ja")["untranslated"] == 0
+
+        # A save with a syntax error: the status page says so, the page keeps the last good text.
+        edit(po, 'msgstr "本文へスキップ"', 'msgstr "本文へスキップ')
+        assert "last good version" in fetch(status_url)
+        assert "【改訂】" + PARAGRAPH_1_JA in visible_text(fetch(page_url))
