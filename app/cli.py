@@ -170,11 +170,8 @@ def check_command(po_files, output_format, min_coverage, locales):
     project = None if po_files else ProjectPaths(
         root=paths["root"], babel_cfg=paths["babel_cfg"], pot=paths["pot"],
         translations_dir=paths["translations"], templates_dir=paths["templates"])
-    try:
-        result = run_check(list(po_files), project=project, locales=list(locales) or None,
-                           min_coverage=min_coverage, source_locale=config["DEFAULT_LOCALE"])
-    except CatalogError as err:
-        _fail(err)
+    result = run_check(list(po_files), project=project, locales=list(locales) or None,  # never raises
+                       min_coverage=min_coverage, source_locale=config["DEFAULT_LOCALE"])
     render = {"text": report.render_text, "json": report.render_json, "github": report.render_github}
     click.echo(render[output_format](result), nl=False)
     sys.exit(report.exit_status(result))

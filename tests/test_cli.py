@@ -133,6 +133,19 @@ def test_init_ja_in_a_new_project_has_one_plural_form(i18n, project):
     assert "nplurals=1; plural=0;" in text and "msgstr[0]" in text and "msgstr[1]" not in text
 
 
+def test_init_a_locale_the_site_does_not_serve_yet_says_so(i18n, project):
+    assert i18n("extract").exit_code == 0
+    result = i18n("init", "fr")
+    assert result.exit_code == 0
+    assert "add 'fr' to LOCALES" in result.stderr
+
+
+def test_compile_with_no_catalogs_says_so(i18n, project):
+    shutil.rmtree(project / "translations" / "ja")
+    result = i18n("compile")
+    assert result.exit_code == 0 and result.stderr == "no catalogs under translations\n"
+
+
 def test_init_unknown_locale_and_missing_pot_exit_2(i18n, project):
     result = i18n("init", "zz_bogus")
     assert result.exit_code == 2 and "unknown-locale" in result.stderr

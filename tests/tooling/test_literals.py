@@ -60,6 +60,8 @@ def test_template_syntax_error_is_reported_not_raised():
     ("<p translate=\"no\">Kept<p>Shown", [(1, "Shown")]),  # a <p> closes the open <p>
     ("<p>Hello, {{ name }}!</p>", [(1, "Hello, …!")]),
     ("<br/>Text<img alt=\"\">", [(1, "Text")]),
+    ("<div translate=\"no\"/><p>Shown</p>", [(1, "Shown")]),  # self-closed element exempts nothing after it
+    ("<p>" + "word " * 20 + "</p>", [(1, ("word " * 12)[:59] + "…")]),  # long text: a 60-character snippet
     ("<p>&nbsp;&mdash;&#8594; 1,000円</p>", [(1, "—→ 1,000円")]),  # 円 is a word
     ("<button type=\"button\" value=\"x\">{{ _('Go') }}</button>", []),  # a <button>'s value is not shown
 ])
