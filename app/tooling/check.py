@@ -24,7 +24,7 @@ from babel.messages.mofile import read_mo
 from app.tooling.checks import check_catalog
 from app.tooling.findings import WARNING, Finding
 from app.tooling.glossary import Glossary, glossary_findings, project_glossary
-from app.tooling.pofile import CatalogError, PoFile, messages, read_po_file
+from app.tooling.pofile import CatalogError, PoFile, gc_paused, messages, read_po_file
 from app.tooling.stats import CatalogStats, catalog_stats
 
 
@@ -210,7 +210,7 @@ def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, mi
     """
     result = CheckResult()
     options = {"source_locale": source_locale, "locales": set(locales or ()), "min_coverage": min_coverage}
-    with contextlib.redirect_stdout(sys.stderr):
+    with contextlib.redirect_stdout(sys.stderr), gc_paused():
         if po_paths:
             for po_path in po_paths:
                 _check_po(Path(po_path), str(po_path), result, **options)

@@ -114,3 +114,11 @@ def test_latin1_catalog_is_decoded_with_its_declared_charset():
     data = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
             'msgid "Cafe"\nmsgstr "Café"\n').encode("latin-1")
     assert parse_po(data, Path("x.po")).catalog["Cafe"].string == "Café"
+
+
+def test_messages_are_independent_babel_messages():
+    catalog = parse_po((FIXTURES / "state_ja.po").read_bytes(), Path("x.po")).catalog
+    home, about = catalog["Home"], catalog["About us"]
+    home.previous_id.append("Old home")
+    assert about.previous_id == []
+    assert home.python_format is False and home.pluralizable is False  # Babel's own properties still work
