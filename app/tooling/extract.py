@@ -8,6 +8,7 @@ leaves no `POT-Creation-Date` churn in git.
 from __future__ import annotations
 
 import io
+import tomllib
 from datetime import datetime
 from pathlib import Path
 
@@ -52,6 +53,16 @@ def read_mapping(babel_cfg: Path) -> tuple[list, dict]:
     return method_map, options_map
 
 
+def _project_name_and_version(root: Path) -> tuple[str | None, str | None]:
+    """The POT header's Project-Id-Version, from pyproject.toml when the project has one."""
+    try:
+        with open(root / "pyproject.toml", "rb") as file:
+            project = tomllib.load(file).get("project", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return None, None
+    return project.get("name"), project.get("version")
+
+
 def extract_messages(root: Path, babel_cfg: Path) -> Catalog:
     """Every message in the files babel.cfg maps under `root`, with locations relative to `root`.
 
@@ -59,7 +70,9 @@ def extract_messages(root: Path, babel_cfg: Path) -> Catalog:
     """
     root = Path(root)
     method_map, options_map = read_mapping(babel_cfg)
-    catalog = Catalog(header_comment=POT_HEADER, fuzzy=False)
+    project, version = _project_name_and_version(root)
+    catalog = Catalog(header_comment=POT_HEADER, project=project, version=version, msgid_bugs_address="",
+                      fuzzy=False)
     current = {}  # the file being extracted, for errors raised from inside Babel's generator
 
     def remember(filename, method, options):
