@@ -21,13 +21,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     pages.init_app(app)
     translators.init_app(app)
     security.init_app(app)
-    _register_cli(app)
-    return app
-
-
-def _register_cli(app: Flask) -> None:
-    try:
-        from .cli import i18n_cli
-    except ImportError:  # the CLI is optional while it is being built
-        return
     app.cli.add_command(i18n_cli)
+    return app
