@@ -81,7 +81,9 @@ class Entry:
 
     @property
     def comments(self) -> list[str]:
-        return [*self.message.auto_comments, *self.message.user_comments]
+        # The developer's "Translators:" comment arrives as wrapped lines: show it as the one comment it is.
+        auto = " ".join(self.message.auto_comments)
+        return [auto, *self.message.user_comments] if auto else list(self.message.user_comments)
 
     @property
     def msgid(self) -> str:
