@@ -6,6 +6,7 @@ import logging
 from flask import Flask
 
 from . import i18n, pages, security, translators
+from .cli import i18n_cli
 from .config import PROJECT_ROOT, default_config
 
 
