@@ -13,6 +13,7 @@ The pages are for the translation team, not the site's readers, so their labels 
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +143,18 @@ def _page_stats(catalog: Catalog, entries: list[Entry]) -> list[PageStatus]:
     return statuses
 
 
+def _findings_by_entry(catalog: Catalog, findings: list[Finding]) -> dict[int, list[Finding]]:
+    """Findings by the first line of the entry they fall in: `check` reports some on the msgid's line,
+    others (placeholders, markup) on the msgstr's, as msgfmt does. Line 0 and the header are no entry's."""
+    starts = sorted(m.lineno for m in (*messages(catalog), *catalog.obsolete.values()) if m.lineno)
+    by_entry: dict[int, list[Finding]] = {}
+    for finding in findings:
+        index = bisect_right(starts, finding.line) - 1
+        if index >= 0:
+            by_entry.setdefault(starts[index], []).append(finding)
+    return by_entry
+
+
 def _locale_status(locale: str, report: CatalogReport | None, findings: list[Finding]) -> LocaleStatus:
     state = current_app.extensions["catalogs"].state(locale)
     status = LocaleStatus(locale, Locale.parse(locale).english_name, report, state.error, list(state.refused))
@@ -154,10 +167,8 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
         catalog = read_catalog(state.po_path)
     except CatalogError:  # changed on disk since `check` read it; the next load shows it
         return status
-    by_line: dict[int, list[Finding]] = {}
-    for finding in status.findings:
-        by_line.setdefault(finding.line, []).append(finding)
-    status.entries = [Entry(message, pages_of(message.locations), by_line.get(message.lineno, []))
+    by_entry = _findings_by_entry(catalog, status.findings)
+    status.entries = [Entry(message, pages_of(message.locations), by_entry.get(message.lineno, []))
                       for message in messages(catalog)]
     status.pages = _page_stats(catalog, status.entries)
     return status
