@@ -74,15 +74,15 @@ def generate_catalog(path: Path, entries: int = 20_000, seed: int = 3) -> None:
         write_po(fh, catalog, width=76)
 
 
-def timed_run(command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak resident MB) of one run of `command`, output discarded."""
+def timed_run(command: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak resident MB) of one run of `command`, output discarded."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 1):  # check exits 1: the catalog has findings
         raise SystemExit(f"{command[0]} failed with status {status}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def in_process_seconds(po: Path) -> float:
@@ -129,7 +129,7 @@ def main() -> None:
         "python + create_app only (start-up floor)": [str(BIN / "python"), "-c",
                                                       "import app; app.create_app()"],
     }
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in tools}
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in tools}
     for _ in range(args.repeat):
         for name, command in tools.items():
             runs[name].append(timed_run(command))
@@ -138,14 +138,15 @@ def main() -> None:
     lines = po.read_text(encoding="utf-8").count("\n")
     print(f"catalog: {po.relative_to(ROOT)} ({args.entries} entries, {lines} lines, "
           f"{po.stat().st_size / 1e6:.1f} MB); {args.repeat} rounds, medians")
-    base = statistics.median(t for t, _ in runs["msgfmt --statistics -o /dev/null"])
-    print(f"{'command':45} {'median s':>9} {'x msgfmt':>9} {'peak MB':>8}")
+    msgfmt = runs["msgfmt --statistics -o /dev/null"]
+    wall_base, cpu_base = statistics.median(r[0] for r in msgfmt), statistics.median(r[1] for r in msgfmt)
+    print(f"{'command':45} {'wall s':>7} {'x msgfmt':>8} {'CPU s':>7} {'x msgfmt':>8} {'peak MB':>8}")
     for name, results in runs.items():
-        median = statistics.median(t for t, _ in results)
-        memory = statistics.median(m for _, m in results)
-        print(f"{name:45} {median:9.3f} {median / base:9.2f} {memory:8.0f}")
-    median = statistics.median(inside)
-    print(f"{'run_check + render_json, in process':45} {median:9.3f} {median / base:9.2f}")
+        wall, cpu = statistics.median(r[0] for r in results), statistics.median(r[1] for r in results)
+        memory = statistics.median(r[2] for r in results)
+        print(f"{name:45} {wall:7.3f} {wall / wall_base:8.2f} {cpu:7.3f} {cpu / cpu_base:8.2f} {memory:8.0f}")
+    wall = statistics.median(inside)
+    print(f"{'run_check + render_json, in process':45} {wall:7.3f} {wall / wall_base:8.2f}")
 
 
 if __name__ == "__main__":

@@ -183,6 +183,8 @@ def _placeholder_problem(extract, ids: tuple[str, ...], strings: tuple[str, ...]
 def _whitespace_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
     """(severity, reason) when leading or trailing whitespace differs; a newline difference is an error,
     as for msgfmt --check, a space difference a warning."""
+    if not (msgid[:1].isspace() or msgid[-1:].isspace() or msgstr[:1].isspace() or msgstr[-1:].isspace()):
+        return None  # the common case, in one expression
     for name, index, test in (("begin", 0, str.startswith), ("end", -1, str.endswith)):
         if test(msgid, "\n") != test(msgstr, "\n"):
             return ERROR, f"msgid and msgstr do not both {name} with a newline"
