@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from app.tooling.check import CatalogReport, CheckResult, run_check
 from app.tooling.findings import Finding
@@ -71,3 +75,30 @@ def test_exit_status():
     assert exit_status(CheckResult(findings=[Finding("x.po", 1, "fuzzy", "m", severity="warning")])) == 0
     assert exit_status(sample()) == 1
     assert exit_status(CheckResult(unreadable=["x.po"])) == 2
+
+
+def run_cli(*args: str):
+    flask = Path(sys.executable).with_name("flask")
+    return subprocess.run([str(flask), "--app", "app", "i18n", "check", *args], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2])
+
+
+def test_cli_as_a_user_runs_it_json_on_real_catalog():
+    geeqie = Path("/work/shared/testdata/po-corpus/geeqie_ja.po")
+    if not geeqie.exists():
+        pytest.skip("corpus not present")
+    result = run_cli("--format", "json", str(geeqie))
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert document["catalogs"][0]["translated"] == 1058
+    errors = [f for f in document["findings"] if f["severity"] == "error"]
+    assert [(f["code"], f["line"]) for f in errors] == [("placeholder-mismatch", 4997)]
+
+
+def test_cli_on_malformed_files_exits_2_without_traceback():
+    paths = sorted(str(p) for p in (FIXTURES / "malformed").glob("*.po"))
+    result = run_cli(*paths)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    assert f"{FIXTURES / 'malformed' / 'unterminated.po'}:13: syntax-error: end-of-line within string" \
+        in result.stdout
