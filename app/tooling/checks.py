@@ -241,6 +241,11 @@ def _tag_list(text: str) -> str:
     return " ".join(f"<{tag}>" for tag in sorted(tag_counts(text).elements())) or "(none)"
 
 
+def _language_of(identifier: str) -> str:
+    """The language part of a locale identifier ("ja" for ja_JP, ja-JP or ja), for comparing two."""
+    return re.split(r"[-_@.]", identifier, maxsplit=1)[0].lower()
+
+
 def _locale_plurals(language: str) -> tuple[set[int], str] | None:
     """Acceptable nplurals for a language (gettext's convention as Babel's `init` writes it, and CLDR's
     count of plural categories, which differ for a few languages) and its name; None if unknown."""
@@ -303,7 +308,7 @@ def header_findings(header: list[tuple[str, str]], header_line: int, catalog: Ca
         findings.append(Finding(path, header_line, HEADER, "no Language header"))
     elif _locale_plurals(language) is None:
         findings.append(Finding(path, header_line, HEADER, f"Language {language!r} is not a locale Babel knows"))
-    elif expected_locale and Locale.parse(language.replace("-", "_")) != Locale.parse(expected_locale):
+    elif expected_locale and _language_of(language) != _language_of(expected_locale):
         findings.append(Finding(path, header_line, HEADER,
                                 f"Language is {language!r} but the catalog is in the {expected_locale!r} directory"))
     charset = re.search(r"charset=([^\s;]+)", fields.get("content-type", ""))

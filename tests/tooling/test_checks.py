@@ -173,3 +173,10 @@ def test_printf_placeholders(text, expected):
 ])
 def test_brace_placeholders(text, expected):
     assert set(brace_placeholders(text)) == expected
+
+
+@pytest.mark.parametrize(("directory", "contradicts"), [("ja_JP", False), ("ja", False), ("en", True),
+                                                       ("not-a-locale", True)])
+def test_language_compared_with_directory_by_language_only(directory, contradicts):
+    _, findings = findings_of("header_wrong_plural_ja.po", expected_locale=directory)
+    assert any("directory" in f.message for f in findings) == contradicts
