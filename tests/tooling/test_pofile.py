@@ -122,3 +122,36 @@ def test_messages_are_independent_babel_messages():
     home.previous_id.append("Old home")
     assert about.previous_id == []
     assert home.python_format is False and home.pluralizable is False  # Babel's own properties still work
+
+
+@pytest.mark.parametrize(("body", "line", "words"), [
+    ('#~ msgid "a"\nmsgstr "x"\n', 2, "inconsistent use of #~"),
+    ('msgid "a"\n#~ msgstr "x"\n', 2, "inconsistent use of #~"),
+    ('msgid "a"\nmsgstr "x"\n#~ "more"\n', 3, "inconsistent use of #~"),
+    ('msgstr "x"\n', 1, "msgstr without a msgid"),
+    ('msgctxt "c"\nmsgid_plural "as"\n', 2, "msgid_plural after msgctxt"),
+    ('"floating"\n', 1, "string outside"),
+    ("msgid\n", 1, "missing string after msgid"),
+    ('msgid "a" junk\nmsgstr "x"\n', 1, "unexpected text after string"),
+    ('msgid "a"\nmsgstr[0] "x"\n', 2, "missing 'msgid_plural'"),
+    ('msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\nmsgstr[2] "y"\n', 4, "plural form has wrong index"),
+    ('msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\n"tail\n', 4, "end-of-line within string"),
+])
+def test_syntax_errors_msgfmt_also_rejects(body, line, words, tmp_path):
+    with pytest.raises(CatalogError) as caught:
+        parse_po(body.encode(), Path("x.po"))
+    first = caught.value.findings[0]
+    assert (first.line, first.code) == (line, "syntax-error") and words in first.message
+    if shutil.which("msgfmt"):
+        path = tmp_path / "x.po"
+        path.write_text(body)
+        assert subprocess.run(["msgfmt", "--check-format", "-o", "/dev/null", str(path)],
+                              capture_output=True).returncode == 1
+
+
+def test_valid_oddities_msgfmt_accepts():
+    data = ('msgid "a" "b"\n\nmsgstr "\\x41\\101\\t"\n\n'  # two strings on a line, blank line inside an entry
+            '#~ msgid "gone"\n#~ msgstr ""\n#~ "multi"\n').encode()
+    catalog = parse_po(data, Path("x.po")).catalog
+    assert catalog["ab"].string == "AA\t"
+    assert catalog.obsolete["gone"].string == "multi"
