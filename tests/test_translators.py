@@ -199,6 +199,14 @@ def test_the_status_page_shows_the_glossary_and_its_findings(client, ja_po):
     assert 'data-code="glossary"' in findings and "“Priority Strategy 17” should be translated “重点戦略⑰”" in findings
 
 
+def test_a_broken_glossary_is_reported_on_the_status_page(client, translations_copy):
+    (translations_copy / "glossary.csv").write_text("en,ja\nPresident,総長\n", encoding="utf-8")
+    response = client.get("/ja/translations/")
+    assert response.status_code == 200
+    glossary = response.text[response.text.index('id="glossary"'):]
+    assert "glossary.csv:1: syntax-error: header must be en,&lt;locale&gt;...,note" in glossary
+
+
 @pytest.mark.parametrize("path", ["/ja/translations/", "/en/translations/", "/ja/translations/review/message/"])
 def test_off_by_default_in_production(monkeypatch, path):
     monkeypatch.delenv("SITE_TRANSLATION_STATUS", raising=False)
