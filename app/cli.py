@@ -13,18 +13,15 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from .tooling.check import ProjectPaths
 from .tooling.findings import Finding
 from .tooling.pofile import CatalogError
 
 i18n_cli = AppGroup("i18n", help="Extract, merge, compile and check the gettext catalogs.")
 
 
-def _paths() -> dict:
-    config = current_app.config
-    root = Path(config["PROJECT_ROOT"])
-    translations = Path(config["TRANSLATIONS_DIR"])
-    return {"root": root, "babel_cfg": root / "babel.cfg", "pot": translations / "messages.pot",
-            "translations": translations, "templates": Path(config["TEMPLATES_DIR"])}
+def _paths() -> ProjectPaths:
+    return ProjectPaths.from_config(current_app.config)
 
 
 def _shown(path) -> str:
@@ -33,7 +30,7 @@ def _shown(path) -> str:
     if not path.is_absolute():  # already relative to the root (extraction reports paths that way)
         return str(path)
     try:
-        return str(path.resolve().relative_to(_paths()["root"].resolve()))
+        return str(path.resolve().relative_to(_paths().root.resolve()))
     except ValueError:
         return str(path)
 
@@ -64,12 +61,12 @@ def extract_command():
 
     paths = _paths()
     try:
-        catalog = extract_messages(paths["root"], paths["babel_cfg"])
+        catalog = extract_messages(paths.root, paths.babel_cfg)
     except CatalogError as err:
         _fail(err)
-    changed = write_pot(catalog, paths["pot"])
+    changed = write_pot(catalog, paths.pot)
     state = "written" if changed else "unchanged"
-    click.echo(f"{_shown(paths['pot'])}: {len(catalog)} messages, {state}")
+    click.echo(f"{_shown(paths.pot)}: {len(catalog)} messages, {state}")
 
 
 @i18n_cli.command("update")
@@ -83,9 +80,9 @@ def update_command():
     paths, config = _paths(), current_app.config
     # The source language needs no catalog (gettext shows its msgids); merge into it only if one was made.
     locales = [locale for locale in config["LOCALES"] if locale != config["DEFAULT_LOCALE"]
-               or po_path(paths["translations"], locale).exists()]
+               or po_path(paths.translations_dir, locale).exists()]
     try:
-        results = update_catalogs(paths["pot"], paths["translations"], locales)
+        results = update_catalogs(paths.pot, paths.translations_dir, locales)
     except CatalogError as err:
         _fail(err)
     for result in results:
@@ -100,7 +97,7 @@ def init_command(locale):
 
     paths = _paths()
     try:
-        path = init_catalog(paths["pot"], paths["translations"], locale)
+        path = init_catalog(paths.pot, paths.translations_dir, locale)
     except CatalogError as err:
         _fail(err)
     click.echo(f"{_shown(path)}: created")
@@ -117,10 +114,10 @@ def compile_command():
     from .tooling.compile import compile_catalog
     from .tooling.stats import catalog_stats
 
-    catalogs = sorted(_paths()["translations"].glob("*/LC_MESSAGES/*.po"))
+    catalogs = sorted(_paths().translations_dir.glob("*/LC_MESSAGES/*.po"))
     source_locale = current_app.config["DEFAULT_LOCALE"]
     if not catalogs:
-        click.echo(f"no catalogs under {_shown(_paths()['translations'])}", err=True)
+        click.echo(f"no catalogs under {_shown(_paths().translations_dir)}", err=True)
     refused = False
     for po in catalogs:
         try:
@@ -159,17 +156,14 @@ def check_command(po_files, output_format, min_coverage, locales):
     Exit status: 0 clean, 1 errors found, 2 bad usage or a file that cannot be read.
     """
     from .tooling import report
-    from .tooling.check import ProjectPaths, run_check
+    from .tooling.check import run_check
 
     config = current_app.config
     unknown = [locale for locale in locales if locale not in config["LOCALES"]]
     if unknown:
         raise click.BadParameter(f"{', '.join(unknown)} not in LOCALES {list(config['LOCALES'])}",
                                  param_hint="--locale")
-    paths = _paths()
-    project = None if po_files else ProjectPaths(
-        root=paths["root"], babel_cfg=paths["babel_cfg"], pot=paths["pot"],
-        translations_dir=paths["translations"], templates_dir=paths["templates"])
+    project = None if po_files else _paths()
     result = run_check(list(po_files), project=project, locales=list(locales) or None,  # never raises
                        min_coverage=min_coverage, source_locale=config["DEFAULT_LOCALE"])
     render = {"text": report.render_text, "json": report.render_json, "github": report.render_github}

@@ -122,13 +122,6 @@ class LocaleStatus:
         return [entry for entry in self.entries if key in entry.pages]
 
 
-def _project_paths(config) -> ProjectPaths:
-    root = Path(config["PROJECT_ROOT"])
-    translations = Path(config["TRANSLATIONS_DIR"])
-    return ProjectPaths(root=root, babel_cfg=root / "babel.cfg", pot=translations / "messages.pot",
-                        translations_dir=translations, templates_dir=Path(config["TEMPLATES_DIR"]))
-
-
 def _page_stats(catalog: Catalog, entries: list[Entry]) -> list[PageStatus]:
     """catalog_stats of the sub-catalog of each page's messages: counted exactly as for the whole catalog."""
     statuses = []
@@ -177,7 +170,7 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
 def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     """Every locale's status, and the findings about no catalog in particular (POT, templates)."""
     config = current_app.config
-    result = run_check([], project=_project_paths(config), source_locale=config["DEFAULT_LOCALE"])
+    result = run_check([], project=ProjectPaths.from_config(config), source_locale=config["DEFAULT_LOCALE"])
     reports = {report.locale: report for report in result.catalogs}
     statuses = [_locale_status(locale, reports.get(locale), result.findings) for locale in config["LOCALES"]]
     claimed = {id(f) for status in statuses for f in status.findings}

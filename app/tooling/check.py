@@ -36,6 +36,14 @@ class ProjectPaths:
     translations_dir: Path
     templates_dir: Path
 
+    @classmethod
+    def from_config(cls, config) -> "ProjectPaths":
+        """The paths a Flask app's config (PROJECT_ROOT, TRANSLATIONS_DIR, TEMPLATES_DIR) points at."""
+        root = Path(config["PROJECT_ROOT"])
+        translations = Path(config["TRANSLATIONS_DIR"])
+        return cls(root=root, babel_cfg=root / "babel.cfg", pot=translations / "messages.pot",
+                   translations_dir=translations, templates_dir=Path(config["TEMPLATES_DIR"]))
+
 
 @dataclass
 class CatalogReport:
