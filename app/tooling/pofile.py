@@ -7,8 +7,10 @@ its line, and builds the Babel `Catalog` from the tokens it has already validate
 double the cost on large catalogs). Babel's own `Catalog`/`Message` objects are what it returns, so
 everything downstream (`write_mo`, `Catalog.update`, checkers) is plain Babel.
 
-One deliberate difference from `read_po`: message flags are exactly the flags written in the file. Babel
-guesses `python-format` from the msgid ("50% off" looks like `% o`); msgfmt trusts the flags, and so do we.
+Deliberate differences from `read_po` (tests/tooling/test_pofile_matches_babel.py pins them): message flags
+are exactly the flags written in the file (Babel guesses `python-format` from the msgid: "50% off" looks like
+`% o`; msgfmt trusts the flags, and so do we), and `#|` previous-msgid lines are dropped (Babel keeps them
+as translator comments "| msgid ...", which `write_po` would write back as `# | msgid ...`).
 """
 from __future__ import annotations
 
@@ -155,7 +157,7 @@ def _read_comment(line: str, flags: list, locations: list, auto_comments: list, 
         comment = line[2:].strip()
         if comment:
             auto_comments.append(comment)
-    elif second != "|" and second != "~":  # `#|`, `#~|`: previous msgids, which Babel does not keep either
+    elif second != "|" and second != "~":  # `#|`, `#~|`: previous msgids, not comments (see the docstring)
         user_comments.append(line[1:].strip())
 
 
