@@ -114,7 +114,8 @@ def init_app(app) -> CatalogRegistry:
 
     @app.after_request
     def content_language(response):
-        if "locale" in g and response.mimetype == "text/html":
+        # Pages declare their language themselves (cheaper than parsing the mimetype on the hot path).
+        if "Content-Language" not in response.headers and "locale" in g and response.mimetype == "text/html":
             response.headers["Content-Language"] = g.locale
         return response
 

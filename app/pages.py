@@ -101,7 +101,9 @@ def _render(page: Page) -> Response:
                                alternates=alternates(page)).encode()
         if cache:
             cache.put(key, version, body)
-    return Response(body, mimetype="text/html")
+    response = Response(body, mimetype="text/html")
+    response.headers.add("Content-Language", locale)
+    return response
 
 
 def _page_view(page: Page):
