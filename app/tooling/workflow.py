@@ -2,7 +2,7 @@
 
 Merging is Babel's `Catalog.update`: a changed English string keeps its old translation marked fuzzy, a
 removed one becomes obsolete (`#~`). Files are written atomically and only when their bytes change, at one
-line width, without `#|` previous-msgid lines (the strict reader, like Babel's, does not keep them, so
+line width, without `#|` previous-msgid lines (the strict reader drops them, so
 writing them would make every second run rewrite the file).
 """
 from __future__ import annotations

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from app.tooling.check import CatalogReport, CheckResult, run_check
 from app.tooling.findings import Finding
@@ -84,9 +83,7 @@ def run_cli(*args: str):
 
 
 def test_cli_as_a_user_runs_it_json_on_real_catalog():
-    geeqie = Path("/work/shared/testdata/po-corpus/geeqie_ja.po")
-    if not geeqie.exists():
-        pytest.skip("corpus not present")
+    geeqie = Path(__file__).resolve().parent.parent / "fixtures" / "po" / "corpus" / "geeqie_ja.po"
     result = run_cli("--format", "json", str(geeqie))
     assert result.returncode == 1, result.stderr
     document = json.loads(result.stdout)
