@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run serve test test-fast extract update compile i18n-check init static bench system-packages clean
+.PHONY: run serve test test-fast extract update compile i18n-check init static bench bench-load system-packages clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,18 @@ $(INSTALLED): pyproject.toml
 ## The site for development: live catalog reload, translation status pages on, templates re-read.
 run: $(INSTALLED) compile
 	SITE_PAGE_CACHE=0 SITE_TRANSLATION_STATUS=1 $(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
+
+## Production: gunicorn with gunicorn.conf.py (2 sync workers per core, access + error log on stdout).
+serve: $(INSTALLED)
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py --no-control-socket
+
+## Every page in every locale as static files in build/ (SITE_BASE_URL: the URL build/ will be served at).
+static: $(INSTALLED)
+	PORT=$(PORT) $(FLASK) export --destination build
+
+## Load benchmark: the site under gunicorn against a bare Flask view and nginx (see bench/README.md).
+bench-load: $(INSTALLED) system-packages
+	$(BIN)/python bench/load.py
 
 ## Every test: unit, CLI, real browser, real WSGI server. Installs what they need first.
 test: $(INSTALLED) system-packages compile

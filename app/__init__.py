@@ -8,6 +8,7 @@ from flask import Flask
 from . import i18n, pages, security, translators
 from .cli import i18n_cli
 from .config import PROJECT_ROOT, default_config
+from .export import export_command
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -23,4 +24,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     translators.init_app(app)
     security.init_app(app)
     app.cli.add_command(i18n_cli)
+    app.cli.add_command(export_command)
     return app

@@ -1,0 +1,234 @@
+"""The static export (`flask --app app export`), served the simplest way: `python -m http.server -d build`.
+
+One export per module, made through the CLI into a temporary directory with BASE_URL set to the address the
+file server then listens on, so every link in it, absolute ones included, can be fetched.
+"""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from app import create_app
+from app.pages import PAGES
+from app.security import CONTENT_SECURITY_POLICY
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers import parse, visible_text
+
+LOCALES = ("en", "ja")
+PAGE_PATHS = [f"/{locale}/{page.slug + '/' if page.slug else ''}" for page in PAGES for locale in LOCALES]
+PICKER_PATHS = [f"/{page.slug + '/' if page.slug else ''}" for page in PAGES]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _export_app(base_url: str):
+    return create_app({"TESTING": True, "BASE_URL": base_url, "WRITE_MO_FILES": False})
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    """(build directory, base URL of a plain file server serving it, CLI output)."""
+    build = tmp_path_factory.mktemp("export") / "build"
+    build.mkdir()
+    (build / "stale.html").write_text("from an earlier export")
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    result = _export_app("http://unused.example").test_cli_runner().invoke(
+        args=["export", "--destination", str(build), "--base-url", base_url + "/"])
+    assert result.exit_code == 0, result.output
+    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
+                               "--directory", str(build), str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "http.server did not start"
+                time.sleep(0.05)
+        yield build, base_url, result.output
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers.get_content_type(), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, "", b""
+
+
+class _References(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.inline_scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("href", "src"):
+            if attrs.get(name):
+                self.urls.append(attrs[name])
+        if tag == "script" and not attrs.get("src"):
+            self.inline_scripts += 1
+
+
+def references(body: bytes, content_type: str) -> list[str]:
+    if content_type == "text/html":
+        parser = _References()
+        parser.feed(body.decode("utf-8"))
+        return parser.urls
+    if content_type in ("application/xml", "text/xml"):
+        root = ET.fromstring(body)
+        return [element.text for element in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")] + \
+               [element.get("href") for element in root.iter("{http://www.w3.org/1999/xhtml}link")]
+    return []
+
+
+def test_the_cli_reports_what_it_wrote(export):
+    build, base_url, output = export
+    assert f"to {build}" in output and base_url in output
+    assert not (build / "stale.html").exists()  # the destination holds this export only
+
+
+def test_every_page_in_every_locale_is_exported_in_its_language(export):
+    build, base_url, _ = export
+    for path in PAGE_PATHS:
+        locale = path.split("/")[1]
+        html = (build / path.lstrip("/") / "index.html").read_text(encoding="utf-8")
+        page = parse(html)
+        assert page.html_lang == locale, path
+        canonical = [link["href"] for link in page.links if link.get("rel") == "canonical"]
+        assert canonical == [base_url + path]
+    # Each language really is that language, not the first page's language carried over.
+    assert "ホーム" in visible_text((build / "ja" / "office" / "index.html").read_text(encoding="utf-8"))
+    assert "ホーム" not in visible_text((build / "en" / "office" / "index.html").read_text(encoding="utf-8"))
+
+
+def test_exported_pages_are_what_the_server_renders_for_a_static_site(export):
+    build, base_url, _ = export
+    client = create_app({"TESTING": True, "BASE_URL": base_url, "WRITE_MO_FILES": False,
+                         "STATIC_EXPORT": True}).test_client()
+    for path in PAGE_PATHS:
+        assert (build / path.lstrip("/") / "index.html").read_bytes() == client.get(path).data, path
+
+
+def test_the_language_switcher_links_straight_to_the_other_page(export):
+    build, _, _ = export
+    for html_file in build.rglob("*.html"):
+        assert "/language/" not in html_file.read_text(encoding="utf-8"), html_file
+    switcher = [a for a in parse((build / "ja" / "office" / "index.html").read_text(encoding="utf-8")).anchors
+                if a.get("hreflang") == "en"]
+    assert [a["href"] for a in switcher] == ["/en/office/"]
+
+
+def test_every_link_works_from_a_plain_file_server(export):
+    build, base_url, _ = export
+    origin = urlsplit(base_url).netloc
+    queue, seen = [base_url + "/", base_url + "/sitemap.xml"], set()
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        status, content_type, body = fetch(url)
+        assert status == 200, url
+        for reference in references(body, content_type):
+            target = urljoin(url, reference).split("#")[0]
+            if urlsplit(target).scheme in ("http", "https") and urlsplit(target).netloc == origin:
+                queue.append(target)
+            else:
+                assert reference.startswith(("data:", "#")), f"{url} links outside the export: {reference}"
+    fetched = {urlsplit(url).path for url in seen}
+    assert set(PAGE_PATHS) | set(PICKER_PATHS) | {"/sitemap.xml", "/static/site.css", "/static/pick-language.js"} \
+        <= fetched
+
+
+def test_the_sitemap_lists_every_page_on_the_base_url(export):
+    build, base_url, _ = export
+    root = ET.fromstring((build / "sitemap.xml").read_bytes())
+    locs = {element.text for element in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    assert locs == {base_url + path for path in PAGE_PATHS}
+
+
+def test_not_found_pages_are_exported_in_each_language(export):
+    build, _, _ = export
+    for name, locale, heading in (("404.html", "en", "Page not found"), ("en/404.html", "en", "Page not found"),
+                                  ("ja/404.html", "ja", "ページが見つかりません")):
+        html = (build / name).read_text(encoding="utf-8")
+        assert parse(html).html_lang == locale and heading in visible_text(html), name
+
+
+@pytest.mark.parametrize("path", PICKER_PATHS)
+def test_unprefixed_urls_are_language_pickers_without_inline_script(export, path):
+    build, _, _ = export
+    html = (build / path.lstrip("/") / "index.html").read_text(encoding="utf-8")
+    parser = _References()
+    parser.feed(html)
+    assert parser.inline_scripts == 0 and "/static/pick-language.js" in parser.urls
+    links = {a["hreflang"]: a["href"] for a in parse(html).anchors if a.get("hreflang")}
+    assert links == {locale: f"/{locale}{path}" for locale in LOCALES}  # visible links: the no-JS way in
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize(("browser_locale", "path", "expected"), [
+    ("ja-JP", "/", "/ja/"),
+    ("en-GB", "/", "/en/"),
+    ("fr-FR", "/", "/en/"),  # no match: the default language, as the server does
+    ("ja", "/office/", "/ja/office/"),
+])
+def test_the_picker_script_goes_to_the_browsers_language_under_the_sites_csp(
+        export, chromium, browser_locale, path, expected):
+    _, base_url, _ = export
+    context = chromium.new_context(locale=browser_locale)
+
+    def with_csp(route):  # http.server sends no CSP; add the site's, so an inline script would be blocked
+        response = route.fetch()
+        route.fulfill(response=response,
+                      headers={**response.headers, "content-security-policy": CONTENT_SECURITY_POLICY})
+
+    context.route("**/*", with_csp)
+    page = context.new_page()
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text) if "Content Security" in message.text else None)
+    page.goto(base_url + path)
+    page.wait_for_url(base_url + expected, timeout=10_000)
+    assert page.evaluate("document.documentElement.lang") == expected.split("/")[1]
+    assert blocked == []
+    context.close()
+
+
+def test_without_javascript_the_picker_stays_and_offers_both_languages(export, chromium):
+    _, base_url, _ = export
+    context = chromium.new_context(locale="ja-JP", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "/")
+    page.get_by_role("link", name="日本語").click()
+    page.wait_for_url(base_url + "/ja/", timeout=10_000)
+    context.close()
