@@ -45,6 +45,17 @@ def redirect_to_locale(endpoint: str, **values):
     return response
 
 
+def content_language(response):
+    """after_request for a blueprint whose views render in `g.locale`: say so in Content-Language.
+
+    Per blueprint rather than app-wide: the page views set it themselves on their cached path, where an
+    app-wide hook would cost a mimetype parse on every request.
+    """
+    if response.mimetype == "text/html":
+        response.headers["Content-Language"] = g.locale
+    return response
+
+
 def localized_url(locale: str) -> str:
     """This request's page in `locale`, or that locale's home page when the page has no localized twin."""
     rule = request.url_rule
@@ -111,13 +122,6 @@ def init_app(app) -> CatalogRegistry:
     babel.domain_instance = RegistryDomain(registry)
     app.extensions["catalogs"] = registry
     app.register_blueprint(bp)
-
-    @app.after_request
-    def content_language(response):
-        # Pages declare their language themselves (cheaper than parsing the mimetype on the hot path).
-        if "Content-Language" not in response.headers and "locale" in g and response.mimetype == "text/html":
-            response.headers["Content-Language"] = g.locale
-        return response
 
     @app.after_request
     def keep_redirects_on_site(response):

@@ -56,8 +56,10 @@ PAGES_BY_ENDPOINT = {page.endpoint: page for page in PAGES}
 OFFICE_ESTABLISHED = dt.date(2018, 7, 1)
 VISION_PUBLISHED = dt.date(2018, 11, 1)
 
-# `locale` matches only the configured locales, so `/fr/...` or `/no-such-page` are plain 404s.
-bp = Blueprint("pages", __name__, url_prefix="/<locale:locale>")
+# One static rule per locale and page (`/ja/office/`, with `locale` as a rule default), not `/<locale>/office/`:
+# Werkzeug matches a static URL by dict lookups, a converter by a regex on every request. Only configured
+# locales have rules, so `/fr/...` or `/no-such-page` are plain 404s.
+bp = Blueprint("pages", __name__)
 
 
 @bp.url_value_preprocessor
@@ -120,8 +122,16 @@ def _unprefixed_redirect(page: Page):
     return view
 
 
-for _page in PAGES:
-    bp.add_url_rule(f"/{_page.slug}/" if _page.slug else "/", _page.endpoint, _page_view(_page))
+PAGE_VIEWS = {page.endpoint: _page_view(page) for page in PAGES}
+
+
+@bp.record
+def add_page_rules(state):
+    for locale in state.app.config["LOCALES"]:
+        for page in PAGES:
+            state.add_url_rule(f"/{locale}/{page.slug}/" if page.slug else f"/{locale}/", page.endpoint,
+                               PAGE_VIEWS[page.endpoint], defaults={"locale": locale})
+
 
 root = Blueprint("root", __name__)
 for _page in PAGES:
@@ -156,6 +166,7 @@ def not_found(error):
     negotiated = first_segment not in current_app.config["LOCALES"]
     g.locale = negotiate_locale() if negotiated else first_segment
     response = Response(render_template("404.html", pages=PAGES), status=404, mimetype="text/html")
+    response.headers["Content-Language"] = g.locale
     if negotiated:
         response.headers["Vary"] = NEGOTIATED_VARY
     return response
@@ -170,6 +181,9 @@ def init_app(app) -> None:
     app.url_map.converters["locale"] = type("LocaleConverter", (BaseConverter,), {
         "regex": "|".join(re.escape(locale) for locale in app.config["LOCALES"])})
     app.extensions["page_cache"] = PageCache()
+    # Each page's rules differ only in their `locale` default; Werkzeug would otherwise compare every match
+    # with the page's other rules, looking for a "default" URL to redirect to, on every request.
+    app.url_map.redirect_defaults = False
     app.register_blueprint(bp)
     app.register_blueprint(root)
     app.register_error_handler(404, not_found)

@@ -21,6 +21,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from flask import Blueprint, Response, abort, current_app, g, render_template
 
+from .i18n import content_language
 from .pages import PAGES, PAGES_BY_ENDPOINT
 from .tooling.check import CatalogReport, ProjectPaths, run_check
 from .tooling.findings import Finding
@@ -204,6 +205,9 @@ def template_helpers():
 def only_when_enabled():
     if not current_app.config["TRANSLATION_STATUS_ENABLED"]:
         abort(404)
+
+
+bp.after_request(content_language)
 
 
 @bp.after_request

@@ -1,7 +1,8 @@
 """The static export (`flask --app app export`), served the simplest way: `python -m http.server -d build`.
 
 One export per module, made through the CLI into a temporary directory with BASE_URL set to the address the
-file server then listens on, so every link in it, absolute ones included, can be fetched.
+file server then listens on, so every link in it, absolute ones included, can be fetched. The language
+picker's script is tested in Chromium by tests/browser/test_export_picker.py, on the same fixture.
 """
 from __future__ import annotations
 
@@ -17,12 +18,9 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from app import create_app
 from app.pages import PAGES
-from app.security import CONTENT_SECURITY_POLICY
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import parse, visible_text
 
 LOCALES = ("en", "ja")
@@ -187,48 +185,3 @@ def test_unprefixed_urls_are_language_pickers_without_inline_script(export, path
     assert parser.inline_scripts == 0 and "/static/pick-language.js" in parser.urls
     links = {a["hreflang"]: a["href"] for a in parse(html).anchors if a.get("hreflang")}
     assert links == {locale: f"/{locale}{path}" for locale in LOCALES}  # visible links: the no-JS way in
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.mark.parametrize(("browser_locale", "path", "expected"), [
-    ("ja-JP", "/", "/ja/"),
-    ("en-GB", "/", "/en/"),
-    ("fr-FR", "/", "/en/"),  # no match: the default language, as the server does
-    ("ja", "/office/", "/ja/office/"),
-])
-def test_the_picker_script_goes_to_the_browsers_language_under_the_sites_csp(
-        export, chromium, browser_locale, path, expected):
-    _, base_url, _ = export
-    context = chromium.new_context(locale=browser_locale)
-
-    def with_csp(route):  # http.server sends no CSP; add the site's, so an inline script would be blocked
-        response = route.fetch()
-        route.fulfill(response=response,
-                      headers={**response.headers, "content-security-policy": CONTENT_SECURITY_POLICY})
-
-    context.route("**/*", with_csp)
-    page = context.new_page()
-    blocked = []
-    page.on("console", lambda message: blocked.append(message.text) if "Content Security" in message.text else None)
-    page.goto(base_url + path)
-    page.wait_for_url(base_url + expected, timeout=10_000)
-    assert page.evaluate("document.documentElement.lang") == expected.split("/")[1]
-    assert blocked == []
-    context.close()
-
-
-def test_without_javascript_the_picker_stays_and_offers_both_languages(export, chromium):
-    _, base_url, _ = export
-    context = chromium.new_context(locale="ja-JP", java_script_enabled=False)
-    page = context.new_page()
-    page.goto(base_url + "/")
-    page.get_by_role("link", name="日本語").click()
-    page.wait_for_url(base_url + "/ja/", timeout=10_000)
-    context.close()
