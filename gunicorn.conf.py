@@ -10,9 +10,8 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 
 # Sync workers: a request is a short CPU-bound lookup of a cached page, so processes, not threads (the GIL)
 # or an event loop, are what use the cores (gthread measured slower, with a worse p99). Two per core, so one
-# slow request (a catalog reload, the translator pages) does not stall a core. When every request is a
-# cached page, one per core does better: on a 2-core box with wrk on the same cores, WEB_CONCURRENCY=2
-# gave ~25% more req/s and half the p99 of 4 workers (fewer workers woken per connection).
+# slow request (a catalog reload, the translator pages) does not stall a core. For cached pages alone it
+# hardly matters: on a 2-core box, 2 and 4 workers measured the same req/s within noise (bench/load.py).
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
 worker_class = "sync"
 # Load the app once in the master: workers fork with the code already imported (faster start, shared
