@@ -76,7 +76,7 @@ def add_locale(endpoint, values):
 class PageCache:
     """Rendered pages as UTF-8 bytes per (locale, page), valid while the catalog registry's version is unchanged.
 
-    Bytes, not str: encoding a 5 KB page on every request cost more than the rest of the view.
+    Bytes, not str: encoding the 5 KB page cost ~5 µs on every request (bench/README.md).
     """
 
     def __init__(self):
