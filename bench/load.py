@@ -34,7 +34,6 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
 TARGET_RATIO = 0.9
 TARGET_P99_MS = 20.0
 # Headers every server adds by itself; the rest of the site's headers are what floor+headers adds.
@@ -129,8 +128,8 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 20.0):
 
 
 def start_gunicorn(app_spec: str, port: int, env: dict | None = None) -> subprocess.Popen:
-    command = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
-               "--pythonpath", str(ROOT / "bench"), app_spec]
+    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+               "--bind", f"127.0.0.1:{port}", "--pythonpath", str(ROOT / "bench"), app_spec]
     # Access logging stays on (it is part of the production cost); its lines are discarded here.
     return subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {}), "PORT": str(port)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

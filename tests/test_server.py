@@ -10,6 +10,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -68,7 +69,7 @@ def server(tmp_path_factory):
     env = {**os.environ, "HOME": str(tmp)}
     with open(log, "wb") as stdout, open(errors, "wb") as stderr:
         process = subprocess.Popen(
-            [str(PROJECT_ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
+            [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
              "--bind", "127.0.0.1:0", "--workers", str(WORKERS), app_spec],
             cwd=PROJECT_ROOT, env=env, stdout=stdout, stderr=stderr)
     try:
