@@ -45,6 +45,19 @@ def redirect_to_locale(endpoint: str, **values):
     return response
 
 
+def bind_locale(bp: Blueprint) -> None:
+    """Views of `bp` take their `locale` URL value into `g.locale`, and url_for inside them keeps it."""
+
+    @bp.url_value_preprocessor
+    def take_locale(endpoint, values):
+        g.locale = values.pop("locale")
+
+    @bp.url_defaults
+    def add_locale(endpoint, values):
+        if "locale" not in values and "locale" in g:
+            values["locale"] = g.locale
+
+
 def content_language(response):
     """after_request for a blueprint whose views render in `g.locale`: say so in Content-Language.
 

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 from flask_babel import get_locale, lazy_pgettext
 from werkzeug.routing import BaseConverter
 
-from .i18n import NEGOTIATED_VARY, absolute_url, negotiate_locale, redirect_to_locale
+from .i18n import NEGOTIATED_VARY, absolute_url, bind_locale, negotiate_locale, redirect_to_locale
 
 
 @dataclass(frozen=True)
@@ -62,15 +62,7 @@ VISION_PUBLISHED = dt.date(2018, 11, 1)
 bp = Blueprint("pages", __name__)
 
 
-@bp.url_value_preprocessor
-def take_locale(endpoint, values):
-    g.locale = values.pop("locale")
-
-
-@bp.url_defaults
-def add_locale(endpoint, values):
-    if "locale" not in values and "locale" in g:
-        values["locale"] = g.locale
+bind_locale(bp)
 
 
 class PageCache:

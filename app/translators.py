@@ -21,7 +21,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from flask import Blueprint, Response, abort, current_app, g, render_template
 
-from .i18n import content_language
+from .i18n import bind_locale, content_language
 from .pages import PAGES, PAGES_BY_ENDPOINT
 from .tooling.check import CatalogReport, ProjectPaths, run_check
 from .tooling.findings import Finding
@@ -185,15 +185,7 @@ def _glossary() -> tuple[Glossary | None, str | None]:
         return None, str(err)
 
 
-@bp.url_value_preprocessor
-def take_locale(endpoint, values):
-    g.locale = values.pop("locale")
-
-
-@bp.url_defaults
-def add_locale(endpoint, values):
-    if "locale" not in values and "locale" in g:
-        values["locale"] = g.locale
+bind_locale(bp)
 
 
 @bp.context_processor
