@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run serve test test-fast extract update compile i18n-check init static bench bench-load system-packages clean
+.PHONY: run serve test extract update compile i18n-check init static bench-load bench-check system-packages clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,7 @@ init: $(INSTALLED)
 clean:
 	rm -rf build test-artifacts .pytest_cache .coverage htmlcov
 	find translations -name '*.mo' -delete
+
+## Checker benchmark: `check` on a 20,000-entry catalog against msgfmt and pocount (see bench/README.md).
+bench-check: $(INSTALLED) system-packages
+	$(BIN)/python bench/check_speed.py

@@ -315,3 +315,11 @@ def test_a_saved_edit_shows_on_the_next_load_of_the_running_site(translations_co
         edit(po, 'msgstr "本文へスキップ"', 'msgstr "本文へスキップ')
         assert "last good version" in fetch(status_url)
         assert "【改訂】" + PARAGRAPH_1_JA in visible_text(fetch(page_url))
+
+
+@pytest.mark.parametrize(("path", "language"), [("/ja/translations/", "ja"),
+                                                ("/en/translations/review/message/", "en")])
+def test_translator_pages_declare_their_language(client, path, language):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == language
