@@ -317,8 +317,8 @@ def test_a_saved_edit_shows_on_the_next_load_of_the_running_site(translations_co
         assert "【改訂】" + PARAGRAPH_1_JA in visible_text(fetch(page_url))
 
 
-@pytest.mark.parametrize(("path", "language"), [("/ja/translations/", "ja"),
-                                                ("/en/translations/review/message/", "en")])
+@pytest.mark.parametrize(("path", "language"), [("/en/translations/", "en"),
+                                                ("/ja/translations/review/message/", "ja")])
 def test_translator_pages_declare_their_language(client, path, language):
     response = client.get(path)
     assert response.status_code == 200
