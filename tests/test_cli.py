@@ -200,18 +200,24 @@ def current(i18n, project):
     return project
 
 
-def test_check_project_clean_exits_0(i18n, current):
+def test_check_project_with_unfinished_catalog_exits_1(i18n, current):
     result = i18n("check")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert "translations/ja/LC_MESSAGES/messages.po" in result.stdout
-    assert result.stdout.endswith("1 catalog, 0 errors, 8 warnings\n")  # 7 untranslated, 1 fuzzy
+    assert result.stdout.endswith("1 catalog, 8 errors, 0 warnings\n")  # 7 untranslated, 1 fuzzy
+
+
+def test_the_projects_own_catalogs_and_templates_pass_the_gate(runner):
+    result = runner.invoke(args=["i18n", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("0 errors, 0 warnings\n")
 
 
 def test_check_min_coverage_and_locale(i18n, current):
     result = i18n("check", "--min-coverage", "50")
     assert result.exit_code == 1
     assert "below --min-coverage 50%" in result.stdout
-    assert i18n("check", "--min-coverage", "5", "--locale", "ja").exit_code == 0
+    assert "below --min-coverage" not in i18n("check", "--min-coverage", "5", "--locale", "ja").stdout
     assert i18n("check", "--min-coverage", "101").exit_code == 2
 
 
@@ -232,16 +238,16 @@ def test_check_json_is_valid_json_on_stdout(i18n, current):
 
     data = json.loads(i18n("check", "--format", "json").stdout)
     assert [c["locale"] for c in data["catalogs"]] == ["ja"]
-    assert {(f["code"], f["severity"]) for f in data["findings"]} == {("untranslated", "warning"),
-                                                                      ("fuzzy", "warning")}
+    assert {(f["code"], f["severity"]) for f in data["findings"]} == {("untranslated", "error"),
+                                                                      ("fuzzy", "error")}
 
 
 def test_check_po_files_only_checks_those(i18n, current):
     page = current / "templates" / "page.html"
     page.write_text(page.read_text(encoding="utf-8") + "<p>Unmarked words</p>\n", encoding="utf-8")
     result = i18n("check", str(ja_po(current)))
-    assert result.exit_code == 0, result.output  # project-level checks (literal-text) are not run
-    assert "literal-text" not in result.stdout
+    assert "literal-text" not in result.stdout  # project-level checks are not run on given files
+    assert "untranslated" in result.stdout
 
 
 def test_check_broken_or_missing_po_file_exits_2(i18n, current, tmp_path):

@@ -74,7 +74,7 @@ def _key(message) -> tuple:
 
 
 def _state_findings(catalog: Catalog, path: str, source: bool) -> list[Finding]:
-    """untranslated, fuzzy and obsolete entries (warnings: the catalog works, it is just not finished)."""
+    """untranslated, fuzzy and obsolete entries: errors, because CI must not pass an unfinished catalog."""
     findings = []
     for message in messages(catalog):
         string = message.string
@@ -82,16 +82,15 @@ def _state_findings(catalog: Catalog, path: str, source: bool) -> list[Finding]:
         line, key = message.lineno or 0, _key(message)[1]
         if not (forms and forms[0]):
             if not source:
-                findings.append(Finding(path, line, "untranslated", "not translated", key, WARNING))
+                findings.append(Finding(path, line, "untranslated", "not translated", key))
         elif "fuzzy" in message.flags:
-            findings.append(Finding(path, line, "fuzzy", "marked fuzzy: not used until reviewed", key, WARNING))
+            findings.append(Finding(path, line, "fuzzy", "marked fuzzy: not used until reviewed", key))
         elif not all(forms) and not source:
             empty = ", ".join(f"msgstr[{n}]" for n, form in enumerate(forms) if not form)
-            findings.append(Finding(path, line, "untranslated", f"{empty} empty", key, WARNING))
+            findings.append(Finding(path, line, "untranslated", f"{empty} empty", key))
     for message in catalog.obsolete.values():
         findings.append(Finding(path, message.lineno or 0, "obsolete",
-                                "obsolete (#~) entry: delete it, or restore it in the sources", _key(message)[1],
-                                WARNING))
+                                "obsolete (#~) entry: delete it, or restore it in the sources", _key(message)[1]))
     return findings
 
 

@@ -23,15 +23,15 @@ def codes(result) -> Counter:
     return Counter((f.code, f.severity) for f in result.findings)
 
 
-def test_catalog_state_findings_are_warnings_with_msgfmt_counts():
+def test_catalog_state_findings_are_errors_with_msgfmt_counts():
     result = run_check([FIXTURES / "state_ja.po"])
     [catalog] = result.catalogs
     assert (catalog.locale, catalog.stats.total, catalog.stats.translated, catalog.stats.fuzzy,
             catalog.stats.untranslated, catalog.stats.obsolete) == ("ja", 5, 2, 1, 2, 1)
     assert catalog.coverage == 40.0
-    assert codes(result) == {("untranslated", "warning"): 2, ("fuzzy", "warning"): 1, ("obsolete", "warning"): 1}
+    assert codes(result) == {("untranslated", "error"): 2, ("fuzzy", "error"): 1, ("obsolete", "error"): 1}
     assert {f.msgid for f in result.findings} == {"About us", "News", "Contact", "Old page"}
-    assert report.exit_status(result) == 0
+    assert report.exit_status(result) == 1
 
 
 def test_quality_errors_give_exit_status_1():
