@@ -134,7 +134,7 @@ def _missing_findings(catalog: Catalog, template: Catalog, path: str, pot_name: 
 
 def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: str, locales,
               min_coverage: float | None, template: Catalog | None = None, pot_name: str = "",
-              glossary: Glossary | None = None) -> None:
+              glossary: Glossary | None = None, newstyle: bool = False) -> None:
     try:
         pofile: PoFile = read_po_file(po_path)
     except CatalogError as err:
@@ -150,7 +150,7 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
     report = CatalogReport(shown, locale, catalog_stats(catalog), source)
     result.catalogs.append(report)
     findings = result.findings
-    findings.extend(check_catalog(catalog, shown, pofile=pofile, expected_locale=place))
+    findings.extend(check_catalog(catalog, shown, pofile=pofile, expected_locale=place, newstyle=newstyle))
     findings.extend(_state_findings(catalog, shown, source))
     findings.extend(_stale_mo_findings(catalog, po_path, shown))
     if template is not None:
@@ -201,8 +201,9 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
         result.findings.extend(err.findings)
         result.unreadable.append(_shown(Path(err.findings[0].path), root))
     for po_path in sorted(project.translations_dir.glob("*/LC_MESSAGES/*.po")):
+        # The project's templates render every entry through Jinja's newstyle gettext: all are python-format.
         _check_po(po_path, _shown(po_path, root), result, template=template, pot_name=project.pot.name,
-                  glossary=glossary, **options)
+                  glossary=glossary, newstyle=True, **options)
     result.findings.extend(find_literal_text(sorted(project.templates_dir.rglob("*.html"))))
     result.findings = [replace(f, path=_shown(Path(f.path), root)) if Path(f.path).is_absolute() else f
                        for f in result.findings]

@@ -4,8 +4,8 @@ Format checks follow the entry's flags, as `msgfmt --check-format` does (Babel w
 from the msgid; "50% off" then looks like a `% o` directive). Fuzzy, untranslated and obsolete entries
 are not checked: they are not used at run time.
 
-`markup_problem` is also used by the live site on every entry it loads, so it must be fast and must never
-reject a legitimate translation (tags in another order, Japanese text, entities, localized URLs).
+`markup_problem` and `format_problem` are also used by the live site on every entry it loads, so they must
+be fast and must never reject a legitimate translation (tags in another order, Japanese text, entities, localized URLs).
 """
 from __future__ import annotations
 
@@ -180,6 +180,47 @@ def _placeholder_problem(extract, ids: tuple[str, ...], strings: tuple[str, ...]
     return None
 
 
+def _newstyle_problem(ids: tuple[str, ...], strings: tuple[str, ...]) -> str | None:
+    """Why `form % variables`, as Jinja's newstyle gettext runs it, fails for a translation where it works
+    for the msgid, or why the translation's printf placeholders differ from the msgid's."""
+    variables: dict[str, int] = {}
+    for text in ids:
+        # 0 suits every conversion (%s, %d, %f, %c...): a wrong conversion is the placeholder check's to name.
+        variables.update((key[2:-1], 0) for key in printf_placeholders(text) if key.startswith("%("))
+    if len(ids) > 1:
+        variables.setdefault("num", 0)  # ngettext passes num=n
+    try:
+        ids[0] % variables
+    except (ValueError, TypeError, KeyError):
+        pass  # the msgid fails by itself: not the translation's doing, only compare placeholders
+    else:
+        for index, form in enumerate(strings):
+            if "%" not in form:
+                continue
+            try:
+                form % variables
+            except KeyError as exc:
+                return f"{_where(ids, index)} has %({exc.args[0]}), which the msgid does not"
+            except (ValueError, TypeError) as exc:
+                return f"{_where(ids, index)} % variables raises {type(exc).__name__} ({exc}): write a literal % as %%"
+    return _placeholder_problem(printf_placeholders, ids, strings)
+
+
+def _where(ids: tuple[str, ...], index: int) -> str:
+    return f"msgstr[{index}]" if len(ids) > 1 else "msgstr"
+
+
+def format_problem(msgid: str, msgstr: str) -> str | None:
+    """Why `msgstr` breaks Jinja's newstyle gettext (`msgstr % {name: value for each %(name) of the msgid}`,
+    `msgstr % {}` without any), or how its printf placeholders differ from the msgid's; None if it is fine.
+
+    A stray "%" ("100%", "50% off") raises at render time; "%%" is a literal percent sign.
+    """
+    if "%" not in msgstr and "%" not in msgid:
+        return None
+    return _newstyle_problem((msgid,), (msgstr,))
+
+
 def _whitespace_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
     """(severity, reason) when leading or trailing whitespace differs; a newline difference is an error,
     as for msgfmt --check, a space difference a warning."""
@@ -193,8 +234,13 @@ def _whitespace_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
     return None
 
 
-def message_findings(message: Message, path: str, nplurals: int | None = None, line: int = 0) -> list[Finding]:
-    """Quality findings for one translated, non-fuzzy entry, reported on `line` (default: the msgid's)."""
+def message_findings(message: Message, path: str, nplurals: int | None = None, line: int = 0,
+                     newstyle: bool = False) -> list[Finding]:
+    """Quality findings for one translated, non-fuzzy entry, reported on `line` (default: the msgid's).
+
+    `newstyle`: the entry is rendered through Jinja's newstyle gettext, so it is python-format whatever
+    its flags say.
+    """
     msgid = message.id
     ids = msgid if isinstance(msgid, tuple) else (msgid,)
     string = message.string
@@ -206,7 +252,11 @@ def message_findings(message: Message, path: str, nplurals: int | None = None, l
                                 f"has {len(strings)} plural forms but the header says nplurals={nplurals}", key))
     flags = message.flags
     extractors = []
-    if ("python-format" in flags and "no-python-format" not in flags) \
+    if newstyle:
+        problem = _newstyle_problem(ids, strings) if any("%" in text for text in ids + strings) else None
+        if problem:
+            findings.append(Finding(path, line, PLACEHOLDER_MISMATCH, problem, key))
+    elif ("python-format" in flags and "no-python-format" not in flags) \
             or ("c-format" in flags and "no-c-format" not in flags):
         extractors.append(printf_placeholders)
     if "python-brace-format" in flags and "no-python-brace-format" not in flags:
@@ -326,11 +376,12 @@ def header_findings(header: list[tuple[str, str]], header_line: int, catalog: Ca
 
 
 def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None = None,
-                  expected_locale: str | None = None) -> list[Finding]:
+                  expected_locale: str | None = None, newstyle: bool = False) -> list[Finding]:
     """Header and per-message quality findings for a catalog (translated, non-fuzzy entries only).
 
     With `pofile` (what `pofile.read_po_file` read) the header as written is checked too, and findings
     on translations point at the msgstr line as msgfmt's do; without it, only the messages are checked.
+    `newstyle`: every entry is rendered through Jinja's newstyle gettext (project mode).
     """
     path = str(path)
     findings: list[Finding] = []
@@ -343,5 +394,6 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
         string = message.string
         if not string or (not isinstance(string, str) and not any(string)) or "fuzzy" in message.flags:
             continue
-        findings.extend(message_findings(message, path, nplurals, msgstr_lines.get(message.lineno, 0)))
+        findings.extend(message_findings(message, path, nplurals, msgstr_lines.get(message.lineno, 0),
+                                         newstyle))
     return findings

@@ -174,6 +174,15 @@ def test_project_in_step_has_only_what_is_planted(project):
     assert report.exit_status(result) == 1
 
 
+def test_project_checks_every_entry_as_python_format(project):
+    """Jinja's newstyle gettext runs `msgstr % variables` on every entry: a stray % breaks the page."""
+    po = project.translations_dir / "ja" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('"ようこそ"', '"ようこそ（100%）"'), encoding="utf-8")
+    result = run_check([], project=project)
+    assert ("placeholder-mismatch", "error", "Welcome") in {(f.code, f.severity, f.msgid) for f in result.findings}
+    assert not any(f.code == "placeholder-mismatch" for f in run_check([po]).findings)  # file mode: flags rule
+
+
 def test_project_stale_template_and_literal_text(project):
     page = project.templates_dir / "page.html"
     page.write_text(page.read_text() + '<p>{{ _("Campus map") }}</p>\n<footer>Unmarked text</footer>\n')

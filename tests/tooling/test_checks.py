@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.tooling.checks import brace_placeholders, check_catalog, markup_problem, printf_placeholders
+from app.tooling.checks import (brace_placeholders, check_catalog, format_problem, markup_problem,
+                                printf_placeholders)
 from app.tooling.pofile import read_po_file
 
 
@@ -176,3 +177,44 @@ def test_brace_placeholders(text, expected):
 def test_language_compared_with_directory_by_language_only(directory, contradicts):
     _, findings = findings_of("header_wrong_plural_ja.po", expected_locale=directory)
     assert any("directory" in f.message for f in findings) == contradicts
+
+
+@pytest.mark.parametrize(("msgid", "msgstr"), [
+    ("Skip to main content", "本文へスキップ"),
+    ("Apply by %(date)s", "%(date)sまでに申請"),
+    ("%(n)d students", "学生%(n)d人"),
+    ("100%% funded", "100%%支給"),
+    ("Plain", "プレーン"),
+])
+def test_legitimate_translations_have_no_format_problem(msgid, msgstr):
+    assert format_problem(msgid, msgstr) is None
+
+
+@pytest.mark.parametrize(("msgid", "msgstr", "reason"), [
+    ("Skip to main content", "本文へスキップ（100%）", "raises ValueError"),
+    ("Save", "50% off", "raises TypeError"),
+    ("Apply", "%(date)sまで", "has %(date)"),
+    ("Apply by %(date)s", "%(day)sまで", "has %(day)"),
+    ("Apply by %(date)s", "申請", "lacks %(date)s"),
+    ("Hello", "こんにちは%s", "has %s"),
+])
+def test_format_problem_names_what_breaks_newstyle_gettext(msgid, msgstr, reason):
+    problem = format_problem(msgid, msgstr)
+    assert problem is not None and reason in problem
+    if "raises" in reason or "%(" in reason and "lacks" not in reason:
+        with pytest.raises((ValueError, TypeError, KeyError)):
+            msgstr % {name: "" for name in re.findall(r"%\((\w+)\)", msgid)}
+
+
+def test_stray_percent_without_python_format_is_an_error_only_in_newstyle_mode(tmp_path):
+    po = tmp_path / "ja.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Language: ja\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                  '"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
+                  'msgid "Skip to main content"\nmsgstr "本文へスキップ（100%）"\n\n'
+                  'msgid "%(num)d file"\nmsgid_plural "%(num)d files"\nmsgstr[0] "%(num)d 件 (100%)"\n',
+                  encoding="utf-8")
+    pofile = read_po_file(po)
+    assert check_catalog(pofile.catalog, po, pofile=pofile) == []
+    found = check_catalog(pofile.catalog, po, pofile=pofile, newstyle=True)
+    assert [(f.code, f.severity, f.msgid) for f in found] == [
+        ("placeholder-mismatch", "error", "Skip to main content"), ("placeholder-mismatch", "error", "%(num)d file")]
