@@ -2,8 +2,10 @@
 
 The site reads `.po` files, not `.mo` files, so it can never serve text older than the catalogs on disk.
 Each request stats its locale's `.po`; a changed file is parsed, validated and swapped in (and its `.mo`
-rewritten for other gettext tools). A catalog that fails to parse is logged and the last good one keeps
-serving. Entries whose translation carries markup its English msgid lacks are refused: English is shown.
+rewritten for other gettext tools). A catalog that cannot be read or used (syntax, encoding, a bad
+Plural-Forms or charset, a deleted file) is logged and shown on the status page, and the last good one
+keeps serving. Entries whose translation carries markup its English msgid lacks, or a `%` that would break
+formatting, are refused: English is shown for them.
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
+from flask import g
 from flask_babel import Domain, get_locale
 
-from .tooling.checks import markup_problem
+from .tooling.checks import format_problem, markup_problem
 from .tooling.compile import atomic_write, mo_bytes
 from .tooling.pofile import CatalogError, read_catalog
 
@@ -33,6 +36,7 @@ class CatalogState:
     translations: NullTranslations = field(default_factory=NullTranslations)
     error: str | None = None  # why the file on disk is not the one being served
     refused: list[str] = field(default_factory=list)  # "line: msgid: reason" of refused entries
+    loaded: bool = False  # a catalog from this file has been served
 
 
 class CatalogRegistry:
@@ -66,28 +70,32 @@ class CatalogRegistry:
     def _load(self, state: CatalogState, signature: tuple | None) -> None:
         state.signature = signature
         if signature is None:
-            # No catalog (the source language): gettext falls back to the msgid.
-            state.translations, state.error, state.refused = NullTranslations(), None, []
-            self.version += 1
-            return
+            if state.loaded:  # deleted, or mid-save by an editor that unlinks first: keep what works
+                self._keep_last_good(state, f"{state.po_path} is missing")
+            return  # never had one (the source language): gettext falls back to the msgid
         try:
             catalog = read_catalog(state.po_path)
+            refused = _refuse_broken_entries(catalog)
+            compiled = mo_bytes(catalog)
+            translations = Translations(io.BytesIO(compiled))
         except CatalogError as err:
-            state.error = str(err)
-            log.error("catalog not loaded, still serving the last good one: %s", err)
-            return
-        state.refused = _refuse_unsafe_entries(catalog, state.po_path)
-        for reason in state.refused:
+            return self._keep_last_good(state, str(err))
+        except Exception as err:  # parses, but cannot be compiled or used (e.g. a bad Plural-Forms or charset)
+            return self._keep_last_good(state, f"{state.po_path}: {type(err).__name__}: {err}")
+        for reason in refused:
             log.warning("translation refused, English shown: %s:%s", state.po_path, reason)
-        compiled = mo_bytes(catalog)
-        state.translations = Translations(io.BytesIO(compiled))
-        state.error = None
+        state.translations, state.refused, state.error, state.loaded = translations, refused, None, True
         self.version += 1
         if self.write_mo:
             try:
                 atomic_write(state.po_path.with_suffix(".mo"), compiled)
             except OSError as err:  # a read-only deployment still serves from memory
                 log.warning("could not write %s: %s", state.po_path.with_suffix(".mo"), err)
+
+    @staticmethod
+    def _keep_last_good(state: CatalogState, error: str) -> None:
+        state.error = error
+        log.error("catalog not loaded, still serving the last good one: %s", error)
 
 
 def _signature(path: Path) -> tuple | None:
@@ -98,18 +106,22 @@ def _signature(path: Path) -> tuple | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def _refuse_unsafe_entries(catalog, path: Path) -> list[str]:
-    """Blank translations whose markup is not the msgid's own, so gettext falls back to English."""
+def _refuse_broken_entries(catalog) -> list[str]:
+    """Blank translations that would break or subvert a page, so gettext falls back to English.
+
+    Markup the msgid does not have could run script (Jinja and flask-babel treat translations as trusted
+    HTML), and a stray `%` or unknown `%(name)s` raises when Jinja's newstyle gettext formats the string.
+    """
     refused = []
     for message in catalog:
         if not message.id or not message.string:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for form in strings:
-            reason = form and markup_problem(ids[0], form)
+            reason = form and (markup_problem(msgid, form) or format_problem(msgid, form))
             if reason:
-                refused.append(f"{message.lineno}: {ids[0]!r}: {reason}")
+                refused.append(f"{message.lineno}: {msgid!r}: {reason}")
                 message.string = tuple("" for _ in strings) if len(strings) > 1 else ""
                 break
     return refused
@@ -126,4 +138,9 @@ class RegistryDomain(Domain):
         locale = get_locale()
         if locale is None:
             return NullTranslations()
-        return self.registry.translations(str(locale))
+        # One registry look-up (and .po stat) per request and locale, not one per gettext call.
+        locale = str(locale)
+        cached = g.get("live_translations")
+        if cached is None or cached[0] != locale:
+            cached = g.live_translations = (locale, self.registry.translations(locale))
+        return cached[1]

@@ -2,6 +2,8 @@
 import logging
 import os
 
+import pytest
+
 from babel.messages.mofile import read_mo
 
 from tests.helpers import visible_text
@@ -89,3 +91,41 @@ def test_hostile_translations_are_refused_and_english_shown(live_app, ja_po):
 
 def test_translations_with_the_msgids_own_markup_are_kept(client):
     assert "<em>「東北大学ビジョン2030」</em>は、最先端の" in client.get("/ja/vision-2030/").text
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ('"本文へスキップ"', '"本文へスキップ（100%）"'),  # a stray % breaks Jinja's newstyle gettext formatting
+    ('"本文へスキップ"', '"%(name)s 本文へスキップ"'),  # a placeholder the msgid does not have
+])
+def test_translations_that_would_break_formatting_are_refused(live_app, ja_po, old, new):
+    edit(ja_po, old, new)
+    client = live_app.test_client()
+    for path in ("/ja/", "/ja/office/", "/ja/nowhere"):
+        response = client.get(path)
+        assert response.status_code in (200, 404)
+        assert "Skip to main content" in response.text
+    assert OFFICE_JA in visible_text(client.get("/ja/office/").text)
+    assert len(live_app.extensions["catalogs"].state("ja").refused) == 1
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("nplurals=1; plural=0;", "nplurals=1; plural=foo(;"),
+    ("charset=utf-8", "charset=CHARSET"),
+])
+def test_a_catalog_with_an_unusable_header_keeps_the_last_good_one(live_app, ja_po, old, new):
+    client = live_app.test_client()
+    assert OFFICE_JA in visible_text(client.get("/ja/office/").text)
+    edit(ja_po, old, new)
+    for _ in range(2):  # the error is remembered, not raised again or forgotten
+        response = client.get("/ja/office/")
+        assert response.status_code == 200
+        assert OFFICE_JA in visible_text(response.text)
+    assert live_app.extensions["catalogs"].state("ja").error
+
+
+def test_a_deleted_catalog_keeps_the_last_good_one(live_app, ja_po):
+    client = live_app.test_client()
+    assert OFFICE_JA in visible_text(client.get("/ja/office/").text)
+    ja_po.unlink()
+    assert OFFICE_JA in visible_text(client.get("/ja/office/").text)
+    assert "missing" in live_app.extensions["catalogs"].state("ja").error
