@@ -12,10 +12,10 @@ from .export import export_command
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
-                static_folder=str(PROJECT_ROOT / "static"))
+    app = Flask(__name__, static_folder=str(PROJECT_ROOT / "static"))
     app.config.update(default_config())
     app.config.update(overrides or {})
+    app.template_folder = str(app.config["TEMPLATES_DIR"])  # the templates rendered are the ones checked
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 

@@ -111,7 +111,7 @@ def switch_language(locale: str):
 
 
 def _same_site_page(next_path: str, locale: str) -> str:
-    """`next_path` if it names one of this site's pages in `locale`, else that locale's home page.
+    """`next_path` if it names one of the site's pages in `locale`, else that locale's home page.
 
     The target is only ever a path matched against the URL map and appended to BASE_URL, so no value of
     `next` (`//host`, `/\\host`, `https:...`, encoded forms) can send the visitor elsewhere.
@@ -125,7 +125,7 @@ def _same_site_page(next_path: str, locale: str) -> str:
         endpoint, _ = adapter.match(parts.path, method="GET")
     except HTTPException:  # no such page, or a redirect (e.g. missing trailing slash)
         return home
-    return parts.path if endpoint != "static" else home
+    return parts.path if endpoint.startswith("pages.") else home
 
 
 def init_app(app) -> CatalogRegistry:

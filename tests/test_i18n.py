@@ -64,6 +64,12 @@ def test_switching_never_redirects_off_site(client, next_value):
     assert "evil" not in location and "\n" not in location
 
 
+@pytest.mark.parametrize("next_value", ["/ja/translations/", "/static/site.css", "/ja/no-such-page/"])
+def test_switching_only_returns_to_site_pages(client, next_value):
+    response = client.get("/language/ja", query_string={"next": next_value})
+    assert response.headers["Location"] == f"{BASE_URL}/ja/"
+
+
 def test_absolute_urls_ignore_the_host_headers(client):
     html = client.get("/en/", headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"}).text
     assert "evil.example" not in html

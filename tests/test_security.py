@@ -12,6 +12,7 @@ def test_every_response_carries_security_headers(client, path):
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["X-Frame-Options"] == "DENY"
 
 
 def test_pages_carry_no_inline_script_or_style(client):
