@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run serve test extract update compile i18n-check init static bench-load bench-check system-packages clean
+.PHONY: run serve test extract update compile i18n-check init static bench-load bench-check system-packages bench-packages clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +20,14 @@ run: $(INSTALLED) compile
 
 ## Production: gunicorn with gunicorn.conf.py (2 sync workers per core, access + error log on stdout).
 serve: $(INSTALLED)
-	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py --no-control-socket
+	PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 ## Every page in every locale as static files in build/ (SITE_BASE_URL: the URL build/ will be served at).
 static: $(INSTALLED)
 	PORT=$(PORT) $(FLASK) export --destination build
 
 ## Load benchmark: the site under gunicorn against a bare Flask view and nginx (see bench/README.md).
-bench-load: $(INSTALLED) system-packages
+bench-load: $(INSTALLED) bench-packages
 	$(BIN)/python bench/load.py
 
 ## Every test: unit, CLI, real browser, real WSGI server. Installs what they need first.
@@ -35,7 +35,9 @@ test: $(INSTALLED) system-packages compile
 	$(BIN)/pytest --cov=app --cov-report=term-missing:skip-covered --cov-fail-under=90
 
 system-packages:
-	./scripts/install-system-packages.sh
+	./scripts/install-system-packages.sh test
+bench-packages:
+	./scripts/install-system-packages.sh bench
 
 ## Catalog workflow (see TRANSLATING.md).
 extract: $(INSTALLED)
@@ -55,5 +57,5 @@ clean:
 	find translations -name '*.mo' -delete
 
 ## Checker benchmark: `check` on a 20,000-entry catalog against msgfmt and pocount (see bench/README.md).
-bench-check: $(INSTALLED) system-packages
+bench-check: $(INSTALLED) bench-packages
 	$(BIN)/python bench/check_speed.py
