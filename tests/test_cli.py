@@ -261,6 +261,15 @@ def test_check_broken_or_missing_po_file_exits_2(i18n, current, tmp_path):
     assert "does not exist" in result.stderr and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("charset", ["base64", "hex", "CHARSET"])
+def test_check_unusable_charset_is_a_header_finding_not_a_traceback(i18n, tmp_path, charset):
+    po = tmp_path / "messages.po"
+    po.write_text(JA_PO.replace("UTF-8", charset), encoding="utf-8")
+    result = i18n("check", str(po))
+    assert result.exit_code == 1 and isinstance(result.exception, (SystemExit, type(None)))  # not LookupError
+    assert f"header: unknown charset '{charset}'" in result.stdout and "Traceback" not in result.output
+
+
 def test_check_unknown_locale_is_a_usage_error(i18n, current):
     result = i18n("check", "--locale", "xx")
     assert result.exit_code == 2 and "xx not in LOCALES" in result.stderr

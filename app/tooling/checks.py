@@ -9,7 +9,6 @@ be fast and must never reject a legitimate translation (tags in another order, J
 """
 from __future__ import annotations
 
-import codecs
 import gettext
 import html
 import re
@@ -21,7 +20,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 
 from app.tooling.findings import ERROR, WARNING, Finding
-from app.tooling.pofile import PoFile, messages
+from app.tooling.pofile import PoFile, is_text_charset, messages
 
 PLACEHOLDER_MISMATCH = "placeholder-mismatch"
 MARKUP_MISMATCH = "markup-mismatch"
@@ -364,11 +363,8 @@ def header_findings(header: list[tuple[str, str]], header_line: int, catalog: Ca
     charset = re.search(r"charset=([^\s;]+)", fields.get("content-type", ""))
     if charset is None:
         findings.append(Finding(path, header_line, HEADER, "no charset in the Content-Type header"))
-    else:
-        try:
-            codecs.lookup(charset.group(1))
-        except LookupError:
-            findings.append(Finding(path, header_line, HEADER, f"unknown charset {charset.group(1)!r}"))
+    elif not is_text_charset(charset.group(1)):
+        findings.append(Finding(path, header_line, HEADER, f"unknown charset {charset.group(1)!r}"))
     has_plurals = any(isinstance(message.id, tuple) for message in messages(catalog))
     plural_findings, nplurals = _plural_forms_findings(fields.get("plural-forms"), language or None,
                                                        has_plurals, path, header_line)

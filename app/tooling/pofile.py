@@ -112,15 +112,22 @@ def _parse_strings(text: str) -> str:
     return "".join(parts)
 
 
+def is_text_charset(name: str) -> bool:
+    """Whether `name` is a codec that decodes bytes to text: codecs.lookup also knows "base64", "hex" and
+    "rot13", which bytes.decode and write_mo refuse with LookupError."""
+    try:
+        return codecs.lookup(name)._is_text_encoding
+    except LookupError:
+        return False
+
+
 def _decode(data: bytes, path: str) -> tuple[str, list[Finding]]:
     if b"\x00" in data:
         return "", [Finding(path, data.count(b"\n", 0, data.index(b"\x00")) + 1, ENCODING_ERROR,
                             "NUL byte: a binary (or UTF-16) file, not a PO file")]
     match = _CHARSET_RE.search(data, 0, 64 * 1024)
     charset = match.group(1).decode("ascii") if match else "UTF-8"
-    try:
-        codecs.lookup(charset)
-    except LookupError:  # e.g. the template placeholder "CHARSET"; the header check reports it
+    if not is_text_charset(charset):  # e.g. the template placeholder "CHARSET"; the header check reports it
         charset = "UTF-8"
     try:
         text = data.decode(charset)

@@ -183,3 +183,14 @@ def test_compile_refuses_wrong_plural_forms_for_the_language(tmp_path):
         compile_catalog(po, tmp_path / "messages.mo")
     assert "plural-forms" in {f.code for f in excinfo.value.findings}
     assert not (tmp_path / "messages.mo").exists()
+
+
+@pytest.mark.parametrize("charset", ["CHARSET", "base64"])
+def test_compile_refuses_unusable_charset_with_a_header_finding(tmp_path, charset):
+    """write_mo would raise LookupError encoding to such a charset: the header check refuses it first."""
+    po = write_po(tmp_path / "messages.po", 'msgid "a"\nmsgstr "あ"\n', header=HEADER.replace("UTF-8", charset))
+    mo = tmp_path / "messages.mo"
+    with pytest.raises(CatalogError) as excinfo:
+        compile_catalog(po, mo)
+    assert [(f.code, f.message) for f in excinfo.value.findings] == [("header", f"unknown charset {charset!r}")]
+    assert not mo.exists()

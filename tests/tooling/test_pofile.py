@@ -152,3 +152,12 @@ def test_valid_oddities_msgfmt_accepts():
     catalog = parse_po(data, Path("x.po")).catalog
     assert catalog["ab"].string == "AA\t"
     assert catalog.obsolete["gone"].string == "multi"
+
+
+@pytest.mark.parametrize("charset", ["base64", "hex", "rot13", "CHARSET"])
+def test_non_text_or_unknown_charset_is_read_as_utf8_never_a_lookup_error(tmp_path, charset):
+    """codecs.lookup knows base64/hex/rot13, but bytes.decode refuses them: the header check reports them."""
+    path = tmp_path / "odd.po"
+    path.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n\n'
+                    'msgid "a"\nmsgstr "あ"\n', encoding="utf-8")
+    assert read_catalog(path)["a"].string == "あ"
