@@ -270,6 +270,14 @@ def test_check_unusable_charset_is_a_header_finding_not_a_traceback(i18n, tmp_pa
     assert f"header: unknown charset '{charset}'" in result.stdout and "Traceback" not in result.output
 
 
+def test_check_latin1_template_is_an_encoding_error_not_a_traceback(i18n, current):
+    (current / "templates" / "latin1.html").write_bytes("<p>{{ _('Café') }}</p>\n<p>Caf\xe9</p>\n".encode("latin-1"))
+    result = i18n("check")
+    assert result.exit_code == 2 and isinstance(result.exception, (SystemExit, type(None)))
+    assert result.stdout.count("templates/latin1.html:1: encoding-error: ") == 1, result.stdout
+    assert "Traceback" not in result.output
+
+
 def test_check_unknown_locale_is_a_usage_error(i18n, current):
     result = i18n("check", "--locale", "xx")
     assert result.exit_code == 2 and "xx not in LOCALES" in result.stderr

@@ -205,8 +205,9 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
         _check_po(po_path, _shown(po_path, root), result, template=template, pot_name=project.pot.name,
                   glossary=glossary, newstyle=True, **options)
     result.findings.extend(find_literal_text(sorted(project.templates_dir.rglob("*.html"))))
-    result.findings = [replace(f, path=_shown(Path(f.path), root)) if Path(f.path).is_absolute() else f
-                       for f in result.findings]
+    # dict.fromkeys: a template that is not UTF-8 is reported by extraction and by the literal-text scan.
+    result.findings = list(dict.fromkeys(replace(f, path=_shown(Path(f.path), root)) if Path(f.path).is_absolute()
+                                         else f for f in result.findings))
 
 
 def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, min_coverage: float | None = None,

@@ -20,7 +20,7 @@ from babel.util import LOCALTZ
 from jinja2 import TemplateSyntaxError
 
 from .compile import write_if_changed
-from .findings import Finding
+from .findings import Finding, encoding_error
 from .pofile import CatalogError
 
 # Function names whose string arguments are messages; the spec says which argument is what (Babel's format).
@@ -89,8 +89,7 @@ def extract_messages(root: Path, babel_cfg: Path) -> Catalog:
         raise CatalogError([Finding(current.get("file", "?"), err.lineno or 1, "syntax-error",
                                     f"template syntax error: {err.message}")]) from err
     except UnicodeDecodeError as err:
-        raise CatalogError([Finding(current.get("file", "?"), 1, "encoding-error",
-                                    f"not {err.encoding}: {err.reason} at byte {err.start}")]) from err
+        raise CatalogError([encoding_error(current.get("file", "?"), err)]) from err
     return catalog
 
 

@@ -18,3 +18,10 @@ class Finding:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def encoding_error(path: str, err: UnicodeDecodeError) -> Finding:
+    """An `encoding-error` finding on the line of the first byte that is not valid in the encoding."""
+    data = err.object if isinstance(err.object, bytes) else b""
+    return Finding(path, data.count(b"\n", 0, err.start) + 1, "encoding-error",
+                   f"not {err.encoding.upper()}: {err.reason} at byte {err.start}")

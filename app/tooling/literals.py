@@ -20,7 +20,7 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateSyntaxError
 
-from .findings import Finding
+from .findings import Finding, encoding_error
 
 CODE = "literal-text"
 PLACEHOLDER = "\ue000"  # a private-use character: never a letter, never markup
@@ -123,7 +123,11 @@ def find_literal_text(template_paths) -> list[Finding]:
     """`literal-text` findings for every template, in path and line order."""
     findings = []
     for path in sorted(Path(p) for p in template_paths):
-        source = path.read_text(encoding="utf-8")
+        try:
+            source = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:  # extraction reports it too; check keeps one of the two
+            findings.append(encoding_error(str(path), err))
+            continue
         try:
             data = template_data(source, str(path))
         except TemplateSyntaxError as err:

@@ -152,4 +152,4 @@ def test_template_not_in_utf8_is_an_error(project):
         extract(project)
     [finding] = excinfo.value.findings
     assert (finding.path, finding.code) == ("templates/latin1.html", "encoding-error")
-    assert "utf-8" in finding.message
+    assert "UTF-8" in finding.message
