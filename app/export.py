@@ -97,9 +97,23 @@ def _write_not_found_pages(app: Flask, destination: Path) -> set[str]:
     return written
 
 
+def _refuse_unsafe_destination(destination: Path, project_root: Path) -> None:
+    """The export deletes every file in `destination` it does not write: refuse (exit 2) a directory whose
+    files are not an earlier export's, and always `/`, $HOME, the project root and anything containing it."""
+    target = Path(destination).expanduser().resolve()
+    protected = {Path("/"), Path.home().resolve(), project_root.resolve()}
+    if target in protected or target in project_root.resolve().parents:
+        raise click.BadParameter(f"{destination} is /, $HOME or holds the project: the export would delete "
+                                 "its files", param_hint="--destination")
+    if target.is_dir() and any(target.iterdir()) and not (target / "sitemap.xml").is_file():
+        raise click.BadParameter(f"{destination} is not empty and holds no earlier export (no sitemap.xml): "
+                                 "the export would delete its files", param_hint="--destination")
+
+
 @click.command("export")
 @click.option("--destination", type=click.Path(file_okay=False, path_type=Path),
-              help="directory to write (emptied of files not rebuilt)  [default: build/ in the project]")
+              help="directory to write (emptied of files not rebuilt, so it must be new, empty or an earlier "
+                   "export)  [default: build/ in the project]")
 @click.option("--base-url", help="the URL the export will be served from, for canonical, hreflang and "
                                  "sitemap links  [default: BASE_URL, i.e. SITE_BASE_URL]")
 @with_appcontext
@@ -109,5 +123,6 @@ def export_command(destination: Path | None, base_url: str | None) -> None:
     if base_url:
         app.config["BASE_URL"] = base_url.rstrip("/")
     destination = destination or app.config["PROJECT_ROOT"] / "build"
+    _refuse_unsafe_destination(destination, Path(app.config["PROJECT_ROOT"]))
     urls = export_site(app, destination)
     click.echo(f"exported {len(urls)} URLs to {destination} for {app.config['BASE_URL']}/")

@@ -42,6 +42,7 @@ def export(tmp_path_factory):
     """(build directory, base URL of a plain file server serving it, CLI output)."""
     build = tmp_path_factory.mktemp("export") / "build"
     build.mkdir()
+    (build / "sitemap.xml").write_text("<urlset/>")  # an earlier export, whose files may be replaced
     (build / "stale.html").write_text("from an earlier export")
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -99,6 +100,26 @@ def references(body: bytes, content_type: str) -> list[str]:
         return [element.text for element in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")] + \
                [element.get("href") for element in root.iter("{http://www.w3.org/1999/xhtml}link")]
     return []
+
+
+@pytest.mark.parametrize("where", ["project", "home", "root", "parent", "foreign"])
+def test_a_destination_that_is_no_earlier_export_is_refused_and_kept(tmp_path, monkeypatch, where):
+    """The export deletes every file it did not write: it must never run on a directory of other files."""
+    home = tmp_path / "home"
+    project = home / "site"
+    (project / "app").mkdir(parents=True)
+    (project / "keep.txt").write_text("keep")
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("keep")
+    monkeypatch.setenv("HOME", str(home))
+    destination = {"project": project, "home": home, "root": "/", "parent": tmp_path, "foreign": foreign}[where]
+    app = create_app({"TESTING": True, "WRITE_MO_FILES": False, "PROJECT_ROOT": project})
+    result = app.test_cli_runner().invoke(args=["export", "--destination", str(destination)])
+    assert result.exit_code == 2, result.output
+    assert "--destination" in result.output and "delete" in result.output
+    assert (project / "keep.txt").read_text() == "keep" and (foreign / "keep.txt").read_text() == "keep"
+    assert not (project / "sitemap.xml").exists() and not (foreign / "sitemap.xml").exists()
 
 
 def test_the_cli_reports_what_it_wrote(export):
