@@ -13,7 +13,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .tooling.check import ProjectPaths
+from .tooling.check import ProjectPaths, shown_path
 from .tooling.findings import Finding
 from .tooling.pofile import CatalogError
 
@@ -25,14 +25,7 @@ def _paths() -> ProjectPaths:
 
 
 def _shown(path) -> str:
-    """A path as a person wants to read it: relative to the project root when it is inside it."""
-    path = Path(path)
-    if not path.is_absolute():  # already relative to the root (extraction reports paths that way)
-        return str(path)
-    try:
-        return str(path.resolve().relative_to(_paths().root.resolve()))
-    except ValueError:
-        return str(path)
+    return shown_path(path, _paths().root)
 
 
 def _locale_of(po: Path) -> str:

@@ -5,8 +5,9 @@ Findings and their severities:
            header, plural-forms, placeholder-mismatch, markup-mismatch, unsafe-markup, missing-in-catalog,
            stale-mo (content differs), stale-template and literal-text (from extract.py/literals.py),
            glossary (project mode, from glossary.py: an agreed name missing from a translation),
-           coverage (below --min-coverage), whitespace-mismatch on a leading/trailing newline
-  warning  untranslated, fuzzy, obsolete, whitespace-mismatch on spaces, stale-mo (only older), a fuzzy header
+           coverage (below --min-coverage), whitespace-mismatch on a leading/trailing newline,
+           untranslated, fuzzy, obsolete (CI must not pass an unfinished catalog)
+  warning  whitespace-mismatch on spaces, stale-mo (only older), header (a fuzzy-marked one)
 
 The source locale's catalog (English: its msgids are the text) is checked like any other, but its empty
 msgstrs are not `untranslated` findings and its coverage is 100% by definition; its counts stay msgfmt's.
@@ -162,11 +163,13 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
                                 f"{report.coverage:.1f}% translated, below --min-coverage {min_coverage:g}%"))
 
 
-def _shown(path: Path, root: Path | None) -> str:
-    """Paths relative to the project root, as GitHub annotations and people want them."""
-    if root is not None:
+def shown_path(path, root: Path) -> str:
+    """A path relative to the project root when it is inside it, as GitHub annotations and people want it.
+    A relative path is already relative to the root (extraction reports paths that way)."""
+    path = Path(path)
+    if path.is_absolute():
         with contextlib.suppress(ValueError):
-            return str(Path(path).resolve().relative_to(root.resolve()))
+            return str(path.resolve().relative_to(Path(root).resolve()))
     return str(path)
 
 
@@ -180,11 +183,11 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
         pofile = read_po_file(project.pot)
     except CatalogError as err:
         if not project.pot.exists():
-            result.findings.append(Finding(_shown(project.pot, root), 0, "stale-template",
+            result.findings.append(Finding(shown_path(project.pot, root), 0, "stale-template",
                                            "no template: run `flask --app app i18n extract`"))
         else:
             result.findings.extend(err.findings)
-            result.unreadable.append(_shown(project.pot, root))
+            result.unreadable.append(shown_path(project.pot, root))
     else:
         template = pofile.catalog
         try:
@@ -199,15 +202,15 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
     except CatalogError as err:
         glossary = None
         result.findings.extend(err.findings)
-        result.unreadable.append(_shown(Path(err.findings[0].path), root))
+        result.unreadable.append(shown_path(Path(err.findings[0].path), root))
     for po_path in sorted(project.translations_dir.glob("*/LC_MESSAGES/*.po")):
         # The project's templates render every entry through Jinja's newstyle gettext: all are python-format.
-        _check_po(po_path, _shown(po_path, root), result, template=template, pot_name=project.pot.name,
+        _check_po(po_path, shown_path(po_path, root), result, template=template, pot_name=project.pot.name,
                   glossary=glossary, newstyle=True, **options)
     result.findings.extend(find_literal_text(sorted(project.templates_dir.rglob("*.html"))))
     # dict.fromkeys: a template that is not UTF-8 is reported by extraction and by the literal-text scan.
-    result.findings = list(dict.fromkeys(replace(f, path=_shown(Path(f.path), root)) if Path(f.path).is_absolute()
-                                         else f for f in result.findings))
+    result.findings = list(dict.fromkeys(replace(f, path=shown_path(f.path, root))
+                                         for f in result.findings))
 
 
 def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, min_coverage: float | None = None,

@@ -20,14 +20,13 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 
 from app.tooling.findings import ERROR, WARNING, Finding
-from app.tooling.pofile import PoFile, is_text_charset, messages
+from app.tooling.pofile import HEADER, PoFile, is_text_charset, messages
 
 PLACEHOLDER_MISMATCH = "placeholder-mismatch"
 MARKUP_MISMATCH = "markup-mismatch"
 UNSAFE_MARKUP = "unsafe-markup"
 WHITESPACE_MISMATCH = "whitespace-mismatch"
 PLURAL_FORMS = "plural-forms"
-HEADER = "header"
 
 # A start or end tag; attribute values may contain ">" inside quotes.
 _TAG_RE = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")

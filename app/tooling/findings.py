@@ -1,7 +1,7 @@
 """The one shape every check reports in, so text, JSON and CI annotations agree."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
@@ -15,9 +15,6 @@ class Finding:
     message: str
     msgid: str = ""
     severity: str = ERROR
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def encoding_error(path: str, err: UnicodeDecodeError) -> Finding:

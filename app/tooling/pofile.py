@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import gc
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import _extract_locations
+from babel.messages.pofile import _extract_locations, write_po
 
 from app.tooling.findings import Finding
 
@@ -34,8 +35,7 @@ DUPLICATE = "duplicate"
 HEADER = "header"
 UNREADABLE = "unreadable"
 #: Codes that mean "this file is not a valid catalog": `check` exits 2 on them, `compile` refuses.
-INPUT_ERROR_CODES = frozenset({SYNTAX_ERROR, ENCODING_ERROR, DUPLICATE, UNREADABLE})
-
+WIDTH = 76  # Babel's and GNU gettext's default line width; every catalog is written with the same one
 _MAX_ERRORS = 50  # a binary or badly broken file would otherwise report one error per line
 
 # The header's charset decides how the whole file is decoded, so it is found on the raw bytes first.
@@ -435,6 +435,14 @@ def read_po_file(path: Path) -> PoFile:
     except OSError as exc:
         raise CatalogError([Finding(str(path), 0, UNREADABLE, exc.strerror or str(exc))]) from exc
     return parse_po(data, path)
+
+
+def po_bytes(catalog: Catalog) -> bytes:
+    """A catalog (or the template) as the PO bytes every command writes: one line width, so rewriting an
+    unchanged catalog gives the same bytes."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=WIDTH)
+    return buffer.getvalue()
 
 
 def read_catalog(path: Path) -> Catalog:

@@ -7,32 +7,23 @@ writing them would make every second run rewrite the file).
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
 from babel.util import LOCALTZ
 
 from .compile import atomic_write, write_if_changed
-from .extract import WIDTH
 from .findings import Finding
-from .pofile import CatalogError, read_catalog
+from .pofile import CatalogError, po_bytes, read_catalog
 
 DOMAIN = "messages"
 
 
 def po_path(translations_dir: Path, locale: str) -> Path:
     return Path(translations_dir) / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-def po_bytes(catalog: Catalog) -> bytes:
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=WIDTH)
-    return buffer.getvalue()
 
 
 @dataclass(frozen=True)

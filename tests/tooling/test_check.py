@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 from collections import Counter
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.tooling import report
-from app.tooling.check import ProjectPaths, run_check
+from app.tooling import check as check_module
+from app.tooling.check import ProjectPaths, run_check, shown_path
 from app.tooling.compile import mo_bytes
 from app.tooling.extract import extract_messages, write_pot
 from app.tooling.pofile import read_catalog
@@ -32,6 +34,22 @@ def test_catalog_state_findings_are_errors_with_msgfmt_counts():
     assert codes(result) == {("untranslated", "error"): 2, ("fuzzy", "error"): 1, ("obsolete", "error"): 1}
     assert {f.msgid for f in result.findings} == {"About us", "News", "Contact", "Old page"}
     assert report.exit_status(result) == 1
+
+
+def test_module_docstring_lists_each_state_finding_under_its_severity():
+    severities = {f.code: f.severity for f in run_check([FIXTURES / "state_ja.po"]).findings}
+    doc = check_module.__doc__
+    listed = {"error": doc.split("  error ")[1].split("  warning ")[0],
+              "warning": doc.split("  warning ")[1].split("\n\n")[0]}
+    for code in ("untranslated", "fuzzy", "obsolete"):
+        under = {severity for severity, text in listed.items() if re.search(rf"(?<![\w-]){code}(?![\w-])", text)}
+        assert under == {severities[code]}, code
+
+
+def test_shown_path_is_relative_to_the_root_when_inside_it(tmp_path):
+    assert shown_path(tmp_path / "translations" / "ja.po", tmp_path) == "translations/ja.po"
+    assert shown_path("templates/page.html", tmp_path) == "templates/page.html"  # already root-relative
+    assert shown_path("/elsewhere/x.po", tmp_path) == "/elsewhere/x.po"
 
 
 def test_quality_errors_give_exit_status_1():
