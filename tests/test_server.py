@@ -116,7 +116,9 @@ def test_concurrent_requests_to_every_page_all_succeed(server):
 def test_access_and_error_logs_go_to_stdout_and_debug_is_off(server):
     status, body = server.get("/ja/no-such-page")
     assert status == 404 and "Traceback" not in body and "Werkzeug Debugger" not in body
-    log = server.log_text()
+    deadline = time.monotonic() + 5  # the access line is written after the response is sent
+    while '"GET /ja/no-such-page HTTP/1.1" 404' not in (log := server.log_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert '"GET /ja/no-such-page HTTP/1.1" 404' in log
     assert "Listening at:" in log and "Booting worker" in log  # gunicorn's own log, on stdout too
     assert len(worker_pids(log)) == WORKERS
