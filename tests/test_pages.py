@@ -19,6 +19,15 @@ def test_every_page_renders_in_its_language(client, locale, path):
     assert parse(response.text).html_lang == locale
 
 
+@pytest.mark.parametrize(("path", "title"), [
+    ("/ja/", "<title>東北大学の国際戦略</title>"),
+    ("/ja/office/", "<title>国際戦略室 | 東北大学 国際戦略</title>"),
+    ("/en/nowhere", "<title>Page not found | Tohoku University International Strategy</title>"),
+])
+def test_titles_name_the_page_then_the_site(client, path, title):
+    assert title in client.get(path).text
+
+
 def test_director_message_is_shown_word_for_word_in_english(client):
     text = visible_text(client.get("/en/message/").text)
     blocks = director_message_paragraphs()
