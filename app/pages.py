@@ -47,14 +47,16 @@ PAGES = (
          lazy_pgettext("page title", "Areas of Engagement"),
          lazy_pgettext("navigation", "Areas of Engagement"),
          # Translators: the four areas, as named on the Areas of Engagement page.
-         lazy_pgettext("page summary", "Education, Research, Industry Co-Creation and Community "
-                       "Collaboration.")),
+         lazy_pgettext("page summary", "The university’s involvement in Education, Research, Industry "
+                       "Co-Creation and Community Collaboration.")),
 )
 PAGES_BY_ENDPOINT = {page.endpoint: page for page in PAGES}
 
 # Facts shown as data (not inside prose) are formatted by Babel for the locale.
 OFFICE_ESTABLISHED = dt.date(2018, 7, 1)
 VISION_PUBLISHED = dt.date(2018, 11, 1)
+# The Director's message as the university publishes it, in its original Japanese: linked, never copied.
+MESSAGE_ORIGINAL_URL = "https://web.tohoku.ac.jp/ged/international-strategy"
 
 # One static rule per locale and page (`/ja/office/`, with `locale` as a rule default), not `/<locale>/office/`:
 # Werkzeug matches a static URL by dict lookups, a converter by a regex on every request. Only configured
@@ -180,4 +182,5 @@ def init_app(app) -> None:
     app.register_blueprint(root)
     app.register_error_handler(404, not_found)
     app.jinja_env.filters["month_year"] = month_year
-    app.jinja_env.globals.update(OFFICE_ESTABLISHED=OFFICE_ESTABLISHED, VISION_PUBLISHED=VISION_PUBLISHED)
+    app.jinja_env.globals.update(OFFICE_ESTABLISHED=OFFICE_ESTABLISHED, VISION_PUBLISHED=VISION_PUBLISHED,
+                                 MESSAGE_ORIGINAL_URL=MESSAGE_ORIGINAL_URL)

@@ -18,8 +18,8 @@ from tests.conftest import BASE_URL
 from tests.helpers import visible_text
 
 PARAGRAPH_1 = "In July 2018, the International Strategy Office was established"
-PARAGRAPH_1_JA = "2018年7月、総長直属の組織として国際戦略室が設置されました。"
-PARAGRAPH_2_JA = "本学は2018年11月、今後の活動の道筋を示すロードマップとして"
+PARAGRAPH_1_JA = "2018年7月、総長直下の組織として国際戦略室が設置されました。"
+PARAGRAPH_2_JA = "本学は2018年11月、活動のロードマップとして"
 
 
 def save(po, text: str) -> None:
@@ -94,8 +94,8 @@ def test_messages_are_mapped_to_pages_by_their_template():
 
 def test_status_numbers_are_the_numbers_of_check(client, status_app, ja_po):
     unfinish(ja_po)
-    edit(ja_po, 'msgctxt "fact label"\nmsgid "Published"\nmsgstr "公表"',
-         'msgctxt "fact label"\nmsgid "Published"\nmsgstr "公表"\n\n#~ msgid "Gone"\n#~ msgstr "消えた"')
+    edit(ja_po, 'msgctxt "fact label"\nmsgid "Published"\nmsgstr "策定"',
+         'msgctxt "fact label"\nmsgid "Published"\nmsgstr "策定"\n\n#~ msgid "Gone"\n#~ msgstr "消えた"')
     html = client.get("/ja/translations/").text
     checked = json.loads(status_app.test_cli_runner().invoke(args=["i18n", "check", "--format", "json"]).output)
     [ja] = [c for c in checked["catalogs"] if c["locale"] == "ja"]
