@@ -13,9 +13,9 @@ import pytest
 from app.tooling import report
 from app.tooling import check as check_module
 from app.tooling.check import ProjectPaths, run_check, shown_path
-from app.tooling.compile import mo_bytes
+from app.tooling.compile import compile_catalog, mo_bytes
 from app.tooling.extract import extract_messages, write_pot
-from app.tooling.pofile import read_catalog
+from app.tooling.pofile import CatalogError, read_catalog
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "po"
 MALFORMED = sorted((FIXTURES / "malformed").glob("*.po"))
@@ -100,38 +100,91 @@ def test_source_locale_catalog_is_complete_by_definition():
     assert result.findings == []
 
 
-def copy_with_mo(tmp_path, name="state_ja.po"):
+def copy_with_mo(tmp_path, name="state_ja.po", text=None):
     po = tmp_path / "ja" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
-    shutil.copy(FIXTURES / name, po)
+    if text is None:
+        shutil.copy(FIXTURES / name, po)
+    else:
+        po.write_text(text, encoding="utf-8")
     mo = po.with_suffix(".mo")
     mo.write_bytes(mo_bytes(read_catalog(po)))
     return po, mo
 
 
-def test_fresh_mo_is_not_stale(tmp_path):
-    po, _ = copy_with_mo(tmp_path)
-    assert not [f for f in run_check([po]).findings if f.code == "stale-mo"]
+def stale(po) -> list:
+    return [f for f in run_check([po], check_mo=True).findings if f.code == "stale-mo"]
 
 
-def test_mo_built_from_other_content_is_stale(tmp_path):
+def test_stale_mo_is_not_a_finding_unless_asked_for(tmp_path):
+    """The site compiles the .po itself and never reads a .mo: only --mo (a .mo served elsewhere) asks."""
     po, _ = copy_with_mo(tmp_path)
     po.write_text(po.read_text(encoding="utf-8").replace('"ホーム"', '"トップ"'), encoding="utf-8")
-    [stale] = [f for f in run_check([po]).findings if f.code == "stale-mo"]
-    assert stale.severity == "error" and "other content" in stale.message
+    assert not [f for f in run_check([po]).findings if f.code == "stale-mo"]
+    assert [f.code for f in stale(po)] == ["stale-mo"]
 
 
-def test_mo_older_than_po_with_same_content_is_a_warning(tmp_path):
+def test_fresh_mo_is_not_stale_even_when_older(tmp_path):
     po, mo = copy_with_mo(tmp_path)
-    os.utime(mo, (1_000_000, 1_000_000))
-    [stale] = [f for f in run_check([po]).findings if f.code == "stale-mo"]
-    assert stale.severity == "warning"
+    assert stale(po) == []
+    os.utime(mo, (1_000_000, 1_000_000))  # same translations: nothing stale can be served
+    assert stale(po) == []
+
+
+def test_mo_built_from_other_content_is_stale_and_compile_fixes_it(tmp_path):
+    po, mo = copy_with_mo(tmp_path)
+    po.write_text(po.read_text(encoding="utf-8").replace('"ホーム"', '"トップ"'), encoding="utf-8")
+    [finding] = stale(po)
+    assert finding.severity == "error" and "other translations" in finding.message
+    assert "flask --app app i18n compile" in finding.message
+    compile_catalog(po, mo)  # the advice
+    assert stale(po) == []
+
+
+PLURAL_JA = """msgid ""
+msgstr ""
+"Language: ja\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=1; plural=0;\\n"
+
+msgctxt "count"
+msgid "%(n)s partner"
+msgid_plural "%(n)s partners"
+msgstr[0] "%(n)s 校"
+"""
+
+
+def test_stale_mo_handles_plural_entries(tmp_path):
+    """read_mo gives plural ids and strings as lists (and contexts as bytes): once a TypeError."""
+    po, mo = copy_with_mo(tmp_path, text=PLURAL_JA)
+    assert stale(po) == []
+    po.write_text(PLURAL_JA.replace("%(n)s 校", "%(n)s 大学"), encoding="utf-8")
+    assert [f.code for f in stale(po)] == ["stale-mo"]
+    compile_catalog(po, mo)
+    assert stale(po) == []
+
+
+def test_no_stale_mo_while_the_catalog_has_errors_compile_refuses(tmp_path):
+    """A refused entry: the site writes a .mo without it, compile refuses the catalog. The error is the
+    finding to fix; once it is fixed, compile (the advice of stale-mo) works."""
+    po, mo = copy_with_mo(tmp_path)
+    po.write_text(po.read_text(encoding="utf-8").replace('"ホーム"', '"<script>x</script>ホーム"'),
+                  encoding="utf-8")
+    codes_now = {f.code for f in run_check([po], check_mo=True).findings}
+    assert "unsafe-markup" in codes_now and "stale-mo" not in codes_now
+    with pytest.raises(CatalogError):
+        compile_catalog(po, mo)
+    po.write_text(po.read_text(encoding="utf-8").replace("<script>x</script>", ""), encoding="utf-8")
+    assert stale(po) == []  # the .mo still matches: nothing refused was ever in it
 
 
 def test_corrupt_mo_is_stale(tmp_path):
     po, mo = copy_with_mo(tmp_path)
     mo.write_bytes(b"\xde\x12\x04\x95 not really")
-    assert [f.code for f in run_check([po]).findings if f.code == "stale-mo"] == ["stale-mo"]
+    [finding] = stale(po)
+    assert "cannot be read" in finding.message
+    compile_catalog(po, mo)
+    assert stale(po) == []
 
 
 def test_directory_contradicting_language_header(tmp_path):
