@@ -313,10 +313,10 @@ def _project_at(project: ProjectPaths, ref: str, destination: Path) -> ProjectPa
     prefix = root.relative_to(top).as_posix()
     tree = commit if prefix == "." else f"{commit}:{prefix}"
     archive = destination / "tree.tar"
-    try:
-        _git(root, "archive", "--format=tar", f"--output={archive}", tree)
+    try:  # run at the top: in a subdirectory, git archives only that subdirectory of `tree`
+        _git(top, "archive", "--format=tar", f"--output={archive}", tree)
     except GitError as err:
-        raise GitError(f"{prefix} is not in {ref!r}") from err
+        raise GitError(f"{prefix} cannot be read at {ref!r}: {err}") from err
     old_root = destination / "tree"
     with tarfile.open(archive) as tar:
         tar.extractall(old_root, filter="data")  # no absolute paths, no links out of the tree
@@ -333,9 +333,11 @@ def _project_at(project: ProjectPaths, ref: str, destination: Path) -> ProjectPa
 
 def _identity(finding: Finding) -> tuple:
     """What a finding is about, without where: lines move when anything above them changes. An entry is
-    named by its msgctxt and msgid; other findings by their message, numbers aside (line numbers in it)."""
+    named by its msgctxt and msgid; other findings by their message, numbers aside (line numbers in it).
+    A POT entry missing from a catalog is as untranslated as the entry `update` then adds for it."""
+    code = "untranslated" if finding.code == "missing-in-catalog" else finding.code
     about = (finding.msgctxt, finding.msgid) if finding.msgid else (re.sub(r"\d+", "#", finding.message),)
-    return (finding.path, finding.code, finding.severity) + about
+    return (finding.path, code, finding.severity) + about
 
 
 def run_check_since(project: ProjectPaths, ref: str, **options) -> CheckResult:
