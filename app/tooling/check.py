@@ -298,6 +298,14 @@ def _git(cwd: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+def _inside_tree(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+    """tarfile's "data" filter, skipping (not failing on) what it refuses: a symlink out of the tree."""
+    try:
+        return tarfile.data_filter(member, path)
+    except tarfile.FilterError:
+        return None
+
+
 def _project_at(project: ProjectPaths, ref: str, destination: Path) -> ProjectPaths:
     """The project's files as git `ref` holds them, unpacked under `destination` (read-only for the repo:
     `git archive`, as `git show REF:path` for each file, in one process)."""
@@ -319,7 +327,7 @@ def _project_at(project: ProjectPaths, ref: str, destination: Path) -> ProjectPa
         raise GitError(f"{prefix} cannot be read at {ref!r}: {err}") from err
     old_root = destination / "tree"
     with tarfile.open(archive) as tar:
-        tar.extractall(old_root, filter="data")  # no absolute paths, no links out of the tree
+        tar.extractall(old_root, filter=_inside_tree)
 
     def moved(path: Path) -> Path:
         try:

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -394,3 +395,29 @@ def test_since_in_a_subdirectory_of_the_repository(project):
     git(project.root.parent, "add", "-A")
     git(project.root.parent, "commit", "-q", "-m", "base")
     assert run_check_since(project, "main").findings == []
+
+
+def test_since_skips_a_symlink_out_of_the_tree_at_ref(repo):
+    (repo.templates_dir / "passwd.html").symlink_to("/etc/passwd")
+    git(repo.root, "add", "-A")
+    git(repo.root, "commit", "-q", "-m", "a link out")
+    (repo.templates_dir / "passwd.html").unlink()
+    assert run_check_since(repo, "HEAD").findings == []
+
+
+def test_since_errors_name_what_git_cannot_give(project, monkeypatch):
+    top = project.root.parent
+    git(top, "init", "-q", "-b", "main")
+    (top / "README").write_text("before the site\n")
+    git(top, "add", "README")
+    git(top, "commit", "-q", "-m", "no site yet")
+    with pytest.raises(GitError, match="site cannot be read at 'main'"):
+        run_check_since(project, "main")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "the site")
+    outside = replace(project, translations_dir=top.parent / "elsewhere")
+    with pytest.raises(GitError, match="is outside the project root"):
+        run_check_since(outside, "main")
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(GitError, match="git is not installed"):
+        run_check_since(project, "main")
