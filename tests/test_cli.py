@@ -385,3 +385,18 @@ def test_check_mo_in_file_mode(i18n, current):
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "パートナー"', 'msgstr "提携校"'), encoding="utf-8")
     assert "stale-mo" not in i18n("check", str(po)).stdout
     assert "stale-mo" in i18n("check", "--mo", str(po)).stdout
+
+
+def test_check_names_an_accidentally_edited_msgid_with_both_lines(i18n, current):
+    po = ja_po(current)
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgid "Our partners"', 'msgid "Our partner"'), encoding="utf-8")
+    line = text.splitlines().index('msgid "Our partners"') + 1
+    pot_line = (current / "translations" / "messages.pot").read_text(encoding="utf-8").splitlines().index(
+        'msgid "Our partners"') + 1
+    result = i18n("check")
+    assert result.exit_code == 1
+    assert (f'translations/ja/LC_MESSAGES/messages.po:{line}: missing-in-catalog: line {line} has msgid '
+            f'"Our partner" where messages.pot line {pot_line} has msgid "Our partners": restore the msgid') \
+        in result.stdout
+    assert "not-in-template" not in result.stdout  # one finding for the one mistake

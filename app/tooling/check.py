@@ -140,6 +140,12 @@ def _stale_mo_findings(catalog: Catalog, po_path: Path, path: str) -> list[Findi
     return []
 
 
+def _shown_key(message) -> str:
+    context, msgid = _key(message)
+    shown = f'msgid "{shorten(msgid)}"'
+    return f'msgctxt "{shorten(context)}" {shown}' if context else shown
+
+
 def _template_findings(catalog: Catalog, template: Catalog, path: str, pot_name: str) -> list[Finding]:
     """POT entries the catalog lacks (`missing-in-catalog`) and catalog entries the POT lacks
     (`not-in-template`). `update` keeps a catalog in the POT's order, so when one of each sits between the
@@ -167,9 +173,9 @@ def _template_findings(catalog: Catalog, template: Catalog, path: str, pot_name:
             edited = unmatched[before].popleft()
             findings.append(Finding(
                 path, edited.lineno or 0, "missing-in-catalog",
-                f"line {edited.lineno} has msgid \"{shorten(_key(edited)[1])}\" where {pot_name} line "
-                f"{message.lineno} has this one: restore the msgid if it was edited (translators never change "
-                f"it), or run {update} if the English changed", **_named(message)))
+                f"line {edited.lineno} has {_shown_key(edited)} where {pot_name} line {message.lineno} has "
+                f"{_shown_key(message)}: restore the msgid if it was edited (translators never change it), or "
+                f"run {update} if the English changed", **_named(message)))
         else:
             findings.append(Finding(path, 0, "missing-in-catalog",
                                     f"in {pot_name} (line {message.lineno}) but not in this catalog: run {update}",

@@ -299,8 +299,8 @@ def test_an_edited_msgid_is_named_with_its_line_and_the_pot_line(project):
     [finding] = [f for f in result.findings if f.path.startswith("translations/ja")]
     assert (finding.code, finding.line, finding.msgid, finding.msgctxt) == (
         "missing-in-catalog", 11, "Apply by %(date)s", "deadline")
-    assert f'line 11 has msgid "Apply until %(date)s" where messages.pot line {pot_line} has this one' \
-        in finding.message
+    assert (f'line 11 has msgctxt "deadline" msgid "Apply until %(date)s" where messages.pot line {pot_line} '
+            'has msgctxt "deadline" msgid "Apply by %(date)s": restore the msgid') in finding.message
     assert "restore the msgid" in finding.message
     document = json.loads(report.render_json(result))
     assert [f["msgctxt"] for f in document["findings"]
