@@ -25,6 +25,12 @@ def _coverage_cell(report) -> str:
     return "source" if report.source else f"{report.coverage:.1f}%"
 
 
+def _catalog_cells(c) -> tuple[str, ...]:
+    """One catalog's row under _COLUMNS."""
+    return (c.locale or "?", str(c.stats.total), str(c.stats.translated), str(c.stats.fuzzy),
+            str(c.stats.untranslated), str(c.stats.obsolete), _coverage_cell(c), c.path)
+
+
 def _line(finding: Finding) -> str:
     where = f"{finding.path}:{finding.line}" if finding.line else finding.path
     text = f"{where}: {finding.code}: {finding.message}"
@@ -47,11 +53,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def render_text(result: CheckResult) -> str:
-    rows = [_COLUMNS] + [
-        (c.locale or "?", str(c.stats.total), str(c.stats.translated), str(c.stats.fuzzy),
-         str(c.stats.untranslated), str(c.stats.obsolete), _coverage_cell(c), c.path)
-        for c in result.catalogs
-    ]
+    rows = [_COLUMNS] + [_catalog_cells(c) for c in result.catalogs]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS) - 1)]
     lines = []
     if result.catalogs:
@@ -113,7 +115,7 @@ def render_github(result: CheckResult) -> str:
 # Markdown: every ASCII punctuation character may be backslash-escaped (CommonMark 2.4), which leaves no
 # markup, HTML, entity, autolink or table pipe in untrusted text; a table cell cannot hold a line break.
 _MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
-_MARKDOWN_FINDINGS_SHOWN = 200  # a pull-request comment holds 65,536 characters
+_MARKDOWN_BUDGET = 60_000  # characters of finding rows: a pull-request comment holds 65,536
 
 
 def _md(text: str) -> str:
@@ -133,19 +135,21 @@ def render_markdown(result: CheckResult) -> str:
     lines = [f"### Translation check {verdict}{since}", "", f"**{_md(_summary(result))}**", ""]
     if result.catalogs:
         lines += [_md_row(_COLUMNS), "|---|" + "--:|" * (len(_COLUMNS) - 2) + "---|"]
-        lines += [_md_row(_md(cell) for cell in (
-            c.locale or "?", str(c.stats.total), str(c.stats.translated), str(c.stats.fuzzy),
-            str(c.stats.untranslated), str(c.stats.obsolete), _coverage_cell(c), c.path))
-            for c in result.catalogs]
+        lines += [_md_row(map(_md, _catalog_cells(c))) for c in result.catalogs]
         lines.append("")
     if result.findings:
         lines += [_md_row(("severity", "code", "where", "msgctxt", "msgid", "message")), "|---|---|---|---|---|---|"]
-        for f in result.findings[:_MARKDOWN_FINDINGS_SHOWN]:
+        budget, shown = _MARKDOWN_BUDGET, 0
+        for f in result.findings:
             where = f"{f.path}:{f.line}" if f.line else f.path
-            lines.append(_md_row(_md(cell) for cell in (f.severity, f.code, where, f.msgctxt,
-                                                          _short(f.msgid), f.message)))
-        hidden = len(result.findings) - _MARKDOWN_FINDINGS_SHOWN
-        if hidden > 0:
+            row = _md_row(map(_md, (f.severity, f.code, where, f.msgctxt, _short(f.msgid), f.message)))
+            budget -= len(row) + 1
+            if budget < 0:
+                break
+            lines.append(row)
+            shown += 1
+        hidden = len(result.findings) - shown
+        if hidden:
             lines += ["", f"… and {_count(hidden, 'more finding')}: run the check locally for all of them."]
         lines.append("")
     return "\n".join(lines)

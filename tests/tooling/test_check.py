@@ -132,6 +132,8 @@ def test_fresh_mo_is_not_stale_even_when_older(tmp_path):
     assert stale(po) == []
     os.utime(mo, (1_000_000, 1_000_000))  # same translations: nothing stale can be served
     assert stale(po) == []
+    mo.unlink()  # none at all (git ignores them): nothing stale either
+    assert stale(po) == []
 
 
 def test_mo_built_from_other_content_is_stale_and_compile_fixes_it(tmp_path):

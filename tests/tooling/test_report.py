@@ -152,11 +152,15 @@ def test_markdown_escapes_a_hostile_msgid_message_and_path():
     assert "(findings new since main|<script>)</h3>" in html.unescape(markdown_html(markdown))
 
 
-def test_markdown_shows_at_most_200_findings_and_says_how_many_more():
-    findings = [Finding("x.po", n, "fuzzy", "marked fuzzy", f"m{n}") for n in range(1, 206)]
+def test_markdown_fits_a_pull_request_comment_and_says_how_many_findings_more():
+    findings = [Finding("x.po", n, "placeholder-mismatch", "msgstr lacks %(name)s " * 10, "Hello %(name)s " * 5)
+                for n in range(1, 1001)]
     markdown = render_markdown(CheckResult(findings=findings))
-    assert len(cells(markdown).rows) == 1 + 200
-    assert "and 5 more findings" in markdown
+    assert len(markdown) < 65_536  # GitHub's limit for a comment
+    shown = len(cells(markdown).rows) - 1
+    assert 50 < shown < 1000 and f"and {1000 - shown} more findings" in markdown
+    few = render_markdown(CheckResult(findings=findings[:3]))
+    assert len(cells(few).rows) == 4 and "more finding" not in few
 
 
 def test_exit_status():
