@@ -13,6 +13,7 @@ import pytest
 
 from app import create_app
 from app.config import PROJECT_ROOT
+from tests.helpers import git
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "templates"
 JA_PO = """\
@@ -346,11 +347,6 @@ def test_check_markdown_through_the_cli(i18n, current):
     assert result.exit_code == 1
     assert result.stdout.startswith("### Translation check failed\n")
     assert "| ja | 9 | 1 | 1 | 7 | 0 | 11\\.1\\% | translations\\/ja\\/LC\\_MESSAGES\\/messages\\.po |" in result.stdout
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false",
-                    *args], cwd=root, check=True, capture_output=True)
 
 
 def test_check_since_through_the_cli(i18n, current):

@@ -5,7 +5,6 @@ import json
 import re
 import os
 import shutil
-import subprocess
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +18,7 @@ from app.tooling.compile import compile_catalog, mo_bytes
 from app.tooling.extract import extract_messages, write_pot
 from app.tooling.pofile import CatalogError, read_catalog
 from app.tooling.workflow import update_catalogs
+from tests.helpers import git
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "po"
 MALFORMED = sorted((FIXTURES / "malformed").glob("*.po"))
@@ -325,12 +325,6 @@ def test_a_catalog_entry_the_pot_lacks_is_named_and_a_pot_entry_the_catalog_lack
 
 
 # --since REF ---------------------------------------------------------------------------------------------
-
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org",
-                           "-c", "commit.gpgsign=false", *args], cwd=root, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
-
 
 @pytest.fixture
 def repo(project) -> ProjectPaths:
