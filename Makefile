@@ -46,8 +46,9 @@ update: $(INSTALLED)
 	$(FLASK) i18n update
 compile: $(INSTALLED)
 	$(FLASK) i18n compile
+# make exits 2 when the check fails (exit 1) as when it cannot run: scripts call the check itself.
 i18n-check: $(INSTALLED)
-	$(FLASK) i18n check
+	$(FLASK) i18n check $(CHECK_ARGS)
 init: $(INSTALLED)
 	@test -n "$(LOCALE)" || (echo "usage: make init LOCALE=xx" >&2; exit 2)
 	$(FLASK) i18n init $(LOCALE)

@@ -102,7 +102,7 @@ def init_command(locale):
 def compile_command():
     """Compile every catalog to .mo, refusing catalogs with errors.
 
-    A refused catalog's old .mo is left as it was (older than the .po, so `check` calls it stale).
+    A refused catalog's old .mo is left as it was (the site never reads it: it compiles the .po itself).
     """
     from .tooling.compile import compile_catalog
     from .tooling.stats import catalog_stats
@@ -134,31 +134,49 @@ def compile_command():
 @i18n_cli.command("check")
 @click.argument("po_files", nargs=-1, metavar="[PO_FILE]...",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
-              show_default=True, help="text for people, json for tools, github for Actions annotations.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "markdown"]),
+              default="text", show_default=True,
+              help="text for people, json for tools, github for Actions annotations, markdown for a pull-request "
+                   "comment or $GITHUB_STEP_SUMMARY.")
 @click.option("--min-coverage", type=click.FloatRange(0, 100), metavar="PCT",
               help="Fail when a catalog has fewer than PCT% of its messages translated.")
 @click.option("--locale", "locales", multiple=True, metavar="L",
               help="Only check this locale's catalog (repeatable).")
-def check_command(po_files, output_format, min_coverage, locales):
+@click.option("--since", metavar="REF",
+              help="Only findings new since git REF (a branch, tag or commit): what this change broke.")
+@click.option("--mo", "check_mo", is_flag=True,
+              help="Also report stale-mo: a .mo beside a catalog holding other translations (for a gettext "
+                   "program that serves .mo files; this site reads the .po files).")
+def check_command(po_files, output_format, min_coverage, locales, since, check_mo):
     """Check the catalogs, or only PO_FILE... when given.
 
     \b
     With no PO_FILE, checks the whole project: messages.pot against the sources (stale-template), every
     catalog, and the templates for visible text not marked for translation (literal-text).
-    Exit status: 0 clean, 1 errors found, 2 bad usage or a file that cannot be read.
+    With --since REF, the same check also runs on the project as git REF holds it, and only findings that
+    are new since then are reported (and decide the exit status).
+    Exit status: 0 clean, 1 errors found, 2 bad usage, a file that cannot be read, or a REF git cannot read.
     """
     from .tooling import report
-    from .tooling.check import run_check
+    from .tooling.check import GitError, run_check, run_check_since
 
     config = current_app.config
     unknown = [locale for locale in locales if locale not in config["LOCALES"]]
     if unknown:
         raise click.BadParameter(f"{', '.join(unknown)} not in LOCALES {list(config['LOCALES'])}",
                                  param_hint="--locale")
-    project = None if po_files else _paths()
-    result = run_check(list(po_files), project=project, locales=list(locales) or None,  # never raises
-                       min_coverage=min_coverage, source_locale=config["DEFAULT_LOCALE"])
-    render = {"text": report.render_text, "json": report.render_json, "github": report.render_github}
+    options = {"locales": list(locales) or None, "min_coverage": min_coverage,
+               "source_locale": config["DEFAULT_LOCALE"], "check_mo": check_mo}
+    if since is not None:
+        if po_files:
+            raise click.BadParameter("compares the whole project: give no PO_FILE with it", param_hint="--since")
+        try:
+            result = run_check_since(_paths(), since, **options)
+        except GitError as err:
+            raise click.BadParameter(str(err), param_hint="--since") from err
+    else:
+        result = run_check(list(po_files), project=None if po_files else _paths(), **options)  # never raises
+    render = {"text": report.render_text, "json": report.render_json, "github": report.render_github,
+              "markdown": report.render_markdown}
     click.echo(render[output_format](result), nl=False)
     sys.exit(report.exit_status(result))

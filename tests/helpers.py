@@ -1,7 +1,9 @@
-"""Small readers for rendered HTML, so tests assert on what a visitor gets rather than on markup details."""
+"""Small readers for rendered HTML, so tests assert on what a visitor gets rather than on markup details;
+and `git` for tests that make a repository."""
 from __future__ import annotations
 
 import re
+import subprocess
 from html.parser import HTMLParser
 
 from app.config import PROJECT_ROOT
@@ -54,3 +56,10 @@ def director_message_paragraphs() -> list[str]:
     """The source text's blocks (title, five paragraphs, signature lines), emphasis marks removed."""
     text = DIRECTOR_MESSAGE.read_text(encoding="utf-8")
     return [block.strip().replace("*", "") for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+def git(root, *args: str) -> str:
+    """Run git in `root` as a throwaway identity (tests make their own repositories); its stdout."""
+    done = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org",
+                           "-c", "commit.gpgsign=false", *args], cwd=root, capture_output=True, text=True, check=True)
+    return done.stdout.strip()

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import gettext
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from app import create_app
 from app.config import PROJECT_ROOT
+from tests.helpers import git
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "templates"
 JA_PO = """\
@@ -281,3 +285,114 @@ def test_check_latin1_template_is_an_encoding_error_not_a_traceback(i18n, curren
 def test_check_unknown_locale_is_a_usage_error(i18n, current):
     result = i18n("check", "--locale", "xx")
     assert result.exit_code == 2 and "xx not in LOCALES" in result.stderr
+
+
+# The translator's workflow through make, on a copy of this repository -------------------------------------
+
+VENV = Path(sys.executable).parent.parent
+
+
+@pytest.fixture
+def site_copy(tmp_path) -> Path:
+    """This project's own files (what `make` and `flask --app app` use) in tmp_path, with no .mo files."""
+    root = tmp_path / "site"
+    for name in ("app", "templates", "translations", "static"):
+        shutil.copytree(PROJECT_ROOT / name, root / name, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+    for name in ("babel.cfg", "Makefile", "pyproject.toml"):
+        shutil.copy(PROJECT_ROOT / name, root / name)
+    return root
+
+
+def make(root: Path, *targets: str) -> subprocess.CompletedProcess:
+    # This test run's virtualenv, never reinstalled (-o): the copy's pyproject.toml is newer than it.
+    installed = VENV / ".installed"
+    return subprocess.run(["make", "--no-print-directory", f"VENV={VENV}", "-o", str(installed), *targets],
+                          cwd=root, capture_output=True, text=True, timeout=300)
+
+
+def test_translating_md_loop_edit_update_check_passes_with_a_stale_mo_beside_it(site_copy):
+    """TRANSLATING.md sections 2 and 6: edit a msgstr, `make update`, `make i18n-check`. The .mo the last
+    `make run` or `make compile` wrote is now stale (git ignores it, the site never reads it): not a finding."""
+    assert make(site_copy, "compile").returncode == 0
+    po = site_copy / "translations" / "ja" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text(encoding="utf-8")
+    assert text.count('msgstr "ホーム"') == 1
+    po.write_text(text.replace('msgstr "ホーム"', 'msgstr "トップ"'), encoding="utf-8")
+    assert make(site_copy, "update").returncode == 0
+    result = make(site_copy, "i18n-check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.endswith("1 catalog, 0 errors, 0 warnings\n")
+    # The .mo really is stale: asked about (--mo), the check says so, and its advice fixes it.
+    flask = [str(VENV / "bin" / "flask"), "--app", "app", "i18n", "check", "--mo"]
+    stale = subprocess.run(flask, cwd=site_copy, capture_output=True, text=True)
+    assert stale.returncode == 1 and "stale-mo: messages.mo holds other translations" in stale.stdout
+    # make turns the check's exit status 1 into its own 2 (README and TRANSLATING.md say so)
+    result = make(site_copy, "i18n-check", "CHECK_ARGS=--mo")
+    assert result.returncode == 2 and "Error 1" in result.stderr
+    assert make(site_copy, "compile").returncode == 0
+    assert subprocess.run(flask, cwd=site_copy, capture_output=True, text=True).returncode == 0
+
+
+def test_ci_script_calls_the_check_itself_not_through_make():
+    lines = [line for line in (PROJECT_ROOT / ".ci" / "run").read_text().splitlines()
+             if line and not line.startswith("#")]
+    assert lines[-1] == ".venv/bin/flask --app app i18n check"
+    assert "make i18n-check" not in "\n".join(lines)
+
+
+# check --format markdown, --since, --mo through the CLI --------------------------------------------------
+
+def test_check_markdown_through_the_cli(i18n, current):
+    result = i18n("check", "--format", "markdown")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("### Translation check failed\n")
+    assert "| ja | 9 | 1 | 1 | 7 | 0 | 11\\.1\\% | translations\\/ja\\/LC\\_MESSAGES\\/messages\\.po |" in result.stdout
+
+
+def test_check_since_through_the_cli(i18n, current):
+    result = i18n("check", "--since", "main")
+    assert result.exit_code == 2 and "is not in a git repository" in result.stderr
+    git(current, "init", "-q", "-b", "main")
+    git(current, "add", "-A")
+    git(current, "commit", "-q", "-m", "base")
+    result = i18n("check", "--since", "nope")
+    assert result.exit_code == 2 and "'nope' is not a commit" in result.stderr and "Traceback" not in result.output
+    assert i18n("check", "--since", "main", str(ja_po(current))).exit_code == 2  # project mode only
+
+    result = i18n("check", "--since", "main")  # 7 untranslated and 1 fuzzy, all there at main already
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("1 catalog, 0 errors, 0 warnings (new since main)\n")
+
+    po = ja_po(current)
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "パートナー"', 'msgstr "パートナー %s"'),
+                  encoding="utf-8")
+    result = i18n("check", "--since", "main", "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["since"] == "main"
+    assert [(f["code"], f["msgid"]) for f in document["findings"]] == [("placeholder-mismatch", "Our partners")]
+    result = i18n("check", "--since", "main", "--format", "markdown")
+    assert result.exit_code == 1 and "(findings new since main)" in result.stdout
+
+
+def test_check_mo_in_file_mode(i18n, current):
+    po = ja_po(current)
+    assert i18n("check", "--mo", str(po)).stdout.count("stale-mo") == 0  # compiled by the fixture
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "パートナー"', 'msgstr "提携校"'), encoding="utf-8")
+    assert "stale-mo" not in i18n("check", str(po)).stdout
+    assert "stale-mo" in i18n("check", "--mo", str(po)).stdout
+
+
+def test_check_names_an_accidentally_edited_msgid_with_both_lines(i18n, current):
+    po = ja_po(current)
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgid "Our partners"', 'msgid "Our partner"'), encoding="utf-8")
+    line = text.splitlines().index('msgid "Our partners"') + 1
+    pot_line = (current / "translations" / "messages.pot").read_text(encoding="utf-8").splitlines().index(
+        'msgid "Our partners"') + 1
+    result = i18n("check")
+    assert result.exit_code == 1
+    assert (f'translations/ja/LC_MESSAGES/messages.po:{line}: missing-in-catalog: line {line} has msgid '
+            f'"Our partner" where messages.pot line {pot_line} has msgid "Our partners": restore the msgid') \
+        in result.stdout
+    assert "not-in-template" not in result.stdout  # one finding for the one mistake

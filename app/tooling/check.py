@@ -3,11 +3,12 @@
 Findings and their severities:
   error    syntax-error, encoding-error, duplicate, unreadable (the file is not a catalog: exit 2),
            header, plural-forms, placeholder-mismatch, markup-mismatch, unsafe-markup, missing-in-catalog,
-           stale-mo (content differs), stale-template and literal-text (from extract.py/literals.py),
+           not-in-template, stale-mo (only with check_mo: the site reads .po files, never .mo files),
+           stale-template and literal-text (from extract.py/literals.py),
            glossary (project mode, from glossary.py: an agreed name missing from a translation),
            coverage (below --min-coverage), whitespace-mismatch on a leading/trailing newline,
            untranslated, fuzzy, obsolete (CI must not pass an unfinished catalog)
-  warning  whitespace-mismatch on spaces, stale-mo (only older), header (a fuzzy-marked one)
+  warning  whitespace-mismatch on spaces, header (a fuzzy-marked one)
 
 The source locale's catalog (English: its msgids are the text) is checked like any other, but its empty
 msgstrs are not `untranslated` findings and its coverage is 100% by definition; its counts stay msgfmt's.
@@ -15,7 +16,12 @@ msgstrs are not `untranslated` findings and its coverage is 100% by definition; 
 from __future__ import annotations
 
 import contextlib
+import re
+import subprocess
 import sys
+import tarfile
+import tempfile
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,7 +29,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 
 from app.tooling.checks import check_catalog
-from app.tooling.findings import WARNING, Finding
+from app.tooling.findings import ERROR, Finding, shorten
 from app.tooling.glossary import Glossary, glossary_findings, project_glossary
 from app.tooling.pofile import CatalogError, PoFile, gc_paused, messages, read_po_file
 from app.tooling.stats import CatalogStats, catalog_stats
@@ -63,6 +69,7 @@ class CheckResult:
     catalogs: list[CatalogReport] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # input that is not a catalog at all: exit 2
+    since: str | None = None  # `--since REF`: findings are only those new since that git ref
 
 
 def _locale_from_place(path: Path) -> str | None:
@@ -71,7 +78,13 @@ def _locale_from_place(path: Path) -> str | None:
 
 
 def _key(message) -> tuple:
-    return (message.context, message.id[0] if isinstance(message.id, tuple) else message.id)
+    return (message.context, message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
+
+
+def _named(message) -> dict:
+    """The msgid and msgctxt that name `message` in a Finding."""
+    context, msgid = _key(message)
+    return {"msgid": msgid, "msgctxt": context or ""}
 
 
 def _state_findings(catalog: Catalog, path: str, source: bool) -> list[Finding]:
@@ -80,62 +93,103 @@ def _state_findings(catalog: Catalog, path: str, source: bool) -> list[Finding]:
     for message in messages(catalog):
         string = message.string
         forms = (string,) if isinstance(string, str) else string
-        line, key = message.lineno or 0, _key(message)[1]
+        line, named = message.lineno or 0, _named(message)
         if not (forms and forms[0]):
             if not source:
-                findings.append(Finding(path, line, "untranslated", "not translated", key))
+                findings.append(Finding(path, line, "untranslated", "not translated", **named))
         elif "fuzzy" in message.flags:
-            findings.append(Finding(path, line, "fuzzy", "marked fuzzy: not used until reviewed", key))
+            findings.append(Finding(path, line, "fuzzy", "marked fuzzy: not used until reviewed", **named))
         elif not all(forms) and not source:
             empty = ", ".join(f"msgstr[{n}]" for n, form in enumerate(forms) if not form)
-            findings.append(Finding(path, line, "untranslated", f"{empty} empty", key))
+            findings.append(Finding(path, line, "untranslated", f"{empty} empty", **named))
     for message in catalog.obsolete.values():
         findings.append(Finding(path, message.lineno or 0, "obsolete",
-                                "obsolete (#~) entry: delete it, or restore it in the sources", _key(message)[1]))
+                                "obsolete (#~) entry: delete it, or restore it in the sources", **_named(message)))
     return findings
 
 
-def _text(value, charset: str):
-    return value.decode(charset) if isinstance(value, bytes) else value
+def _mo_content(catalog: Catalog) -> dict:
+    """What a .mo compiled from `catalog` holds: its translated, non-fuzzy entries, plurals as tuples.
+    read_mo leaves contexts as bytes and plural ids/strings as lists (Babel 2.18); the .mo charset is the
+    one the .po declares."""
+    def text(value):
+        return value.decode(catalog.charset) if isinstance(value, bytes) else value
+
+    def forms(value):
+        return (value,) if isinstance(value, str) else tuple(value)
+
+    return {(text(m.context), forms(m.id)): forms(m.string) for m in messages(catalog)
+            if any(forms(m.string)) and "fuzzy" not in m.flags}
 
 
 def _stale_mo_findings(catalog: Catalog, po_path: Path, path: str) -> list[Finding]:
-    """A .mo beside the .po that does not hold what compiling the .po would give."""
+    """With `--mo` (a gettext program serves the .mo files): a .mo beside the .po that does not hold what
+    compiling the .po gives. Asked only for a .po `compile` accepts, so the advice always works; the site
+    itself reads .po files and never serves a .mo."""
     mo_path = po_path.with_suffix(".mo")
     if not mo_path.exists():
         return []  # .mo files are built, never committed: none is not stale
+    advice = f"rebuild it (`flask --app app i18n compile`, or `msgfmt -o {mo_path.name} {po_path.name}`)"
     try:
         with mo_path.open("rb") as fileobj:
             compiled = read_mo(fileobj)
     except Exception as exc:  # read_mo raises struct/index/unicode errors on a corrupt file
-        return [Finding(path, 0, "stale-mo", f"{mo_path.name} cannot be read ({exc}): compile again")]
-
-    def translations(source: Catalog, include_fuzzy: bool) -> dict:
-        # read_mo leaves contexts as bytes (Babel 2.18); the .mo charset is the one the .po declares
-        return {(_text(m.context, source.charset), _key(m)[1]): m.string for m in messages(source)
-                if (m.string if isinstance(m.string, str) else any(m.string))
-                and (include_fuzzy or "fuzzy" not in m.flags)}
-
-    if translations(compiled, True) != translations(catalog, False):
-        return [Finding(path, 0, "stale-mo",
-                        f"{mo_path.name} was built from other content than this .po: compile again")]
-    if mo_path.stat().st_mtime < po_path.stat().st_mtime:
-        return [Finding(path, 0, "stale-mo", f"{mo_path.name} is older than the .po (same translations)",
-                        severity=WARNING)]
+        return [Finding(path, 0, "stale-mo", f"{mo_path.name} cannot be read ({exc}): {advice}")]
+    if _mo_content(compiled) != _mo_content(catalog):
+        return [Finding(path, 0, "stale-mo", f"{mo_path.name} holds other translations than this .po: {advice}")]
     return []
 
 
-def _missing_findings(catalog: Catalog, template: Catalog, path: str, pot_name: str) -> list[Finding]:
-    present = {_key(m) for m in messages(catalog)}
-    return [Finding(path, 0, "missing-in-catalog",
-                    f"in {pot_name} (line {m.lineno}) but not in this catalog: run `flask --app app i18n update`",
-                    _key(m)[1])
-            for m in messages(template) if _key(m) not in present]
+def _shown_key(message) -> str:
+    context, msgid = _key(message)
+    shown = f'msgid "{shorten(msgid)}"'
+    return f'msgctxt "{shorten(context)}" {shown}' if context else shown
+
+
+def _template_findings(catalog: Catalog, template: Catalog, path: str, pot_name: str) -> list[Finding]:
+    """POT entries the catalog lacks (`missing-in-catalog`) and catalog entries the POT lacks
+    (`not-in-template`). `update` keeps a catalog in the POT's order, so when one of each sits between the
+    same neighbours, a msgid (or msgctxt) was most likely edited in the catalog: one finding names both
+    lines and says to restore it. Linear: one pass over each."""
+    position = {_key(m): index for index, m in enumerate(messages(template))}
+    present = set()
+    unmatched = defaultdict(deque)  # POT position of the entry before them -> catalog entries not in the POT
+    before = -1
+    for message in messages(catalog):
+        key = _key(message)
+        if key in position:
+            before = position[key]
+            present.add(key)
+        else:
+            unmatched[before].append(message)
+    update = "`flask --app app i18n update`"
+    findings = []
+    before = -1
+    for index, message in enumerate(messages(template)):
+        key = _key(message)
+        if key in present:
+            before = index
+        elif unmatched[before]:
+            edited = unmatched[before].popleft()
+            findings.append(Finding(
+                path, edited.lineno or 0, "missing-in-catalog",
+                f"line {edited.lineno} has {_shown_key(edited)} where {pot_name} line {message.lineno} has "
+                f"{_shown_key(message)}: restore the msgid if it was edited (translators never change it), or "
+                f"run {update} if the English changed", **_named(message)))
+        else:
+            findings.append(Finding(path, 0, "missing-in-catalog",
+                                    f"in {pot_name} (line {message.lineno}) but not in this catalog: run {update}",
+                                    **_named(message)))
+    findings.extend(Finding(path, message.lineno or 0, "not-in-template",
+                            f"not in {pot_name}: run {update} (the entry becomes obsolete), or restore its "
+                            "msgid if it was edited", **_named(message))
+                    for left in unmatched.values() for message in left)
+    return findings
 
 
 def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: str, locales,
               min_coverage: float | None, template: Catalog | None = None, pot_name: str = "",
-              glossary: Glossary | None = None, newstyle: bool = False) -> None:
+              glossary: Glossary | None = None, newstyle: bool = False, check_mo: bool = False) -> None:
     try:
         pofile: PoFile = read_po_file(po_path)
     except CatalogError as err:
@@ -151,11 +205,13 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
     report = CatalogReport(shown, locale, catalog_stats(catalog), source)
     result.catalogs.append(report)
     findings = result.findings
-    findings.extend(check_catalog(catalog, shown, pofile=pofile, expected_locale=place, newstyle=newstyle))
+    quality = check_catalog(catalog, shown, pofile=pofile, expected_locale=place, newstyle=newstyle)
+    findings.extend(quality)
     findings.extend(_state_findings(catalog, shown, source))
-    findings.extend(_stale_mo_findings(catalog, po_path, shown))
+    if check_mo and not any(f.severity == ERROR for f in quality):  # errors first: compile refuses them
+        findings.extend(_stale_mo_findings(catalog, po_path, shown))
     if template is not None:
-        findings.extend(_missing_findings(catalog, template, shown, pot_name))
+        findings.extend(_template_findings(catalog, template, shown, pot_name))
     if glossary is not None:
         findings.extend(glossary_findings(catalog, shown, glossary))
     if min_coverage is not None and report.coverage < min_coverage:
@@ -214,14 +270,16 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
 
 
 def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, min_coverage: float | None = None,
-              source_locale: str = "en") -> CheckResult:
+              source_locale: str = "en", check_mo: bool = False) -> CheckResult:
     """Check the given .po files, or with `project` (and no files) the whole project.
 
     Never raises for bad input: unreadable files become findings and are listed in `.unreadable`.
     Anything a library prints while we work goes to stderr, so stdout stays valid JSON.
+    `check_mo`: also report `stale-mo` (for .mo files some gettext program serves; the site never does).
     """
     result = CheckResult()
-    options = {"source_locale": source_locale, "locales": set(locales or ()), "min_coverage": min_coverage}
+    options = {"source_locale": source_locale, "locales": set(locales or ()), "min_coverage": min_coverage,
+               "check_mo": check_mo}
     with contextlib.redirect_stdout(sys.stderr), gc_paused():
         if po_paths:
             for po_path in po_paths:
@@ -229,4 +287,88 @@ def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, mi
         elif project is not None:
             _check_project(project, result, **options)
     result.findings.sort(key=lambda f: (f.path, f.line, f.code, f.msgid))
+    return result
+
+
+class GitError(Exception):
+    """`--since` cannot read the project at that ref: not a git repository, an unknown ref, no git."""
+
+
+def _git(cwd: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True, check=False)
+    except FileNotFoundError as err:
+        raise GitError("git is not installed") from err
+    if done.returncode:
+        raise GitError(done.stderr.strip() or f"git {args[0]} failed")
+    return done.stdout.strip()
+
+
+def _inside_tree(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+    """tarfile's "data" filter, skipping (not failing on) what it refuses: a symlink out of the tree."""
+    try:
+        return tarfile.data_filter(member, path)
+    except tarfile.FilterError:
+        return None
+
+
+def _project_at(project: ProjectPaths, ref: str, destination: Path) -> ProjectPaths:
+    """The project's files as git `ref` holds them, unpacked under `destination` (read-only for the repo:
+    `git archive`, as `git show REF:path` for each file, in one process)."""
+    root = project.root.resolve()
+    try:
+        top = Path(_git(root, "rev-parse", "--show-toplevel")).resolve()
+    except GitError as err:
+        raise GitError(f"{project.root} is not in a git repository ({err})") from err
+    try:
+        commit = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    except GitError as err:
+        raise GitError(f"{ref!r} is not a commit in {top}") from err
+    prefix = root.relative_to(top).as_posix()
+    tree = commit if prefix == "." else f"{commit}:{prefix}"
+    archive = destination / "tree.tar"
+    try:  # run at the top: in a subdirectory, git archives only that subdirectory of `tree`
+        _git(top, "archive", "--format=tar", f"--output={archive}", tree)
+    except GitError as err:
+        raise GitError(f"{prefix} cannot be read at {ref!r}: {err}") from err
+    old_root = destination / "tree"
+    with tarfile.open(archive) as tar:
+        tar.extractall(old_root, filter=_inside_tree)
+
+    def moved(path: Path) -> Path:
+        try:
+            return old_root / Path(path).resolve().relative_to(root)
+        except ValueError as err:
+            raise GitError(f"{path} is outside the project root {project.root}") from err
+
+    return ProjectPaths(root=old_root, babel_cfg=moved(project.babel_cfg), pot=moved(project.pot),
+                        translations_dir=moved(project.translations_dir), templates_dir=moved(project.templates_dir))
+
+
+def _identity(finding: Finding) -> tuple:
+    """What a finding is about, without where: lines move when anything above them changes. An entry is
+    named by its msgctxt and msgid; other findings by their message, numbers aside (line numbers in it).
+    A POT entry missing from a catalog is as untranslated as the entry `update` then adds for it."""
+    code = "untranslated" if finding.code == "missing-in-catalog" else finding.code
+    about = (finding.msgctxt, finding.msgid) if finding.msgid else (re.sub(r"\d+", "#", finding.message),)
+    return (finding.path, code, finding.severity) + about
+
+
+def run_check_since(project: ProjectPaths, ref: str, **options) -> CheckResult:
+    """The project's check with only the findings new since git `ref`: what this change made untranslated,
+    fuzzy or broken. The same check runs on the project as `ref` holds it; a finding is old when that run
+    had one with the same identity (each old one excuses one new one). Raises GitError when `ref` cannot be
+    read; the exit status is the usual one, on the new findings (2 if the current files cannot be read)."""
+    with tempfile.TemporaryDirectory(prefix="i18n-since-") as tmp:
+        before = run_check([], project=_project_at(project, ref, Path(tmp)), **options)
+    result = run_check([], project=project, **options)
+    old = Counter(map(_identity, before.findings))
+    new = []
+    for finding in result.findings:
+        identity = _identity(finding)
+        if old[identity]:
+            old[identity] -= 1
+        else:
+            new.append(finding)
+    result.findings, result.since = new, ref
     return result

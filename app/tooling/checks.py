@@ -13,6 +13,7 @@ import gettext
 import html
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from babel.core import Locale, UnknownLocaleError
@@ -282,7 +283,7 @@ def message_findings(message: Message, path: str, nplurals: int | None = None, l
         if whitespace:
             severity, reason = whitespace
             findings.append(Finding(path, line, WHITESPACE_MISMATCH, f"{where}: {reason}", key, severity))
-    return findings
+    return [replace(f, msgctxt=message.context) for f in findings] if message.context else findings
 
 
 def _tag_list(text: str) -> str:

@@ -2,8 +2,8 @@
 
 Differences from `pybabel compile`, on purpose: a catalog with checker errors gets no new `.mo` (pybabel
 writes one anyway and exits 1), and a catalog whose header is marked fuzzy is compiled like msgfmt does
-(pybabel skips it silently with exit 0). A refused catalog keeps its previous `.mo` untouched, so that
-file stays older than the `.po` and the stale-mo check can see it is out of date.
+(pybabel skips it silently with exit 0). A refused catalog keeps its previous `.mo` untouched (the site
+never reads it; `check --mo` reports it as stale once the catalog's errors are fixed).
 """
 from __future__ import annotations
 

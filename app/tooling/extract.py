@@ -123,12 +123,12 @@ def stale_template_findings(extracted: Catalog, pot: Catalog, pot_path: Path) ->
         filename, lineno = message.locations[0] if message.locations else (str(pot_path), 1)
         findings.append(Finding(filename, lineno or 1, "stale-template",
                                 f"message not in {Path(pot_path).name}: run `flask --app app i18n extract`",
-                                msgid=_msgid(message)))
+                                msgid=_msgid(message), msgctxt=message.context or ""))
     for key in in_pot.keys() - in_sources.keys():
         message = in_pot[key]
         findings.append(Finding(str(pot_path), message.lineno or 1, "stale-template",
                                 "message no longer in the sources: run `flask --app app i18n extract`",
-                                msgid=_msgid(message)))
+                                msgid=_msgid(message), msgctxt=message.context or ""))
     return sorted(findings)
 
 

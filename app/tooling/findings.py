@@ -15,6 +15,13 @@ class Finding:
     message: str
     msgid: str = ""
     severity: str = ERROR
+    msgctxt: str = ""  # the entry's context, with msgid naming the entry; last, so positional uses keep working
+
+
+def shorten(text: str, width: int = 60) -> str:
+    """A msgid as one short line, for messages and reports."""
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def encoding_error(path: str, err: UnicodeDecodeError) -> Finding:

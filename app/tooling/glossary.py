@@ -136,5 +136,5 @@ def glossary_findings(catalog: Catalog, path, glossary: Glossary) -> list[Findin
                 findings.append(Finding(
                     str(path), message.lineno or 0, GLOSSARY,
                     f"“{term.source}” should be translated “{agreed}”{note}; see {glossary.path.name} line "
-                    f"{term.line}", msgid=ids[0]))
+                    f"{term.line}", msgid=ids[0], msgctxt=message.context or ""))
     return findings

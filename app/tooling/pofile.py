@@ -190,8 +190,8 @@ class _Parser:
         self.auto_comments: list[str] = []
         self.user_comments: list[str] = []
 
-    def error(self, line: int, message: str, code: str = SYNTAX_ERROR, msgid: str = "") -> None:
-        self.errors.append(Finding(self.path, line, code, message, msgid))
+    def error(self, line: int, message: str, code: str = SYNTAX_ERROR, msgid: str = "", msgctxt: str = "") -> None:
+        self.errors.append(Finding(self.path, line, code, message, msgid, msgctxt=msgctxt))
 
     def finish(self) -> None:
         """End the entry being read (at a comment, the next msgctxt/msgid, or the end of the file)."""
@@ -205,7 +205,7 @@ class _Parser:
             first = self.seen.get(key)
             if first is not None:
                 self.error(self.msgid_line, f"duplicate message definition (first defined at line {first})",
-                           DUPLICATE, msgid)
+                           DUPLICATE, msgid, context or "")
             else:
                 self.seen[key] = self.msgid_line
                 plural = None if self.plural is None else "".join(self.plural)

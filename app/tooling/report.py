@@ -1,14 +1,17 @@
 """`check` output: a table and `path:line: code: message` lines for people, JSON for tools, annotations
-for GitHub Actions; and the exit status. The JSON schema is documented in docs/check-json-schema.md."""
+for GitHub Actions, Markdown for a pull-request comment or a job summary; and the exit status. The JSON
+schema is documented in docs/check-json-schema.md."""
 from __future__ import annotations
 
 import json
+import re
+import string
 
 from app.tooling.check import CheckResult
 from app.tooling.findings import ERROR, Finding
+from app.tooling.findings import shorten as _short
 
 _COLUMNS = ("locale", "total", "translated", "fuzzy", "untranslated", "obsolete", "coverage", "path")
-_MSGID_SHOWN = 60
 
 
 def exit_status(result: CheckResult) -> int:
@@ -22,9 +25,10 @@ def _coverage_cell(report) -> str:
     return "source" if report.source else f"{report.coverage:.1f}%"
 
 
-def _short(msgid: str) -> str:
-    msgid = msgid.replace("\n", "\\n")
-    return msgid if len(msgid) <= _MSGID_SHOWN else msgid[:_MSGID_SHOWN - 1] + "…"
+def _catalog_cells(c) -> tuple[str, ...]:
+    """One catalog's row under _COLUMNS."""
+    return (c.locale or "?", str(c.stats.total), str(c.stats.translated), str(c.stats.fuzzy),
+            str(c.stats.untranslated), str(c.stats.obsolete), _coverage_cell(c), c.path)
 
 
 def _line(finding: Finding) -> str:
@@ -39,8 +43,9 @@ def _summary(result: CheckResult) -> str:
     errors = sum(f.severity == ERROR for f in result.findings)
     warnings = len(result.findings) - errors
     unreadable = f", {len(result.unreadable)} unreadable" if result.unreadable else ""
+    since = f" (new since {result.since})" if result.since is not None else ""
     return (f"{_count(len(result.catalogs), 'catalog')}, {_count(errors, 'error')}, "
-            f"{_count(warnings, 'warning')}{unreadable}")
+            f"{_count(warnings, 'warning')}{unreadable}{since}")
 
 
 def _count(number: int, noun: str) -> str:
@@ -48,11 +53,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def render_text(result: CheckResult) -> str:
-    rows = [_COLUMNS] + [
-        (c.locale or "?", str(c.stats.total), str(c.stats.translated), str(c.stats.fuzzy),
-         str(c.stats.untranslated), str(c.stats.obsolete), _coverage_cell(c), c.path)
-        for c in result.catalogs
-    ]
+    rows = [_COLUMNS] + [_catalog_cells(c) for c in result.catalogs]
     widths = [max(len(row[i]) for row in rows) for i in range(len(_COLUMNS) - 1)]
     lines = []
     if result.catalogs:
@@ -69,6 +70,7 @@ def render_text(result: CheckResult) -> str:
 
 def render_json(result: CheckResult) -> str:
     document = {
+        "since": result.since,
         "catalogs": [
             {"path": c.path, "locale": c.locale, "total": c.stats.total, "translated": c.stats.translated,
              "fuzzy": c.stats.fuzzy, "untranslated": c.stats.untranslated, "obsolete": c.stats.obsolete,
@@ -77,7 +79,7 @@ def render_json(result: CheckResult) -> str:
         ],
         "findings": [
             {"code": f.code, "severity": f.severity, "path": f.path, "line": f.line, "msgid": f.msgid,
-             "message": f.message}
+             "msgctxt": f.msgctxt, "message": f.message}
             for f in result.findings
         ],
     }
@@ -108,3 +110,46 @@ def render_github(result: CheckResult) -> str:
                  f"({c.path})" for c in result.catalogs)
     lines.append(_summary(result))
     return "\n".join(lines) + "\n"
+
+
+# Markdown: every ASCII punctuation character may be backslash-escaped (CommonMark 2.4), which leaves no
+# markup, HTML, entity, autolink or table pipe in untrusted text; a table cell cannot hold a line break.
+_MARKDOWN_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
+_MARKDOWN_BUDGET = 60_000  # characters of finding rows: a pull-request comment holds 65,536
+
+
+def _md(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", re.sub(r"\r\n|[\r\n]", " ", text))
+
+
+def _md_row(cells) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def render_markdown(result: CheckResult) -> str:
+    """A verdict, a table of the catalogs and one of the findings, for a pull-request comment or
+    $GITHUB_STEP_SUMMARY. Everything from a catalog, template or the command line is escaped."""
+    failed = exit_status(result)
+    verdict = "failed" if failed else "passed"
+    since = f" (findings new since {_md(result.since)})" if result.since is not None else ""
+    lines = [f"### Translation check {verdict}{since}", "", f"**{_md(_summary(result))}**", ""]
+    if result.catalogs:
+        lines += [_md_row(_COLUMNS), "|---|" + "--:|" * (len(_COLUMNS) - 2) + "---|"]
+        lines += [_md_row(map(_md, _catalog_cells(c))) for c in result.catalogs]
+        lines.append("")
+    if result.findings:
+        lines += [_md_row(("severity", "code", "where", "msgctxt", "msgid", "message")), "|---|---|---|---|---|---|"]
+        budget, shown = _MARKDOWN_BUDGET, 0
+        for f in result.findings:
+            where = f"{f.path}:{f.line}" if f.line else f.path
+            row = _md_row(map(_md, (f.severity, f.code, where, f.msgctxt, _short(f.msgid), f.message)))
+            budget -= len(row) + 1
+            if budget < 0:
+                break
+            lines.append(row)
+            shown += 1
+        hidden = len(result.findings) - shown
+        if hidden:
+            lines += ["", f"… and {_count(hidden, 'more finding')}: run the check locally for all of them."]
+        lines.append("")
+    return "\n".join(lines)
