@@ -15,6 +15,7 @@ msgstrs are not `untranslated` findings and its coverage is 100% by definition; 
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 
 from app.tooling.checks import check_catalog
+from app.tooling.compile import mo_bytes
 from app.tooling.findings import WARNING, Finding
 from app.tooling.glossary import Glossary, glossary_findings, project_glossary
 from app.tooling.pofile import CatalogError, PoFile, gc_paused, messages, read_po_file
@@ -71,7 +73,7 @@ def _locale_from_place(path: Path) -> str | None:
 
 
 def _key(message) -> tuple:
-    return (message.context, message.id[0] if isinstance(message.id, tuple) else message.id)
+    return (message.context, message.id[0] if isinstance(message.id, (tuple, list)) else message.id)  # read_mo: list
 
 
 def _state_findings(catalog: Catalog, path: str, source: bool) -> list[Finding]:
@@ -116,7 +118,8 @@ def _stale_mo_findings(catalog: Catalog, po_path: Path, path: str) -> list[Findi
                 if (m.string if isinstance(m.string, str) else any(m.string))
                 and (include_fuzzy or "fuzzy" not in m.flags)}
 
-    if translations(compiled, True) != translations(catalog, False):
+    # Against what compiling gives, not the .po's entries: write_mo fills empty plural forms with the msgid.
+    if translations(compiled, True) != translations(read_mo(io.BytesIO(mo_bytes(catalog))), True):
         return [Finding(path, 0, "stale-mo",
                         f"{mo_path.name} was built from other content than this .po: compile again")]
     if mo_path.stat().st_mtime < po_path.stat().st_mtime:
