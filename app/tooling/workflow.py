@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from difflib import get_close_matches
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -84,8 +84,8 @@ def _keep_previous(catalog: Catalog, before: dict) -> None:
 
 
 def _guess_changed_strings(catalog: Catalog, before: dict, removed: list) -> None:
-    """A new string takes, as a fuzzy guess, the translation of the closest string (difflib, as Babel
-    matches) among those of its own context removed in this update and translated. The source entry's
+    """A new string takes, as a fuzzy guess, the translation of the closest string (`_closest`) among
+    those of its own context removed in this update and translated. The source entry's
     English goes to `#|`, its translation to msgstr: nothing of it is lost, so it leaves the obsolete list."""
     candidates: dict = {}
     for key in removed:
@@ -97,17 +97,36 @@ def _guess_changed_strings(catalog: Catalog, before: dict, removed: list) -> Non
         pool = candidates.get(message.context)
         if not pool or _key(message) in before:
             continue
-        match = get_close_matches(_key(message)[0].lower().strip(), pool, 1)
-        source = catalog.obsolete[pool[match[0]]] if match else None
+        match = _closest(_key(message)[0].lower().strip(), pool)
+        source = catalog.obsolete[pool[match]] if match is not None else None
         if source is None or isinstance(source.id, tuple) != isinstance(message.id, tuple):
             continue  # a singular translation is no guess for a plural entry, nor the reverse
         message.string = source.string
         message.flags |= source.flags | {"fuzzy"}
         message.user_comments = list(source.user_comments)
         _set_previous(message, source)
-        used.add(pool[match[0]])
+        used.add(pool[match])
     for key in used:
         del catalog.obsolete[key]
+
+
+def _closest(text: str, candidates, cutoff: float = 0.6) -> str | None:
+    """The candidate most like `text` with a similarity of at least `cutoff` (Babel's), or None.
+
+    difflib.get_close_matches, as Babel uses it, but without SequenceMatcher's autojunk heuristic: on
+    strings of 200 characters or more it treats common letters as junk, so a paragraph with one word
+    changed scores 0.15 against its old self and would lose its translation.
+    """
+    matcher = SequenceMatcher(autojunk=False)
+    matcher.set_seq2(text)
+    best, best_ratio = None, cutoff
+    for candidate in candidates:
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
+            ratio = matcher.ratio()
+            if ratio > best_ratio or (ratio == best_ratio and best is None):
+                best, best_ratio = candidate, ratio
+    return best
 
 
 def catalog_bytes(catalog: Catalog) -> bytes:
