@@ -100,6 +100,9 @@ def _render(page: Page) -> Response:
             cache.put(key, version, body)
     response = Response(body, mimetype="text/html")
     response.headers.add("Content-Language", locale)
+    if locale in app.config["DRAFT_LOCALES"]:  # a translator's preview (add_page_rules): not for indexes or caches
+        response.headers.add("X-Robots-Tag", "noindex")
+        response.headers.add("Cache-Control", "no-store")
     return response
 
 
@@ -117,19 +120,7 @@ def _unprefixed_redirect(page: Page):
     return view
 
 
-def _draft_preview(view):
-    """A draft locale's page: for translators, so neither indexed nor cached on the way."""
-    def preview():
-        response = view()
-        response.headers["X-Robots-Tag"] = "noindex"
-        response.headers["Cache-Control"] = "no-store"
-        return response
-    preview.__name__ = view.__name__
-    return preview
-
-
 PAGE_VIEWS = {page.endpoint: _page_view(page) for page in PAGES}
-DRAFT_VIEWS = {endpoint: _draft_preview(view) for endpoint, view in PAGE_VIEWS.items()}
 
 
 @bp.record
@@ -137,10 +128,9 @@ def add_page_rules(state):
     config = state.app.config
     drafts = config["DRAFT_LOCALES"] if config["TRANSLATION_STATUS_ENABLED"] else ()
     for locale in (*config["LOCALES"], *drafts):
-        views = DRAFT_VIEWS if locale in drafts else PAGE_VIEWS
         for page in PAGES:
             state.add_url_rule(f"/{locale}/{page.slug}/" if page.slug else f"/{locale}/", page.endpoint,
-                               views[page.endpoint], defaults={"locale": locale})
+                               PAGE_VIEWS[page.endpoint], defaults={"locale": locale})
 
 
 root = Blueprint("root", __name__)
