@@ -289,7 +289,8 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
 def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     """Every locale's status, and the findings about no catalog in particular (POT, templates)."""
     config = current_app.config
-    result = run_check([], project=ProjectPaths.from_config(config), source_locale=config["DEFAULT_LOCALE"])
+    result = run_check([], project=ProjectPaths.from_config(config), source_locale=config["DEFAULT_LOCALE"],
+                       draft_locales=config["DRAFT_LOCALES"])
     reports = {report.locale: report for report in result.catalogs}
     statuses = [_locale_status(locale, reports.get(locale), result.findings) for locale in all_locales(config)]
     claimed = {id(f) for status in statuses for f in status.findings}

@@ -7,7 +7,8 @@ Findings and their severities:
            glossary (project mode, from glossary.py: an agreed name missing from a translation),
            coverage (below --min-coverage), whitespace-mismatch on a leading/trailing newline,
            untranslated, fuzzy, obsolete (CI must not pass an unfinished catalog)
-  warning  whitespace-mismatch on spaces, stale-mo (only older), header (a fuzzy-marked one)
+  warning  whitespace-mismatch on spaces, stale-mo (only older), header (a fuzzy-marked one),
+           untranslated and fuzzy in a draft locale's catalog (not published yet: work in progress)
 
 The source locale's catalog (English: its msgids are the text) is checked like any other, but its empty
 msgstrs are not `untranslated` findings and its coverage is 100% by definition; its counts stay msgfmt's.
@@ -138,7 +139,7 @@ def _missing_findings(catalog: Catalog, template: Catalog, path: str, pot_name: 
 
 def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: str, locales,
               min_coverage: float | None, template: Catalog | None = None, pot_name: str = "",
-              glossary: Glossary | None = None, newstyle: bool = False) -> None:
+              glossary: Glossary | None = None, newstyle: bool = False, draft_locales=()) -> None:
     try:
         pofile: PoFile = read_po_file(po_path)
     except CatalogError as err:
@@ -155,7 +156,10 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
     result.catalogs.append(report)
     findings = result.findings
     findings.extend(check_catalog(catalog, shown, pofile=pofile, expected_locale=place, newstyle=newstyle))
-    findings.extend(_state_findings(catalog, shown, source))
+    state = _state_findings(catalog, shown, source)
+    if locale in draft_locales:  # in progress: CI passes it unfinished; once published it must be complete
+        state = [replace(f, severity=WARNING) if f.code in ("untranslated", "fuzzy") else f for f in state]
+    findings.extend(state)
     findings.extend(_stale_mo_findings(catalog, po_path, shown))
     if template is not None:
         findings.extend(_missing_findings(catalog, template, shown, pot_name))
@@ -217,14 +221,15 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
 
 
 def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, min_coverage: float | None = None,
-              source_locale: str = "en") -> CheckResult:
+              source_locale: str = "en", draft_locales=()) -> CheckResult:
     """Check the given .po files, or with `project` (and no files) the whole project.
 
     Never raises for bad input: unreadable files become findings and are listed in `.unreadable`.
     Anything a library prints while we work goes to stderr, so stdout stays valid JSON.
     """
     result = CheckResult()
-    options = {"source_locale": source_locale, "locales": set(locales or ()), "min_coverage": min_coverage}
+    options = {"source_locale": source_locale, "locales": set(locales or ()), "min_coverage": min_coverage,
+               "draft_locales": frozenset(draft_locales)}
     with contextlib.redirect_stdout(sys.stderr), gc_paused():
         if po_paths:
             for po_path in po_paths:
