@@ -135,3 +135,10 @@ def test_a_bad_locales_file_stops_the_app_with_a_clear_message(translations_copy
     (translations_copy / "locales.toml").write_text(content, encoding="utf-8")
     with pytest.raises(LocaleConfigError, match=re.escape(message)):
         make_app(translations_copy)
+
+
+def test_without_a_locales_file_every_translation_is_a_draft(translations_copy):
+    (translations_copy / "locales.toml").unlink()
+    app = make_app(translations_copy)
+    assert app.config["LOCALES"] == ("en",) and app.config["DRAFT_LOCALES"] == ("ja",)
+    assert app.test_client().get("/ja/").status_code == 404

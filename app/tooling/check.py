@@ -8,7 +8,7 @@ Findings and their severities:
            coverage (below --min-coverage), whitespace-mismatch on a leading/trailing newline,
            untranslated, fuzzy, obsolete (CI must not pass an unfinished catalog)
   warning  whitespace-mismatch on spaces, stale-mo (only older), header (a fuzzy-marked one),
-           untranslated and fuzzy in a draft locale's catalog (not published yet: work in progress)
+           a draft locale's empty and unreviewed entries (not published yet: work in progress)
 
 The source locale's catalog (English: its msgids are the text) is checked like any other, but its empty
 msgstrs are not `untranslated` findings and its coverage is 100% by definition; its counts stay msgfmt's.
