@@ -205,10 +205,6 @@ class LocaleStatus:
     pages: list[PageStatus] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # every finding about this catalog
 
-    @property
-    def todo(self) -> list[Entry]:
-        return [entry for entry in self.entries if entry.state != "translated"]
-
     def shown(self, query: Query) -> list[Entry]:
         return [entry for entry in self.entries if entry.matches(query)]
 
