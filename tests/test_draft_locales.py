@@ -142,3 +142,12 @@ def test_without_a_locales_file_every_translation_is_a_draft(translations_copy):
     app = make_app(translations_copy)
     assert app.config["LOCALES"] == ("en",) and app.config["DRAFT_LOCALES"] == ("ja",)
     assert app.test_client().get("/ja/").status_code == 404
+
+
+def test_the_static_export_leaves_a_draft_out(with_ko, tmp_path):
+    build = tmp_path / "build"
+    result = make_app(with_ko, WRITE_MO_FILES=False).test_cli_runner().invoke(
+        args=["export", "--destination", str(build), "--base-url", "https://intl.example.ac.jp/"])
+    assert result.exit_code == 0, result.output
+    assert (build / "ja" / "index.html").exists() and not (build / "ko").exists()
+    assert "/ko/" not in (build / "sitemap.xml").read_text(encoding="utf-8")
