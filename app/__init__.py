@@ -7,7 +7,7 @@ from flask import Flask
 
 from . import i18n, pages, security, translators
 from .cli import i18n_cli
-from .config import PROJECT_ROOT, default_config
+from .config import PROJECT_ROOT, default_config, resolve_locales
 from .export import export_command
 
 
@@ -15,6 +15,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder=str(PROJECT_ROOT / "static"))
     app.config.update(default_config())
     app.config.update(overrides or {})
+    resolve_locales(app.config)
     app.template_folder = str(app.config["TEMPLATES_DIR"])  # the templates rendered are the ones checked
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

@@ -13,6 +13,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from .config import all_locales
 from .tooling.check import ProjectPaths, shown_path
 from .tooling.findings import Finding
 from .tooling.pofile import CatalogError
@@ -71,8 +72,9 @@ def update_command():
     from .tooling.workflow import po_path, update_catalogs
 
     paths, config = _paths(), current_app.config
-    # The source language needs no catalog (gettext shows its msgids); merge into it only if one was made.
-    locales = [locale for locale in config["LOCALES"] if locale != config["DEFAULT_LOCALE"]
+    # Published and draft catalogs alike. The source language needs no catalog (gettext shows its
+    # msgids); merge into it only if one was made.
+    locales = [locale for locale in all_locales(config) if locale != config["DEFAULT_LOCALE"]
                or po_path(paths.translations_dir, locale).exists()]
     try:
         results = update_catalogs(paths.pot, paths.translations_dir, locales)
@@ -95,7 +97,8 @@ def init_command(locale):
         _fail(err)
     click.echo(f"{_shown(path)}: created")
     if locale not in current_app.config["LOCALES"]:
-        click.echo(f"add {locale!r} to LOCALES in app/config.py to serve it", err=True)
+        click.echo(f"{locale} is a draft: checked and on the translation status pages, hidden from visitors; "
+                   f"publish it by adding {locale!r} to translations/locales.toml (see TRANSLATING.md)", err=True)
 
 
 @i18n_cli.command("compile")
@@ -161,12 +164,14 @@ def check_command(po_files, output_format, min_coverage, locales, since, check_m
     from .tooling.check import GitError, run_check, run_check_since
 
     config = current_app.config
-    unknown = [locale for locale in locales if locale not in config["LOCALES"]]
+    known = all_locales(config)
+    unknown = [locale for locale in locales if locale not in known]
     if unknown:
-        raise click.BadParameter(f"{', '.join(unknown)} not in LOCALES {list(config['LOCALES'])}",
+        raise click.BadParameter(f"{', '.join(unknown)} has no catalog (locales: {', '.join(known)})",
                                  param_hint="--locale")
     options = {"locales": list(locales) or None, "min_coverage": min_coverage,
-               "source_locale": config["DEFAULT_LOCALE"], "check_mo": check_mo}
+               "source_locale": config["DEFAULT_LOCALE"], "check_mo": check_mo,
+               "draft_locales": config["DRAFT_LOCALES"]}
     if since is not None:
         if po_files:
             raise click.BadParameter("compares the whole project: give no PO_FILE with it", param_hint="--since")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +21,10 @@ def default_config() -> dict:
         "PROJECT_ROOT": PROJECT_ROOT,
         "TRANSLATIONS_DIR": PROJECT_ROOT / "translations",
         "TEMPLATES_DIR": PROJECT_ROOT / "templates",
-        "LOCALES": ("en", "ja"),
+        # Published locales (what visitors see) and drafts (catalogs not yet published): None means "read
+        # them from the catalogs and translations/locales.toml" (resolve_locales, when the app is created).
+        "LOCALES": None,
+        "DRAFT_LOCALES": None,
         "DEFAULT_LOCALE": "en",
         # Every absolute URL (hreflang, sitemap, canonical, redirects) is built from this, never from the
         # request's Host header, so a forged Host cannot poison links or redirects.
@@ -34,3 +38,49 @@ def default_config() -> dict:
         "WRITE_MO_FILES": _env_flag("SITE_WRITE_MO", True),
         "STATIC_EXPORT": False,
     }
+
+
+PUBLISHED_LOCALES_FILE = "locales.toml"
+
+
+class LocaleConfigError(ValueError):
+    """translations/locales.toml cannot be used: the app refuses to start rather than guess what to publish."""
+
+
+def catalog_locales(translations_dir: Path) -> list[str]:
+    """Every locale with a catalog: translations/<locale>/LC_MESSAGES/messages.po."""
+    return sorted(po.parent.parent.name for po in Path(translations_dir).glob("*/LC_MESSAGES/messages.po"))
+
+
+def published_locales(translations_dir: Path, default_locale: str) -> tuple[str, ...]:
+    """The locales translations/locales.toml publishes, the source locale first. No file: the source only."""
+    path = Path(translations_dir) / PUBLISHED_LOCALES_FILE
+    try:
+        listed = tomllib.loads(path.read_text(encoding="utf-8")).get("published", [])
+    except FileNotFoundError:
+        listed = []
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise LocaleConfigError(f"{path}: {err}") from err
+    if not isinstance(listed, list) or not all(isinstance(locale, str) for locale in listed):
+        raise LocaleConfigError(f'{path}: `published` must be a list of locale codes, e.g. ["en", "ja"]')
+    available = set(catalog_locales(translations_dir)) | {default_locale}
+    missing = [locale for locale in listed if locale not in available]
+    if missing:
+        raise LocaleConfigError(f"{path}: published {', '.join(missing)} without a catalog: "
+                                f"run `flask --app app i18n init {missing[0]}` first")
+    return tuple(dict.fromkeys([default_locale, *listed]))
+
+
+def resolve_locales(config) -> None:
+    """Fill LOCALES (published) and DRAFT_LOCALES (every other catalog) unless the app's creator set them."""
+    translations_dir, default_locale = config["TRANSLATIONS_DIR"], config["DEFAULT_LOCALE"]
+    if config["LOCALES"] is None:
+        config["LOCALES"] = published_locales(translations_dir, default_locale)
+    if config["DRAFT_LOCALES"] is None:
+        config["DRAFT_LOCALES"] = tuple(locale for locale in catalog_locales(translations_dir)
+                                        if locale not in config["LOCALES"])
+
+
+def all_locales(config) -> tuple[str, ...]:
+    """Published locales, then drafts: the ones the catalog tools and translator pages cover."""
+    return (*config["LOCALES"], *config["DRAFT_LOCALES"])

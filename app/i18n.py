@@ -13,6 +13,7 @@ from flask_babel import Babel, get_locale
 from werkzeug.exceptions import HTTPException
 
 from .catalogs import CatalogRegistry, RegistryDomain
+from .config import all_locales
 
 bp = Blueprint("i18n", __name__)
 
@@ -129,7 +130,8 @@ def _same_site_page(next_path: str, locale: str) -> str:
 
 
 def init_app(app) -> CatalogRegistry:
-    registry = CatalogRegistry(app.config["TRANSLATIONS_DIR"], app.config["LOCALES"],
+    # Drafts too: the status pages count them and translators preview them (pages.py).
+    registry = CatalogRegistry(app.config["TRANSLATIONS_DIR"], all_locales(app.config),
                                write_mo=app.config["WRITE_MO_FILES"])
     babel = Babel(app, locale_selector=select_locale, default_locale=app.config["DEFAULT_LOCALE"])
     babel.domain_instance = RegistryDomain(registry)

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 from flask_babel import get_locale, lazy_pgettext
 from werkzeug.routing import BaseConverter
 
+from .config import all_locales
 from .i18n import NEGOTIATED_VARY, absolute_url, bind_locale, negotiate_locale, redirect_to_locale
 
 
@@ -59,8 +60,10 @@ VISION_PUBLISHED = dt.date(2018, 11, 1)
 MESSAGE_ORIGINAL_URL = "https://web.tohoku.ac.jp/ged/international-strategy"
 
 # One static rule per locale and page (`/ja/office/`, with `locale` as a rule default), not `/<locale>/office/`:
-# Werkzeug matches a static URL by dict lookups, a converter by a regex on every request. Only configured
-# locales have rules, so `/fr/...` or `/no-such-page` are plain 404s.
+# Werkzeug matches a static URL by dict lookups, a converter by a regex on every request. Only published
+# locales have rules, so `/fr/...` or `/no-such-page` are plain 404s; a draft locale (a catalog not yet in
+# translations/locales.toml) gets its rules only where the translator pages are on, for translators to
+# preview it, and is never in the switcher, hreflang or the sitemap.
 bp = Blueprint("pages", __name__)
 
 
@@ -99,6 +102,9 @@ def _render(page: Page) -> Response:
             cache.put(key, version, body)
     response = Response(body, mimetype="text/html")
     response.headers.add("Content-Language", locale)
+    if locale in app.config["DRAFT_LOCALES"]:  # a translator's preview (add_page_rules): not for indexes or caches
+        response.headers.add("X-Robots-Tag", "noindex")
+        response.headers.add("Cache-Control", "no-store")
     return response
 
 
@@ -121,7 +127,9 @@ PAGE_VIEWS = {page.endpoint: _page_view(page) for page in PAGES}
 
 @bp.record
 def add_page_rules(state):
-    for locale in state.app.config["LOCALES"]:
+    config = state.app.config
+    drafts = config["DRAFT_LOCALES"] if config["TRANSLATION_STATUS_ENABLED"] else ()
+    for locale in (*config["LOCALES"], *drafts):
         for page in PAGES:
             state.add_url_rule(f"/{locale}/{page.slug}/" if page.slug else f"/{locale}/", page.endpoint,
                                PAGE_VIEWS[page.endpoint], defaults={"locale": locale})
@@ -173,7 +181,7 @@ def month_year(date: dt.date) -> str:
 
 def init_app(app) -> None:
     app.url_map.converters["locale"] = type("LocaleConverter", (BaseConverter,), {
-        "regex": "|".join(re.escape(locale) for locale in app.config["LOCALES"])})
+        "regex": "|".join(re.escape(locale) for locale in all_locales(app.config))})
     app.extensions["page_cache"] = PageCache()
     # Each page's rules differ only in their `locale` default; Werkzeug would otherwise compare every match
     # with the page's other rules, looking for a "default" URL to redirect to, on every request.

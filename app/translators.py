@@ -1,9 +1,12 @@
 """Tools for translators: the translation status page and the side-by-side review of each page.
 
-`/<locale>/translations/` shows, for every locale, the counts `flask --app app i18n check` prints (it calls
-the same `run_check`, so the numbers cannot disagree), the same counts per page of the site, every
-untranslated or fuzzy string with its source reference, comment and page, every other finding, what the
-live site refused or could not load (from the catalog registry), and the glossary.
+`/<locale>/translations/` shows, for every locale (published or draft), the counts `flask --app app i18n
+check` prints (it calls the same `run_check`, so the numbers cannot disagree), the same counts per page of
+the site, every untranslated or fuzzy string with its source reference, comment and page (and, for a fuzzy
+one, a diff of the English it was translated from against the English now), every other finding, what the
+live site refused or could not load (from the catalog registry), and the glossary. A GET form filters the
+strings (text in either language, state, page, context, finding code). While a catalog has a syntax error,
+its strings are listed from the last version of the file this process could read.
 `/<locale>/translations/review/<page>/` puts the English and `<locale>` text of one page side by side.
 
 Read-only, and off unless TRANSLATION_STATUS_ENABLED (`make run` turns it on): a 404 otherwise.
@@ -13,14 +16,17 @@ The pages are for the translation team, not the site's readers, so their labels 
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
-from flask import Blueprint, Response, abort, current_app, g, render_template
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
+from .config import all_locales
 from .i18n import bind_locale, content_language
 from .pages import PAGES, PAGES_BY_ENDPOINT
 from .tooling.check import CatalogReport, ProjectPaths, run_check
@@ -33,6 +39,24 @@ from .tooling.stats import CatalogStats, catalog_stats
 SHARED_SOURCES = frozenset({"templates/base.html", "app/pages.py"})
 ALL_PAGES, NOT_FOUND, OTHER = "all-pages", "not-found", "other"
 TODO_CODES = ("untranslated", "fuzzy")
+STATES = ("untranslated", "fuzzy", "translated")
+
+# Diff tokens: a word (with the spaces after it kept apart), or one character of a script written without
+# spaces (kana, kanji, CJK punctuation, full-width forms), where a "word" would be a whole sentence.
+_TOKEN_RE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]|\w+|\s+|[^\w\s]")
+
+
+def text_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """`old` → `new` as (op, text) runs, op "equal", "delete" or "insert": words for English, characters
+    for Japanese (difflib on tokens). Text, not HTML: the templates escape it into <del> and <ins>."""
+    a, b = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
+    runs: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op in ("equal", "delete", "replace"):
+            runs.append(("equal" if op == "equal" else "delete", "".join(a[i1:i2])))
+        if op in ("insert", "replace"):
+            runs.append(("insert", "".join(b[j1:j2])))
+    return runs
 
 bp = Blueprint("translators", __name__, url_prefix="/<locale:locale>/translations")
 
@@ -74,8 +98,27 @@ class Entry:
 
     @property
     def state(self) -> str:
-        codes = {finding.code for finding in self.findings}
-        return next((code for code in TODO_CODES if code in codes), "translated")
+        """As catalog_stats counts it (so the list and the numbers agree): an empty first msgstr is
+        untranslated, even when marked fuzzy."""
+        if not self.translations[0]:
+            return "untranslated"
+        return "fuzzy" if self.message.fuzzy else "translated"
+
+    @property
+    def previous(self) -> str | None:
+        """The English a fuzzy translation was made for (`#| msgid`), when `update` kept it."""
+        previous = self.message.previous_id
+        return previous[0] if previous and self.message.fuzzy else None
+
+    @property
+    def previous_context(self) -> str | None:
+        """The `#| msgctxt` of a guess from another context (update makes none; msgmerge may)."""
+        context = getattr(self.message, "previous_context", None)
+        return context if context != self.message.context else None
+
+    @property
+    def diff(self) -> list[tuple[str, str]]:
+        return text_diff(self.previous, self.msgid) if self.previous is not None else []
 
     @property
     def references(self) -> list[str]:
@@ -94,7 +137,52 @@ class Entry:
     @property
     def translations(self) -> list[str]:
         string = self.message.string
-        return [string] if isinstance(string, str) else list(string)
+        return [string] if isinstance(string, str) else list(string) or [""]
+
+    def matches(self, query: "Query") -> bool:
+        if self.state not in query.states:
+            return False
+        if query.page and query.page not in self.pages:
+            return False
+        if query.context and (self.message.context or "") != query.context:
+            return False
+        if query.code and query.code not in {finding.code for finding in self.findings}:
+            return False
+        if query.text:
+            haystack = " ".join([self.msgid, *self.translations, self.previous or "",
+                                 self.message.context or ""]).casefold()
+            return query.text.casefold() in haystack
+        return True
+
+
+@dataclass(frozen=True)
+class Query:
+    """The status page's filters (a GET form). The default lists what is left to do."""
+
+    text: str = ""
+    state: str = ""  # "", one of STATES, or "all"
+    page: str = ""
+    context: str = ""
+    code: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> "Query":
+        state = args.get("state", "")
+        page = args.get("page", "")
+        return cls(text=args.get("q", "").strip()[:200], state=state if state in (*STATES, "all") else "",
+                   page=page if page in PAGE_KEYS else "", context=args.get("context", "")[:200],
+                   code=args.get("code", "")[:60])
+
+    @property
+    def active(self) -> bool:
+        return any((self.text, self.state, self.page, self.context, self.code))
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """The states listed: the one chosen; by default, with any other filter all, without any the to-do."""
+        if self.state and self.state != "all":
+            return (self.state,)
+        return STATES if self.state == "all" or self.active else TODO_CODES
 
 
 @dataclass
@@ -111,13 +199,23 @@ class LocaleStatus:
     report: CatalogReport | None  # None: no catalog, or one `check` cannot read
     load_error: str | None  # the registry's: why the site is serving an older catalog
     refused: list[str]  # entries the site refused to serve (English shown instead)
+    draft: bool = False  # has a catalog, not published in translations/locales.toml
+    from_last_good: bool = False  # the file has errors: entries and pages are from the last readable version
     entries: list[Entry] = field(default_factory=list)
     pages: list[PageStatus] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # every finding about this catalog
 
+    def shown(self, query: Query) -> list[Entry]:
+        return [entry for entry in self.entries if entry.matches(query)]
+
     @property
-    def todo(self) -> list[Entry]:
-        return [entry for entry in self.entries if entry.state != "translated"]
+    def shared(self) -> list[Entry]:
+        """Strings counted on more than one row of the per-page table."""
+        return [entry for entry in self.entries if len(entry.pages) > 1]
+
+    @property
+    def page_total(self) -> int:
+        return sum(page.stats.total for page in self.pages)
 
     def entries_on(self, key: str) -> list[Entry]:
         return [entry for entry in self.entries if key in entry.pages]
@@ -149,19 +247,35 @@ def _findings_by_entry(catalog: Catalog, findings: list[Finding]) -> dict[int, l
     return by_entry
 
 
+def _readable_catalog(po_path: Path) -> tuple[Catalog | None, bool]:
+    """The catalog in `po_path`, else the last version of it this process read (and True), else None.
+
+    Kept here, not taken from the registry: the registry holds what the site serves (compiled, refused
+    entries blanked), the status page lists what the file says.
+    """
+    last_good = current_app.extensions["translators_last_good"]
+    try:
+        last_good[po_path] = read_catalog(po_path)
+    except CatalogError:
+        return last_good.get(po_path), po_path in last_good
+    return last_good[po_path], False
+
+
 def _locale_status(locale: str, report: CatalogReport | None, findings: list[Finding]) -> LocaleStatus:
+    config = current_app.config
     state = current_app.extensions["catalogs"].state(locale)
-    status = LocaleStatus(locale, Locale.parse(locale).english_name, report, state.error, list(state.refused))
-    root, po_path = Path(current_app.config["PROJECT_ROOT"]), state.po_path.resolve()
+    status = LocaleStatus(locale, Locale.parse(locale).english_name, report, state.error, list(state.refused),
+                          draft=locale in config["DRAFT_LOCALES"])
+    root, po_path = Path(config["PROJECT_ROOT"]), state.po_path.resolve()
     # `check` names files relative to the project root when they are inside it, absolute otherwise.
     status.findings = [f for f in findings if (root / f.path).resolve() == po_path]
-    if report is None:
+    if not state.po_path.exists():
         return status
-    try:
-        catalog = read_catalog(state.po_path)
-    except CatalogError:  # changed on disk since `check` read it; the next load shows it
+    catalog, status.from_last_good = _readable_catalog(state.po_path)
+    if catalog is None:
         return status
-    by_entry = _findings_by_entry(catalog, status.findings)
+    # Findings name lines of the file on disk: they belong to entries only when that file is the one shown.
+    by_entry = {} if status.from_last_good else _findings_by_entry(catalog, status.findings)
     status.entries = [Entry(message, pages_of(message.locations), by_entry.get(message.lineno, []))
                       for message in messages(catalog)]
     status.pages = _page_stats(catalog, status.entries)
@@ -171,9 +285,10 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
 def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     """Every locale's status, and the findings about no catalog in particular (POT, templates)."""
     config = current_app.config
-    result = run_check([], project=ProjectPaths.from_config(config), source_locale=config["DEFAULT_LOCALE"])
+    result = run_check([], project=ProjectPaths.from_config(config), source_locale=config["DEFAULT_LOCALE"],
+                       draft_locales=config["DRAFT_LOCALES"])
     reports = {report.locale: report for report in result.catalogs}
-    statuses = [_locale_status(locale, reports.get(locale), result.findings) for locale in config["LOCALES"]]
+    statuses = [_locale_status(locale, reports.get(locale), result.findings) for locale in all_locales(config)]
     claimed = {id(f) for status in statuses for f in status.findings}
     return statuses, [f for f in result.findings if id(f) not in claimed]
 
@@ -190,7 +305,7 @@ bind_locale(bp)
 
 @bp.context_processor
 def template_helpers():
-    return {"page_label": page_label, "todo_codes": TODO_CODES}
+    return {"page_label": page_label, "todo_codes": TODO_CODES, "states": STATES, "page_keys": PAGE_KEYS}
 
 
 @bp.before_request
@@ -214,9 +329,12 @@ def never_cached(response: Response) -> Response:
 def status():
     statuses, project_findings = translation_status()
     glossary, glossary_error = _glossary()
+    query = Query.from_args(request.args)
+    contexts = sorted({entry.message.context for s in statuses for entry in s.entries if entry.message.context})
+    codes = sorted({finding.code for s in statuses for finding in s.findings})
     return render_template("translators/status.html", statuses=statuses, project_findings=project_findings,
-                           glossary=glossary, glossary_error=glossary_error, pages=PAGES,
-                           source_locale=current_app.config["DEFAULT_LOCALE"])
+                           glossary=glossary, glossary_error=glossary_error, pages=PAGES, query=query,
+                           contexts=contexts, codes=codes, source_locale=current_app.config["DEFAULT_LOCALE"])
 
 
 @bp.route("/review/<key>/")
@@ -234,4 +352,5 @@ def review(key: str):
 
 
 def init_app(app) -> None:
+    app.extensions["translators_last_good"] = {}  # po path → the last Catalog read from it
     app.register_blueprint(bp)

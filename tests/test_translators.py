@@ -12,7 +12,7 @@ import pytest
 
 from app import create_app
 from app.tooling.pofile import read_catalog
-from app.translators import ALL_PAGES, NOT_FOUND, OTHER, pages_of
+from app.translators import ALL_PAGES, NOT_FOUND, OTHER, pages_of, text_diff
 from tests.browser.server import serve_app
 from tests.conftest import BASE_URL
 from tests.helpers import visible_text
@@ -323,3 +323,128 @@ def test_translator_pages_declare_their_language(client, path, language):
     response = client.get(path)
     assert response.status_code == 200
     assert response.headers["Content-Language"] == language
+
+
+# --- a changed English string: its old English and a diff --------------------------------------------------
+
+def diff_of(html: str) -> tuple[str, str]:
+    """(old, new) of the first diff on the page, markup kept (<del>, <ins>)."""
+    old = re.search(r'data-role="old">(.*?)</span></p>', html, re.S).group(1)
+    new = re.search(r'data-role="new">(.*?)</span></p>', html, re.S).group(1)
+    return old, new
+
+
+def test_a_changed_paragraph_keeps_its_old_english_and_the_pages_show_the_diff(status_app, client, ja_po):
+    pot = ja_po.parent.parent.parent / "messages.pot"
+    edit(pot, "Strategy Office was established as an ", "Strategy Office was set up as an ")
+    result = status_app.test_cli_runner().invoke(args=["i18n", "update"])
+    assert result.exit_code == 0 and "translations/ja/LC_MESSAGES/messages.po: updated" in result.stdout
+    text = ja_po.read_text(encoding="utf-8")
+    assert '#, fuzzy\n#| msgid ""\n#| "In July 2018, the International Strategy' in text
+    entry = entry_for(ja_po, "was set up as an")
+    assert entry.fuzzy and "was established as an" in entry.previous_id[0]
+
+    html = client.get("/ja/translations/").text
+    [item] = todo_items(html)
+    assert 'data-state="fuzzy"' in item
+    old, new = diff_of(item)
+    assert old.startswith("In July 2018, the International Strategy Office was <del>established</del> as an")
+    assert new.startswith("In July 2018, the International Strategy Office was <ins>set up</ins> as an")
+    assert "<ins>" not in old and "<del>" not in new
+    assert PARAGRAPH_1_JA in item  # the translation to check against the new English
+
+    review = client.get("/ja/translations/review/message/").text
+    assert diff_of(review) == (old, new)
+    # Until the translator reviews it, the site shows the paragraph in English.
+    shown = visible_text(client.get("/ja/message/").text)
+    assert PARAGRAPH_1 in shown and PARAGRAPH_1_JA not in shown
+
+
+def test_diff_is_by_word_in_english_and_by_character_in_japanese():
+    assert text_diff("the office was established", "the office was set up") == [
+        ("equal", "the office was "), ("delete", "established"), ("insert", "set up")]
+    assert text_diff("国際戦略室が設置されました", "国際戦略推進室が設置されました") == [
+        ("equal", "国際戦略"), ("insert", "推進"), ("equal", "室が設置されました")]
+    assert text_diff("Partner", "Partner") == [("equal", "Partner")]
+
+
+def test_old_english_is_escaped_and_a_guess_from_another_context_says_so(client, ja_po):
+    edit(ja_po, 'msgctxt "fact label"\nmsgid "Established"',
+         '#, fuzzy\n#| msgctxt "page title"\n#| msgid "<script>alert(1)</script> Established"\n'
+         'msgctxt "fact label"\nmsgid "Established"')
+    html = client.get("/ja/translations/").text
+    [item] = todo_items(html)
+    old, new = diff_of(item)
+    assert old == "<del>&lt;script&gt;alert(1)&lt;/script&gt; </del>Established" and new == "Established"
+    assert 'data-role="guess-context"' in item and "[page title]" in item
+    assert "<script>" not in html
+
+
+# --- search and filters ---------------------------------------------------------------------------------
+
+def listed(html: str) -> list[str]:
+    """The English of each listed string."""
+    return [re.sub(r"\s+", " ", english) for english in
+            re.findall(r'<li data-state="\w+" data-line="\d+">.*?<span class="tr-text" lang="en">(.*?)</span>',
+                       html, re.S)]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("q=設置の背景", ["Why the office was established"]),  # Japanese text, any state
+    ("q=why+the+OFFICE", ["Why the office was established"]),  # English, any case
+    ("context=fact+label&state=translated",
+     ["Established", "Position in the university", "Published", "What it is"]),
+    ("page=message&q=established", [PARAGRAPH_1]),
+    ("code=glossary", ["Priority Strategy 17"]),
+    ("state=untranslated", []),
+])
+def test_filters_find_strings_by_text_state_page_context_and_finding(client, ja_po, query, expected):
+    edit(ja_po, 'msgstr "重点戦略⑰"', 'msgstr "重点戦略17"')  # one glossary finding
+    html = client.get(f"/ja/translations/?{query}").text
+    found = listed(html[html.index('id="locale-ja"'):])
+    assert [english[:len(start)] for english, start in zip(found, expected)] == expected
+    assert len(found) == len(expected), found
+    if expected:
+        total = sum(1 for message in read_catalog(ja_po) if message.id)
+        assert f"{len(expected)} of {total} strings match the filters" in html
+    else:
+        assert 'data-role="no-match"' in html
+
+
+def test_the_filter_form_works_without_javascript(client):
+    html = client.get("/ja/translations/?state=fuzzy&page=office").text
+    form = re.search(r'<form method="get" action="/ja/translations/"[^>]*>(.*?)</form>', html, re.S).group(1)
+    assert '<option value="fuzzy" selected>' in form and '<option value="office" selected>' in form
+    assert '<option value="fact label">' in form and "<script" not in html
+    assert client.get("/ja/translations/?state=bogus&page=<x>").status_code == 200
+
+
+# --- numbers and links that stay true ----------------------------------------------------------------------
+
+def test_shared_strings_explain_why_the_pages_add_up_to_more_than_the_catalog(client):
+    html = client.get("/ja/translations/").text
+    section = html[html.index('id="locale-ja"'):]
+    page_totals = sum(float(n) for n in re.findall(r'<tr data-page="[\w-]+">.*?data-stat="total">(\d+)', section, re.S))
+    catalog_total = stats_row(html, "data-locale", "ja")["total"]
+    note = re.sub(r"\s+", " ", re.search(r'data-role="shared">(.*?)</p>', section, re.S).group(1))
+    assert f"The pages add up to {page_totals:.0f} strings, the catalog has {catalog_total:.0f}" in note
+    shared = re.findall(r"<q lang=\"en\">", note)
+    assert page_totals - catalog_total == len(shared) >= 1  # each shared string here is on two rows
+    assert "Tohoku University International Strategy" in note
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_view_the_site_goes_to_the_site_in_the_pages_language(client, locale):
+    html = client.get(f"/{locale}/translations/").text
+    assert f'<a href="/{locale}/" hreflang="{locale}">View the site</a>' in html
+
+
+def test_beside_a_syntax_error_the_to_do_list_stays_from_the_last_good_catalog(client, ja_po):
+    blank_paragraph_2(ja_po)
+    assert len(todo_items(client.get("/ja/translations/").text)) == 1  # read once while good
+    edit(ja_po, 'msgstr "本文へスキップ"', 'msgstr "本文へスキップ')
+    html = client.get("/ja/translations/").text
+    assert 'data-role="load-error"' in html and 'data-role="last-good"' in html
+    [item] = todo_items(html)
+    assert 'data-state="untranslated"' in item and "In November 2018, our university published" in item
+    assert stats_row(html, "data-page", "message")["untranslated"] == 1

@@ -9,8 +9,9 @@ everything downstream (`write_mo`, `Catalog.update`, checkers) is plain Babel.
 
 Deliberate differences from `read_po` (tests/tooling/test_pofile_matches_babel.py pins them): message flags
 are exactly the flags written in the file (Babel guesses `python-format` from the msgid: "50% off" looks like
-`% o`; msgfmt trusts the flags, and so do we), and `#|` previous-msgid lines are dropped (Babel keeps them
-as translator comments "| msgid ...", which `write_po` would write back as `# | msgid ...`).
+`% o`; msgfmt trusts the flags, and so do we), and `#|` previous-msgid lines are read into
+`Message.previous_id` (and a `#| msgctxt` into a `previous_context` attribute), where Babel keeps them as
+translator comments "| msgid ...", which `write_po` would write back as `# | msgid ...`.
 """
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ _ESCAPE_RE = re.compile(r'\\(?:([ntrabfv\\"\'?])|([0-7]{1,3})|x([0-9a-fA-F]{1,2}
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
                    "\\": "\\", '"': '"', "'": "'", "?": "?"}
 _PLURAL_KEYWORD_RE = re.compile(r"msgstr\[(\d+)\]\Z")
+_PREVIOUS_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural"})  # of `#|` lines
 
 _KEYWORDS = frozenset({"msgid", "msgstr", "msgctxt", "msgid_plural"})
 # Parser states: where the next string continuation line belongs (_SKIP: inside a broken entry).
@@ -176,6 +178,7 @@ class _Parser:
         self.errors: list[Finding] = []
         self.entries: list[tuple] = []  # (lines, obsolete, context, msgid, plural, strings, flags, comments)
         self.seen: dict = {}
+        self.previous_by_line: dict[int, dict[str, list[str]]] = {}  # msgid line → its `#|` keyword: parts
         self._reset()
 
     def _reset(self) -> None:
@@ -189,6 +192,8 @@ class _Parser:
         self.locations: list[str] = []
         self.auto_comments: list[str] = []
         self.user_comments: list[str] = []
+        self.previous: dict[str, list[str]] | None = None  # the `#|` lines read so far
+        self.previous_parts: list[str] | None = None
 
     def error(self, line: int, message: str, code: str = SYNTAX_ERROR, msgid: str = "", msgctxt: str = "") -> None:
         self.errors.append(Finding(self.path, line, code, message, msgid, msgctxt=msgctxt))
@@ -208,6 +213,8 @@ class _Parser:
                            DUPLICATE, msgid, context or "")
             else:
                 self.seen[key] = self.msgid_line
+                if self.previous:
+                    self.previous_by_line[self.msgid_line] = self.previous
                 plural = None if self.plural is None else "".join(self.plural)
                 self.entries.append((self.msgid_line, self.msgstr_line, self.obsolete, context, msgid, plural,
                                      ["".join(parts) for parts in self.strings], self.flags,
@@ -245,7 +252,10 @@ class _Parser:
                     continue
                 if self.state != _IDLE:
                     self.finish()
-                _read_comment(line, self.flags, self.locations, self.auto_comments, self.user_comments)
+                if second == "|":
+                    self.previous_line(lineno, line[2:].strip())
+                else:
+                    _read_comment(line, self.flags, self.locations, self.auto_comments, self.user_comments)
             else:
                 self.message_line(lineno, line, False)
             target = self.target
@@ -253,6 +263,25 @@ class _Parser:
             if len(self.errors) >= _MAX_ERRORS:
                 return
         self.finish()
+
+    def previous_line(self, lineno: int, text: str) -> None:
+        """`#| msgid "..."`, `#| "..."`: the English a fuzzy entry was translated from. msgfmt parses these
+        lines as it parses the entry itself, so a broken one is a syntax error here too."""
+        keyword, _, strings = text.partition(" ") if text[:1] != '"' else ("", "", text)
+        if keyword and keyword not in _PREVIOUS_KEYWORDS:
+            return self.error(lineno, f'keyword "{keyword}" unknown')
+        try:
+            value = _parse_strings(strings.strip())
+        except _StringError as exc:
+            return self.error(lineno, str(exc))
+        if self.previous is None:
+            self.previous = {}
+        if keyword:
+            self.previous_parts = self.previous[keyword] = [value]
+        elif self.previous_parts is None:
+            self.error(lineno, "syntax error: string outside msgctxt, msgid or msgstr")
+        else:
+            self.previous_parts.append(value)
 
     def message_line(self, lineno: int, line: str, obsolete: bool) -> None:
         if line[0] == '"':
@@ -424,7 +453,18 @@ def parse_po(data: bytes, path: Path) -> PoFile:
             raise CatalogError(parser.errors)
         pofile = PoFile(path=path, catalog=Catalog(locale=None, fuzzy=False))
         _build_catalog(parser.entries, pofile)
+        if parser.previous_by_line:
+            _set_previous(pofile.catalog, parser.previous_by_line)
     return pofile
+
+
+def _set_previous(catalog: Catalog, previous_by_line: dict[int, dict[str, list[str]]]) -> None:
+    for message in messages(catalog):
+        previous = previous_by_line.get(message.lineno)
+        if previous and "msgid" in previous:
+            message.previous_id = ["".join(previous[key]) for key in ("msgid", "msgid_plural") if key in previous]
+            if "msgctxt" in previous:
+                message.previous_context = "".join(previous["msgctxt"])
 
 
 def read_po_file(path: Path) -> PoFile:

@@ -1,23 +1,28 @@
 """Keep every locale's catalog in step with the POT: `update` merges, `init` starts a new language.
 
-Merging is Babel's `Catalog.update`: a changed English string keeps its old translation marked fuzzy, a
-removed one becomes obsolete (`#~`). Files are written atomically and only when their bytes change, at one
-line width, without `#|` previous-msgid lines (the strict reader drops them, so
-writing them would make every second run rewrite the file).
+Merging is Babel's `Catalog.update` (exact matches keep their translation, a removed string becomes
+obsolete, `#~`), with one policy of our own for guesses: a new string gets a fuzzy translation only from a
+string of the same context (`msgctxt`) that left the template in the same update, i.e. when its English
+changed. Babel would guess from any translated string of any context (a page title from a fact label),
+which reads as "the English changed" when it did not. Every fuzzy entry keeps the English its translation
+was made for as `#| msgctxt`/`#| msgid` (GNU msgmerge's format), until the translator clears the flag;
+the status page shows it as a diff. Files are written atomically and only when their bytes change.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import normalize
 from babel.util import LOCALTZ
 
 from .compile import atomic_write, write_if_changed
 from .findings import Finding
-from .pofile import CatalogError, po_bytes, read_catalog
+from .pofile import WIDTH, CatalogError, messages, po_bytes, read_catalog
 
 DOMAIN = "messages"
 
@@ -46,9 +51,109 @@ def update_catalogs(pot_path: Path, translations_dir: Path, locales) -> list[Upd
     results = []
     for path, catalog in zip(paths, catalogs):
         _revive_obsolete(catalog, template)
-        catalog.update(template)
-        results.append(Updated(path, write_if_changed(path, po_bytes(catalog))))
+        before = {_key(m): m for m in messages(catalog)}
+        obsolete_before = set(catalog.obsolete)
+        catalog.update(template, no_fuzzy_matching=True)
+        _keep_previous(catalog, before)
+        _guess_changed_strings(catalog, before, [key for key in catalog.obsolete if key not in obsolete_before])
+        results.append(Updated(path, write_if_changed(path, catalog_bytes(catalog))))
     return results
+
+
+def _key(message: Message) -> tuple:
+    return (message.id[0] if isinstance(message.id, tuple) else message.id), message.context
+
+
+def _set_previous(message: Message, source: Message) -> None:
+    """`message` was translated from `source`'s English (or, when `source` is itself an unreviewed guess,
+    from the English `source` was translated from)."""
+    if source.fuzzy and source.previous_id:
+        message.previous_id = list(source.previous_id)
+        message.previous_context = getattr(source, "previous_context", None)
+    else:
+        message.previous_id = list(source.id) if isinstance(source.id, tuple) else [source.id]
+        message.previous_context = source.context
+
+
+def _keep_previous(catalog: Catalog, before: dict) -> None:
+    """Catalog.update rebuilds each entry from the POT, losing `#|`: keep it while the entry is fuzzy."""
+    for message in messages(catalog):
+        old = before.get(_key(message))
+        if old is not None and message.fuzzy and old.previous_id:
+            _set_previous(message, old)
+
+
+def _guess_changed_strings(catalog: Catalog, before: dict, removed: list) -> None:
+    """A new string takes, as a fuzzy guess, the translation of the closest string (`_closest`) among
+    those of its own context removed in this update and translated. The source entry's
+    English goes to `#|`, its translation to msgstr: nothing of it is lost, so it leaves the obsolete list."""
+    candidates: dict = {}
+    for key in removed:
+        old = catalog.obsolete[key]
+        if old.string and (old.string if isinstance(old.string, str) else old.string[0]):
+            candidates.setdefault(old.context, {})[_key(old)[0].lower().strip()] = key
+    used = set()
+    for message in messages(catalog):
+        pool = candidates.get(message.context)
+        if not pool or _key(message) in before:
+            continue
+        match = _closest(_key(message)[0].lower().strip(), pool)
+        source = catalog.obsolete[pool[match]] if match is not None else None
+        if source is None or isinstance(source.id, tuple) != isinstance(message.id, tuple):
+            continue  # a singular translation is no guess for a plural entry, nor the reverse
+        message.string = source.string
+        message.flags |= source.flags | {"fuzzy"}
+        message.user_comments = list(source.user_comments)
+        _set_previous(message, source)
+        used.add(pool[match])
+    for key in used:
+        del catalog.obsolete[key]
+
+
+def _closest(text: str, candidates, cutoff: float = 0.6) -> str | None:
+    """The candidate most like `text` with a similarity of at least `cutoff` (Babel's), or None.
+
+    difflib.get_close_matches, as Babel uses it, but without SequenceMatcher's autojunk heuristic: on
+    strings of 200 characters or more it treats common letters as junk, so a paragraph with one word
+    changed scores 0.15 against its old self and would lose its translation.
+    """
+    matcher = SequenceMatcher(autojunk=False)
+    matcher.set_seq2(text)
+    best, best_ratio = None, cutoff
+    for candidate in candidates:
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
+            ratio = matcher.ratio()
+            if ratio > best_ratio or (ratio == best_ratio and best is None):
+                best, best_ratio = candidate, ratio
+    return best
+
+
+def catalog_bytes(catalog: Catalog) -> bytes:
+    """The PO bytes of `catalog` with GNU's `#|` lines after each fuzzy entry's flags. Babel's write_po
+    would wrap them like prose (`include_previous`), breaking quoted strings across lines."""
+    entries = list(messages(catalog))
+    data = po_bytes(catalog)
+    if not any(message.previous_id for message in entries):
+        return data
+    blocks = data.decode(catalog.charset).split("\n\n")  # the header, then one block per entry in order
+    if len(blocks) < len(entries) + 1:
+        raise RuntimeError("write_po output does not have one block per entry")
+    for block_index, message in enumerate(entries, 1):
+        if message.previous_id:
+            lines = blocks[block_index].split("\n")
+            at = next(i for i, line in enumerate(lines) if line.startswith(("msgctxt ", "msgid ")))
+            lines[at:at] = _previous_lines(message)
+            blocks[block_index] = "\n".join(lines)
+    return "\n\n".join(blocks).encode(catalog.charset)
+
+
+def _previous_lines(message: Message) -> list[str]:
+    context = getattr(message, "previous_context", None)
+    fields = ([("msgctxt", context)] if context is not None else []) + list(
+        zip(("msgid", "msgid_plural"), message.previous_id))
+    return "\n".join(f"#| {keyword} {normalize(text, prefix='#| ', width=WIDTH)}"
+                     for keyword, text in fields).split("\n")
 
 
 def _revive_obsolete(catalog: Catalog, template: Catalog) -> None:

@@ -18,10 +18,10 @@ from axe_playwright_python.base import AXE_SCRIPT
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
 
-from app.config import default_config
+from app.config import PROJECT_ROOT, published_locales
 from app.pages import PAGES
 
-LOCALES = default_config()["LOCALES"]
+LOCALES = published_locales(PROJECT_ROOT / "translations", "en")
 NOT_FOUND = "not-found"
 SCREENS = [pytest.param(locale, name, id=f"{locale}-{name}")
            for locale in LOCALES for name in [page.endpoint for page in PAGES] + [NOT_FOUND]]

@@ -69,9 +69,10 @@ def test_empty_and_headerless_files_parse_without_header():
     assert headerless.catalog["Hello"].string == "こんにちは"
 
 
-def test_previous_msgid_lines_are_accepted_as_comments():
+def test_previous_msgid_lines_are_read_into_previous_id():
     catalog = read_catalog(FIXTURES / "previous_msgid.po")
     assert catalog["Hello"].fuzzy
+    assert catalog["Hello"].previous_id == ["Helo"] and catalog["Hello"].user_comments == []
     assert list(catalog.obsolete) == ["Greeting"]
     assert catalog.obsolete["Greeting"].string == "挨拶"
 
@@ -161,3 +162,22 @@ def test_non_text_or_unknown_charset_is_read_as_utf8_never_a_lookup_error(tmp_pa
     path.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n\n'
                     'msgid "a"\nmsgstr "あ"\n', encoding="utf-8")
     assert read_catalog(path)["a"].string == "あ"
+
+
+def test_previous_context_msgid_and_plural_span_several_lines():
+    data = (b'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            b'#, fuzzy\n#| msgctxt "page summary"\n#| msgid ""\n#| "Old "\n#| "text"\n#| msgid_plural "Olds"\n'
+            b'msgctxt "page title"\nmsgid "New"\nmsgid_plural "News"\nmsgstr[0] "x"\n\n'
+            b'msgid "Plain"\nmsgstr "y"\n')
+    catalog = parse_po(data, Path("x.po")).catalog
+    message = catalog.get("New", context="page title")
+    assert message.previous_id == ["Old text", "Olds"] and message.previous_context == "page summary"
+    assert catalog["Plain"].previous_id == [] and not hasattr(catalog["Plain"], "previous_context")
+
+
+@pytest.mark.parametrize("line", ['#| msgid "Old text', '#| bogus "Old"', '#| "stray"'])
+def test_a_broken_previous_msgid_line_is_a_syntax_error_as_for_msgfmt(line):
+    data = f'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n#, fuzzy\n{line}\nmsgid "New"\nmsgstr "x"\n'
+    with pytest.raises(CatalogError) as caught:
+        parse_po(data.encode(), Path("x.po"))
+    assert [(f.line, f.code) for f in caught.value.findings] == [(5, "syntax-error")]

@@ -23,10 +23,12 @@ msgstr ""
 """
 
 
-def make_pot(path: Path, *msgids: str) -> Path:
+def make_pot(path: Path, *msgids) -> Path:
+    """A POT of `msgids`, each a string or a (msgid, msgctxt) pair."""
     catalog = Catalog()
     for number, msgid in enumerate(msgids, start=1):
-        catalog.add(msgid, locations=[("templates/page.html", number)])
+        msgid, context = msgid if isinstance(msgid, tuple) else (msgid, None)
+        catalog.add(msgid, locations=[("templates/page.html", number)], context=context)
     write_pot(catalog, path)
     return path
 
@@ -53,13 +55,15 @@ def test_update_marks_changed_fuzzy_removed_obsolete_and_adds_new(tdir, tmp_path
     active, obsolete = entries(result.path)
     changed = active["Our partner universities worldwide"]
     assert changed.fuzzy and changed.string == "提携大学"
+    assert changed.previous_id == ["Our partner universities"]  # the English it was translated from
     assert not active["Contact"].fuzzy and active["Contact"].string == "お問い合わせ"
     assert active["Campus map"].string == "" and not active["Campus map"].fuzzy
     assert obsolete["Apply now"].string == "今すぐ申請"
     assert "Apply now" not in active
     text = result.path.read_text(encoding="utf-8")
     assert '#~ msgid "Apply now"' in text
-    assert "#|" not in text  # see workflow's docstring: would churn on every second run
+    assert '#, fuzzy\n#| msgid "Our partner universities"\nmsgid "Our partner universities worldwide"' in text
+    assert "Our partner universities\"" not in text.split("#| msgid")[0]  # the old entry is not also #~
     subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(result.path)], check=True)
 
 
@@ -165,3 +169,84 @@ def test_init_refuses_existing_catalog_and_unknown_locale(tdir, tmp_path):
         init_catalog(pot, tdir, "xx_notalocale")
     assert excinfo.value.findings[0].code == "unknown-locale"
     assert not (tdir / "xx_notalocale").exists()
+
+
+# --- previous English (#|) and guesses ------------------------------------------------------------------
+
+# Over 200 characters: difflib's autojunk (Babel's matcher) would score it 0.15 against its changed self.
+LONG_OLD = ("In July 2018, the International Strategy Office was established directly under the President. "
+            "The decision was due to strong recognition of the need for more strategic and agile promotion "
+            "of our international activities.")
+LONG_NEW = LONG_OLD.replace("international activities", "international activities \"strategically\"")
+
+
+def write_ja(tdir: Path, body: str) -> Path:
+    path = po_path(tdir, "ja")
+    path.write_text(JA_HEADER + body, encoding="utf-8")
+    return path
+
+
+def msgfmt_check(path: Path) -> None:
+    subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], check=True)
+
+
+def test_a_long_changed_string_keeps_its_old_english_readable_by_msgfmt_and_stable(tdir, tmp_path):
+    po = write_ja(tdir, f'msgctxt "paragraph"\nmsgid "{LONG_OLD}"\nmsgstr "2018年7月、国際戦略室が設置されました。"\n')
+    pot = make_pot(tmp_path / "messages.pot", (LONG_NEW, "paragraph"))
+    [result] = update_catalogs(pot, tdir, ["ja"])
+    text = po.read_text(encoding="utf-8")
+    assert '#, fuzzy\n#| msgctxt "paragraph"\n#| msgid ""\n#| "In July 2018,' in text
+    assert "#~" not in text  # the old entry lives on as the #| lines, not also as obsolete
+    msgfmt_check(po)
+    message = read_catalog(po).get(LONG_NEW, context="paragraph")
+    assert message.previous_id == [LONG_OLD] and message.previous_context == "paragraph"
+    assert message.fuzzy and message.string == "2018年7月、国際戦略室が設置されました。"
+    # Run again: the #| lines are read back and written the same, byte for byte.
+    [again] = update_catalogs(pot, tdir, ["ja"])
+    assert again.changed is False and po.read_text(encoding="utf-8") == text
+
+
+def test_a_guess_is_never_taken_from_another_context(tdir, tmp_path):
+    """The issue's case: a new page title was offered the translation of a fact label, unexplained."""
+    body = 'msgctxt "fact label"\nmsgid "Partner University Status"\nmsgstr "学内での位置づけ"\n'
+    po = write_ja(tdir, body)
+    pot = make_pot(tmp_path / "messages.pot", ("Partner University Status", "fact label"),
+                   ("Partner Universities", "page title"))
+    babel = read_catalog(po)
+    babel.update(read_catalog(pot))  # what Babel alone does: a guess across contexts
+    assert babel.get("Partner Universities", "page title").string == "学内での位置づけ"
+    update_catalogs(pot, tdir, ["ja"])
+    title = read_catalog(po).get("Partner Universities", context="page title")
+    assert title.string == "" and not title.fuzzy and title.previous_id == []
+    assert "#|" not in po.read_text(encoding="utf-8")
+
+
+def test_a_guess_within_a_context_names_its_source(tdir, tmp_path):
+    po = write_ja(tdir, 'msgctxt "page title"\nmsgid "Partner University"\nmsgstr "協定校"\n\n'
+                        'msgctxt "fact label"\nmsgid "Partner Universities"\nmsgstr "学内での位置づけ"\n')
+    pot = make_pot(tmp_path / "messages.pot", ("Partner Universities", "page title"),
+                   ("Partner Universities", "fact label"))
+    update_catalogs(pot, tdir, ["ja"])
+    text = po.read_text(encoding="utf-8")
+    assert ('#, fuzzy\n#| msgctxt "page title"\n#| msgid "Partner University"\n'
+            'msgctxt "page title"\nmsgid "Partner Universities"\nmsgstr "協定校"') in text
+    msgfmt_check(po)
+
+
+def test_a_guess_from_a_guess_keeps_the_english_that_was_translated(tdir, tmp_path):
+    write_ja(tdir, 'msgid "Our partner universities"\nmsgstr "提携大学"\n')
+    pot = tmp_path / "messages.pot"
+    update_catalogs(make_pot(pot, "Our partner universities worldwide"), tdir, ["ja"])
+    update_catalogs(make_pot(pot, "Our partner universities around the world"), tdir, ["ja"])
+    message = read_catalog(po_path(tdir, "ja"))["Our partner universities around the world"]
+    assert message.fuzzy and message.previous_id == ["Our partner universities"]
+
+
+def test_reviewing_a_fuzzy_entry_drops_its_old_english_on_the_next_update(tdir, tmp_path):
+    pot = make_pot(tmp_path / "messages.pot", "Our partner universities worldwide", "Contact")
+    update_catalogs(pot, tdir, ["ja"])
+    po = po_path(tdir, "ja")
+    po.write_text(po.read_text(encoding="utf-8").replace("#, fuzzy\n", ""), encoding="utf-8")  # reviewed
+    assert "#| msgid" in po.read_text(encoding="utf-8")
+    update_catalogs(pot, tdir, ["ja"])
+    assert "#|" not in po.read_text(encoding="utf-8")
