@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.tooling.checks import (brace_placeholders, check_catalog, format_problem, markup_problem,
-                                printf_placeholders)
+from app.tooling.checks import check_catalog, format_problem, markup_problem
 from app.tooling.pofile import read_po_file
 
 
@@ -150,26 +149,6 @@ def test_without_pofile_only_messages_are_checked():
     findings = check_catalog(pofile.catalog, "x.po")
     assert "placeholder-mismatch" in {f.code for f in findings}
     assert "header" not in {f.code for f in findings}
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("%(name)s and %(n)d", {"%(name)": "s", "%(n)": "d"}),
-    ("%s of %i%%", {"argument 1": "s", "argument 2": "d"}),
-    ("%2$s %1$d", {"argument 2": "s", "argument 1": "d"}),
-    ("100% of", {"argument 1": "o"}),
-    ("100%%", {}),
-])
-def test_printf_placeholders(text, expected):
-    assert {key: kind for key, (kind, _) in printf_placeholders(text).items()} == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("{name} {0} {user.email} {x!r:>10}", {"name", "0", "user", "x"}),
-    ("{} and {}", {"0", "1"}),
-    ("{{literal}}", set()),
-])
-def test_brace_placeholders(text, expected):
-    assert set(brace_placeholders(text)) == expected
 
 
 @pytest.mark.parametrize(("directory", "contradicts"), [("ja_JP", False), ("ja", False), ("en", True),
