@@ -20,7 +20,8 @@ from babel.support import NullTranslations, Translations
 from flask import g
 from flask_babel import Domain, get_locale
 
-from .tooling.checks import format_problem, markup_problem
+from .tooling.checks import markup_problem
+from .tooling.formats import catalog_strict_forms, format_problem
 from .tooling.compile import atomic_write, mo_bytes
 from .tooling.pofile import CatalogError, read_catalog
 
@@ -111,20 +112,27 @@ def _refuse_broken_entries(catalog) -> list[str]:
 
     Markup the msgid does not have could run script (Jinja and flask-babel treat translations as trusted
     HTML), and a stray `%` or unknown `%(name)s` raises when Jinja's newstyle gettext formats the string.
+    Plural forms are compared with msgid_plural as `check` and msgfmt -c do (format_problem).
     """
     refused = []
+    strict = catalog_strict_forms(catalog)
     for message in catalog:
         if not message.id or not message.string:
             continue
-        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for form in strings:
-            reason = form and (markup_problem(msgid, form) or format_problem(msgid, form))
-            if reason:
-                refused.append(f"{message.lineno}: {msgid!r}: {reason}")
-                message.string = tuple("" for _ in strings) if len(strings) > 1 else ""
-                break
+        source = " ".join(ids)
+        reason = next((f"{_form_name(ids, index)} {problem}" for index, form in enumerate(strings)
+                       if form and (problem := markup_problem(source, form))), None)
+        reason = reason or format_problem(message.id, message.string, strict)
+        if reason:
+            refused.append(f"{message.lineno}: {ids[0]!r}: {reason}")
+            message.string = tuple("" for _ in strings) if len(ids) > 1 else ""
     return refused
+
+
+def _form_name(ids: tuple, index: int) -> str:
+    return f"msgstr[{index}]" if len(ids) > 1 else "msgstr"
 
 
 class RegistryDomain(Domain):

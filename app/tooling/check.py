@@ -71,7 +71,8 @@ def _locale_from_place(path: Path) -> str | None:
 
 
 def _key(message) -> tuple:
-    return (message.context, message.id[0] if isinstance(message.id, tuple) else message.id)
+    # read_mo gives a plural entry's id and string as lists, a .po as tuples
+    return (message.context, message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
 
 
 def _state_findings(catalog: Catalog, path: str, source: bool) -> list[Finding]:
@@ -112,7 +113,8 @@ def _stale_mo_findings(catalog: Catalog, po_path: Path, path: str) -> list[Findi
 
     def translations(source: Catalog, include_fuzzy: bool) -> dict:
         # read_mo leaves contexts as bytes (Babel 2.18); the .mo charset is the one the .po declares
-        return {(_text(m.context, source.charset), _key(m)[1]): m.string for m in messages(source)
+        return {(_text(m.context, source.charset), _key(m)[1]):
+                tuple(m.string) if isinstance(m.string, list) else m.string for m in messages(source)
                 if (m.string if isinstance(m.string, str) else any(m.string))
                 and (include_fuzzy or "fuzzy" not in m.flags)}
 
