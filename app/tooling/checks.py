@@ -17,12 +17,12 @@ from pathlib import Path
 
 from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
-from babel.messages.plurals import get_plural
 
 from app.tooling.findings import ERROR, WARNING, Finding
 from app.tooling.formats import (BRACE_FORMAT, GERMANIC, catalog_strict_forms, flagged_formats, format_check,
                                  newstyle_problem)
 from app.tooling.formats import format_problem  # noqa: F401  (re-exported: the site and markup checks use it)
+from app.tooling.plural_table import gnu_plural_forms
 from app.tooling.pofile import HEADER, PoFile, is_text_charset, messages
 
 PLACEHOLDER_MISMATCH = "placeholder-mismatch"
@@ -188,14 +188,23 @@ def _language_of(identifier: str) -> str:
     return re.split(r"[-_@.]", identifier, maxsplit=1)[0].lower()
 
 
-def _locale_plurals(language: str) -> tuple[set[int], str] | None:
-    """Acceptable nplurals for a language (gettext's convention as Babel's `init` writes it, and CLDR's
-    count of plural categories, which differ for a few languages) and its name; None if unknown."""
+def _locale(language: str) -> Locale | None:
     try:
-        locale = Locale.parse(language.replace("-", "_"))
+        return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
         return None
-    return {get_plural(locale).num_plurals, len(locale.plural_form.tags)}, locale.english_name
+
+
+def _expected_nplurals(locale: Locale, language: str) -> dict[str, int]:
+    """nplurals each reference gives a language: GNU gettext's table (gettext's plural-table.c, where it
+    lists the language) and CLDR's count of plural categories (Babel's `plural_form.tags` leaves out
+    the implicit "other"). They differ for French, Spanish, Russian, Polish...: either is accepted."""
+    expected = {}
+    gnu = gnu_plural_forms(language)
+    if gnu:
+        expected["GNU gettext's plural table"] = int(re.search(r"nplurals=(\d+)", gnu).group(1))
+    expected["CLDR"] = len(locale.plural_form.tags | {"other"})
+    return expected
 
 
 def _plural_forms_findings(value: str | None, language: str | None, has_plurals: bool, path: str,
@@ -205,25 +214,29 @@ def _plural_forms_findings(value: str | None, language: str | None, has_plurals:
         if not has_plurals:
             return [], None
         return [Finding(path, line, PLURAL_FORMS, "no Plural-Forms header, but the catalog has plural entries")], None
-    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*", value)
+    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d{1,9})\s*;\s*plural\s*=\s*(.+?);?\s*", value)
     if not match:
-        return [Finding(path, line, PLURAL_FORMS, f"Plural-Forms cannot be read: {value!r}")], None
+        return [Finding(path, line, PLURAL_FORMS, f"Plural-Forms cannot be read: {value[:200]!r}")], None
     nplurals, expression = int(match.group(1)), match.group(2)
     try:
         plural = gettext.c2py(expression)
         bad = next((n for n in range(1001) if not 0 <= plural(n) < nplurals), None)
-    except (ValueError, SyntaxError, ZeroDivisionError, RecursionError) as exc:
-        return [Finding(path, line, PLURAL_FORMS, f"plural expression {expression!r} cannot be used: {exc}")], nplurals
+    except (ValueError, SyntaxError, ZeroDivisionError, RecursionError, OverflowError, MemoryError) as exc:
+        return [Finding(path, line, PLURAL_FORMS,
+                        f"plural expression {expression[:200]!r} cannot be used: {exc}")], nplurals
     findings = []
     if bad is not None:
         findings.append(Finding(path, line, PLURAL_FORMS,
                                 f"plural={expression} gives form {plural(bad)} for n={bad}, but nplurals={nplurals}"))
-    expected = _locale_plurals(language) if language else None
-    if expected and nplurals not in expected[0]:
-        forms = " or ".join(str(n) for n in sorted(expected[0]))
-        findings.append(Finding(path, line, PLURAL_FORMS,
-                                f"nplurals={nplurals}, but {expected[1]} has {forms} plural forms "
-                                f"(Babel suggests: {get_plural(language.replace('-', '_')).plural_forms})"))
+    locale = _locale(language) if language else None
+    if locale is not None:
+        expected = _expected_nplurals(locale, language)
+        if nplurals not in expected.values():
+            gnu = gnu_plural_forms(language)
+            said = " and ".join(f"{count} in {reference}" for reference, count in expected.items())
+            findings.append(Finding(path, line, PLURAL_FORMS,
+                                    f"nplurals={nplurals}, but {locale.english_name} has {said}"
+                                    + (f" (GNU: {gnu})" if gnu else " (not in GNU gettext's plural table)")))
     return findings, nplurals
 
 
@@ -248,7 +261,7 @@ def header_findings(header: list[tuple[str, str]], header_line: int, catalog: Ca
     language = fields.get("language", "")
     if not language:
         findings.append(Finding(path, header_line, HEADER, "no Language header"))
-    elif _locale_plurals(language) is None:
+    elif _locale(language) is None:
         findings.append(Finding(path, header_line, HEADER, f"Language {language!r} is not a locale Babel knows"))
     elif expected_locale and _language_of(language) != _language_of(expected_locale):
         findings.append(Finding(path, header_line, HEADER,
