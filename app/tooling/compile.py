@@ -18,7 +18,7 @@ from babel.messages.catalog import Catalog
 
 from .checks import check_catalog
 from .findings import ERROR
-from .pofile import CatalogError, read_po_file
+from .pofile import CatalogError, gc_paused, read_po_file
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -73,6 +73,11 @@ def mo_bytes(catalog: Catalog) -> bytes:
     context), and a plural entry with every form empty is untranslated and left out (write_mo writes
     the English msgids as its "translation", so a refused one-form plural showed the singular for n=3).
     """
+    with gc_paused():  # hundreds of thousands of new bytes objects, no cycles: see pofile.gc_paused
+        return _mo_bytes(catalog)
+
+
+def _mo_bytes(catalog: Catalog) -> bytes:
     charset = catalog.charset
     pairs = []
     for message in catalog:  # the header entry first, always kept (msgfmt compiles a fuzzy header too)
@@ -112,8 +117,9 @@ def compile_catalog(po_path: Path, mo_path: Path) -> Catalog:
     Refused: syntax errors, and every error `check` reports on the header (plural forms) or on an entry
     that would go into the `.mo` (placeholder mismatch, unsafe or mismatched markup). Warnings pass.
     """
-    pofile = read_po_file(Path(po_path))
-    findings = check_catalog(pofile.catalog, po_path, pofile=pofile)
+    with gc_paused():
+        pofile = read_po_file(Path(po_path))
+        findings = check_catalog(pofile.catalog, po_path, pofile=pofile)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         raise CatalogError(errors)
