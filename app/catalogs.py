@@ -2,7 +2,7 @@
 
 The site reads `.po` files, not `.mo` files, so it can never serve text older than the catalogs on disk.
 Each request stats its locale's `.po`; a changed file is parsed, validated and swapped in (and its `.mo`
-rewritten for other gettext tools). A catalog that cannot be read or used (syntax, encoding, a bad
+rewritten for other gettext tools) by a loader thread, so a huge catalog never holds a worker for long. A catalog that cannot be read or used (syntax, encoding, a bad
 Plural-Forms or charset, a deleted file) is logged and shown on the status page, and the last good one
 keeps serving. Entries whose translation carries markup its English msgid lacks, or a `%` that would break
 formatting, are refused: English is shown for them.
@@ -41,11 +41,19 @@ class CatalogState:
 
 
 class CatalogRegistry:
-    def __init__(self, translations_dir: Path, locales, write_mo: bool = True):
+    """Which catalog each locale serves. A changed `.po` is loaded by a thread of its own while the last
+    good catalog keeps serving: the request that notices the change waits for it at most `load_wait`
+    seconds (a normal catalog loads in milliseconds, so the edit shows on that very request); a catalog
+    so large that it takes longer (300k entries: many seconds) never holds a worker past that bound, and
+    requests arriving meanwhile do not wait at all, unless the locale has nothing to serve yet."""
+
+    def __init__(self, translations_dir: Path, locales, write_mo: bool = True, load_wait: float = 2.0):
         self.translations_dir = Path(translations_dir)
         self.write_mo = write_mo
+        self.load_wait = load_wait
         self.version = 0  # bumps on every swap; the page cache keys on it
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held only to start a load or bump the version, never during one
+        self._loaders: dict[str, threading.Thread] = {}
         self._states = {
             locale: CatalogState(self.translations_dir / locale / "LC_MESSAGES" / "messages.po")
             for locale in locales
@@ -59,17 +67,37 @@ class CatalogRegistry:
         return self.state(locale).translations
 
     def refresh(self, locale: str) -> int:
-        """Reload `locale`'s catalog if its file changed; return the registry version."""
+        """Reload `locale`'s catalog if its file changed (see the class); return the registry version."""
         state = self._states[locale]
         signature = _signature(state.po_path)
         if signature != state.signature:
-            with self._lock:
-                if signature != state.signature:
-                    self._load(state, signature)
+            loader, started = self._loader(locale, state, signature)
+            if loader is not None and (started or not state.loaded):
+                loader.join(self.load_wait)
         return self.version
 
+    def _loader(self, locale: str, state: CatalogState, signature: tuple | None):
+        """(the thread loading `locale`, whether this call started it); (None, False) if nothing to do."""
+        with self._lock:
+            loader = self._loaders.get(locale)
+            if loader is not None and loader.is_alive():
+                return loader, False
+            if signature == state.signature:  # a load finished while we were looking
+                return None, False
+            loader = threading.Thread(target=self._load, args=(state, signature), daemon=True,
+                                      name=f"catalog-load-{locale}")
+            self._loaders[locale] = loader
+            loader.start()
+            return loader, True
+
     def _load(self, state: CatalogState, signature: tuple | None) -> None:
-        state.signature = signature
+        """Runs in the loader thread; every outcome ends by recording `signature` as looked at."""
+        try:
+            self._read(state, signature)
+        finally:
+            state.signature = signature
+
+    def _read(self, state: CatalogState, signature: tuple | None) -> None:
         if signature is None:
             if state.loaded:  # deleted, or mid-save by an editor that unlinks first: keep what works
                 self._keep_last_good(state, f"{state.po_path} is missing")
@@ -86,7 +114,8 @@ class CatalogRegistry:
         for reason in refused:
             log.warning("translation refused, English shown: %s:%s", state.po_path, reason)
         state.translations, state.refused, state.error, state.loaded = translations, refused, None, True
-        self.version += 1
+        with self._lock:
+            self.version += 1
         if self.write_mo:
             try:
                 atomic_write(state.po_path.with_suffix(".mo"), compiled)
