@@ -74,10 +74,11 @@ def main() -> None:
             if size <= args.babel_max:
                 times["write_mo"].append(seconds(lambda: babel_write_mo(catalog)))
             times["compile"].append(seconds(lambda: compile_catalog(po, our_mo)))
-        median = {name: statistics.median(values) if values else float("nan") for name, values in times.items()}
+        median = {name: statistics.median(values) for name, values in times.items() if values}
         base = median["msgfmt"]
-        print(f"{size:8,} {base:9.3f} {median['mo_bytes']:10.3f} {median['mo_bytes'] / base:8.2f} "
-              f"{median['write_mo']:10.3f} {median['write_mo'] / base:8.2f} "
+        babel = (f"{median['write_mo']:10.3f} {median['write_mo'] / base:8.2f}" if times["write_mo"]
+                 else f"{'-':>10} {'-':>8}")
+        print(f"{size:8,} {base:9.3f} {median['mo_bytes']:10.3f} {median['mo_bytes'] / base:8.2f} {babel} "
               f"{median['compile']:9.3f} {median['compile'] / base:8.2f}")
         if size == max(args.sizes):
             ratio = median["mo_bytes"] / base
