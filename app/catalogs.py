@@ -2,9 +2,9 @@
 
 The site reads `.po` files, not `.mo` files, so it can never serve text older than the catalogs on disk.
 Each request stats its locale's `.po`; a changed file is parsed, validated and swapped in (and its `.mo`
-rewritten for other gettext tools) by a loader thread, so a huge catalog never holds a worker for long. A catalog that cannot be read or used (syntax, encoding, a bad
-Plural-Forms or charset, a deleted file) is logged and shown on the status page, and the last good one
-keeps serving. Entries whose translation carries markup its English msgid lacks, or a `%` that would break
+rewritten for other gettext tools) by a loader thread, so a huge catalog never holds a worker for long.
+A catalog that cannot be read or used (syntax, encoding, a bad Plural-Forms or charset, a deleted file)
+is logged and shown on the status page, and the last good one keeps serving. Entries whose translation carries markup its English msgid lacks, or a `%` that would break
 formatting, are refused: English is shown for them.
 """
 from __future__ import annotations

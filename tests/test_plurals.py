@@ -75,7 +75,8 @@ def test_a_translated_japanese_plural_walks_through_cli_and_site(extracted):
     result = i18n(extracted, "compile")
     assert result.exit_code == 0, result.output
     mo = po.with_suffix(".mo")
-    assert gettext.GNUTranslations(mo.open("rb")).ngettext("One partner.", "%(count)s partners.", 3) == "%(count)s校"
+    compiled = gettext.GNUTranslations(mo.open("rb"))
+    assert compiled.ngettext("One partner.", "%(count)s partners.", 3) == "%(count)s校"
     assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True).returncode == 0
 
     result = i18n(extracted, "check")  # regression: a plural entry crashed the stale-mo comparison

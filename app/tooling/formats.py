@@ -352,9 +352,10 @@ def _compare(kind: str, reference: Spec, target: Spec, strict: bool, ref: str, w
         count_ok = (len(target.positional) == len(reference.positional) if strict or kind == PYTHON_FORMAT
                     else len(target.positional) <= len(reference.positional))
         if not count_ok:
-            if len(target.positional) > len(reference.positional):
-                return f"{where} has {_listed(target.positional[len(reference.positional):])}, which {ref} does not"
-            return f"{where} lacks {_listed(reference.positional[len(target.positional):])}, which {ref} has"
+            common = min(len(target.positional), len(reference.positional))
+            if len(target.positional) > common:
+                return f"{where} has {_listed(target.positional[common:])}, which {ref} does not"
+            return f"{where} lacks {_listed(reference.positional[common:])}, which {ref} has"
         changed = [(a, b) for a, b in zip(reference.positional, target.positional)
                    if not _same(a[0], b[0], strict or kind == C_FORMAT)]
         if changed:
