@@ -99,6 +99,8 @@ def parse_c(text: str, translated: bool = False) -> Spec:
         """(m, index after "m$") for an "m$" at i, else (0, i)."""
         end = _digits(text, i)
         if end > i and text[end:end + 1] == "$":
+            if end - i > 9:  # int() of thousands of digits raises; no call has a billion arguments
+                raise FormatError(f"in the directive number {directive}, the argument number is too large")
             number = int(text[i:end])
             if number == 0:
                 raise FormatError(f"in the directive number {directive}, the argument number 0 is not a "

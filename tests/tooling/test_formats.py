@@ -1,6 +1,8 @@
 """Format checks with msgfmt's rules: parsing, comparison, and plural forms against msgid_plural."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from app.tooling.formats import (BRACE_FORMAT, C_FORMAT, PYTHON_FORMAT, FormatError, flagged_formats,
@@ -46,7 +48,7 @@ def test_format_check_follows_msgfmt(kind, msgid, msgstr, valid):
 
 @pytest.mark.parametrize(("parse", "text"), [
     (parse_c, "%"), (parse_c, "%1$s %s"), (parse_c, "%2$s"), (parse_c, "%1$s %1$d"), (parse_c, "%0$s"),
-    (parse_c, "%<PRIx>"), (parse_c, "%k"), (parse_python, "%(a"), (parse_python, "%(a)s %s"),
+    (parse_c, "%<PRIx>"), (parse_c, "%k"), (parse_c, "%" + "9" * 5000 + "$d"), (parse_python, "%(a"), (parse_python, "%(a)s %s"),
     (parse_python, "%(a)s %(a)d"), (parse_python, "%s %(a)s"), (parse_python, "%*(a)s"),
     (parse_brace, "{!r}"), (parse_brace, "{a.}"), (parse_brace, "{a[}"), (parse_brace, "{0}{}"),
     (parse_brace, "{}{0}"), (parse_brace, "{a:{b:x}}"),
@@ -101,3 +103,14 @@ def test_a_python_plural_form_that_drops_a_positional_directive_is_caught():
     # C's printf ignores an unused argument: msgfmt allows it in a loosely checked form.
     assert format_check(C_FORMAT, ids, strings, GERMAN) is None
     assert "msgstr[1] lacks %d" in format_check(C_FORMAT, ids, ("%d Datei", "Dateien"), GERMAN)
+
+
+def test_random_directives_give_a_verdict_never_an_exception():
+    rng = random.Random(8)
+    alphabet = "%(){}[].:!$*0123456789sdiuxXeEfgGcCpnrlhLqjzZtI<>PRI-+ #'abw"
+    for _ in range(3000):
+        text, other = ("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(2))
+        for kind in (C_FORMAT, PYTHON_FORMAT, BRACE_FORMAT):
+            verdict = format_check(kind, (text, other), (other, text, ""), GERMAN)
+            assert verdict is None or verdict.startswith("msgstr[")
+        assert format_problem(text, other) is None or "msgstr" in format_problem(text, other)
