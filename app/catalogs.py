@@ -2,9 +2,9 @@
 
 The site reads `.po` files, not `.mo` files, so it can never serve text older than the catalogs on disk.
 Each request stats its locale's `.po`; a changed file is parsed, validated and swapped in (and its `.mo`
-rewritten for other gettext tools). A catalog that cannot be read or used (syntax, encoding, a bad
-Plural-Forms or charset, a deleted file) is logged and shown on the status page, and the last good one
-keeps serving. Entries whose translation carries markup its English msgid lacks, or a `%` that would break
+rewritten for other gettext tools) by a loader thread, so a huge catalog never holds a worker for long.
+A catalog that cannot be read or used (syntax, encoding, a bad Plural-Forms or charset, a deleted file)
+is logged and shown on the status page, and the last good one keeps serving. Entries whose translation carries markup its English msgid lacks, or a `%` that would break
 formatting, are refused: English is shown for them.
 """
 from __future__ import annotations
@@ -20,7 +20,8 @@ from babel.support import NullTranslations, Translations
 from flask import g
 from flask_babel import Domain, get_locale
 
-from .tooling.checks import format_problem, markup_problem
+from .tooling.checks import markup_problem
+from .tooling.formats import catalog_strict_forms, format_problem
 from .tooling.compile import atomic_write, mo_bytes
 from .tooling.pofile import CatalogError, read_catalog
 
@@ -40,11 +41,19 @@ class CatalogState:
 
 
 class CatalogRegistry:
-    def __init__(self, translations_dir: Path, locales, write_mo: bool = True):
+    """Which catalog each locale serves. A changed `.po` is loaded by a thread of its own while the last
+    good catalog keeps serving: the request that notices the change waits for it at most `load_wait`
+    seconds (a normal catalog loads in milliseconds, so the edit shows on that very request); a catalog
+    so large that it takes longer (300k entries: many seconds) never holds a worker past that bound, and
+    requests arriving meanwhile do not wait at all, unless the locale has nothing to serve yet."""
+
+    def __init__(self, translations_dir: Path, locales, write_mo: bool = True, load_wait: float = 2.0):
         self.translations_dir = Path(translations_dir)
         self.write_mo = write_mo
+        self.load_wait = load_wait
         self.version = 0  # bumps on every swap; the page cache keys on it
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held only to start a load or bump the version, never during one
+        self._loaders: dict[str, threading.Thread] = {}
         self._states = {
             locale: CatalogState(self.translations_dir / locale / "LC_MESSAGES" / "messages.po")
             for locale in locales
@@ -58,17 +67,37 @@ class CatalogRegistry:
         return self.state(locale).translations
 
     def refresh(self, locale: str) -> int:
-        """Reload `locale`'s catalog if its file changed; return the registry version."""
+        """Reload `locale`'s catalog if its file changed (see the class); return the registry version."""
         state = self._states[locale]
         signature = _signature(state.po_path)
         if signature != state.signature:
-            with self._lock:
-                if signature != state.signature:
-                    self._load(state, signature)
+            loader, started = self._loader(locale, state, signature)
+            if loader is not None and (started or not state.loaded):
+                loader.join(self.load_wait)
         return self.version
 
+    def _loader(self, locale: str, state: CatalogState, signature: tuple | None):
+        """(the thread loading `locale`, whether this call started it); (None, False) if nothing to do."""
+        with self._lock:
+            loader = self._loaders.get(locale)
+            if loader is not None and loader.is_alive():
+                return loader, False
+            if signature == state.signature:  # a load finished while we were looking
+                return None, False
+            loader = threading.Thread(target=self._load, args=(state, signature), daemon=True,
+                                      name=f"catalog-load-{locale}")
+            self._loaders[locale] = loader
+            loader.start()
+            return loader, True
+
     def _load(self, state: CatalogState, signature: tuple | None) -> None:
-        state.signature = signature
+        """Runs in the loader thread; every outcome ends by recording `signature` as looked at."""
+        try:
+            self._read(state, signature)
+        finally:
+            state.signature = signature
+
+    def _read(self, state: CatalogState, signature: tuple | None) -> None:
         if signature is None:
             if state.loaded:  # deleted, or mid-save by an editor that unlinks first: keep what works
                 self._keep_last_good(state, f"{state.po_path} is missing")
@@ -85,7 +114,8 @@ class CatalogRegistry:
         for reason in refused:
             log.warning("translation refused, English shown: %s:%s", state.po_path, reason)
         state.translations, state.refused, state.error, state.loaded = translations, refused, None, True
-        self.version += 1
+        with self._lock:
+            self.version += 1
         if self.write_mo:
             try:
                 atomic_write(state.po_path.with_suffix(".mo"), compiled)
@@ -111,20 +141,27 @@ def _refuse_broken_entries(catalog) -> list[str]:
 
     Markup the msgid does not have could run script (Jinja and flask-babel treat translations as trusted
     HTML), and a stray `%` or unknown `%(name)s` raises when Jinja's newstyle gettext formats the string.
+    Plural forms are compared with msgid_plural as `check` and msgfmt -c do (format_problem).
     """
     refused = []
+    strict = catalog_strict_forms(catalog)
     for message in catalog:
         if not message.id or not message.string:
             continue
-        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for form in strings:
-            reason = form and (markup_problem(msgid, form) or format_problem(msgid, form))
-            if reason:
-                refused.append(f"{message.lineno}: {msgid!r}: {reason}")
-                message.string = tuple("" for _ in strings) if len(strings) > 1 else ""
-                break
+        source = " ".join(ids)
+        reason = next((f"{_form_name(ids, index)} {problem}" for index, form in enumerate(strings)
+                       if form and (problem := markup_problem(source, form))), None)
+        reason = reason or format_problem(message.id, message.string, strict)
+        if reason:
+            refused.append(f"{message.lineno}: {ids[0]!r}: {reason}")
+            message.string = tuple("" for _ in strings) if len(ids) > 1 else ""
     return refused
+
+
+def _form_name(ids: tuple, index: int) -> str:
+    return f"msgstr[{index}]" if len(ids) > 1 else "msgstr"
 
 
 class RegistryDomain(Domain):

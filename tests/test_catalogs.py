@@ -1,5 +1,6 @@
 """The catalog registry against the running app: live edits, broken files, hostile translations."""
 import logging
+import time
 import os
 
 import pytest
@@ -129,3 +130,33 @@ def test_a_deleted_catalog_keeps_the_last_good_one(live_app, ja_po):
     ja_po.unlink()
     assert OFFICE_JA in visible_text(client.get("/ja/office/").text)
     assert "missing" in live_app.extensions["catalogs"].state("ja").error
+
+
+def test_a_300k_entry_catalog_reloads_while_the_last_good_one_keeps_serving(live_app, ja_po):
+    """A reload that takes many seconds never holds a request past the registry's bound (issue 8: such a
+    catalog made every gunicorn worker time out on reload); the new catalog goes live when it is ready."""
+    client = live_app.test_client()
+    registry = live_app.extensions["catalogs"]
+    assert OFFICE_JA in visible_text(client.get("/ja/office/").text)
+    text = ja_po.read_text(encoding="utf-8").replace("国際戦略室は、本学が", "【大】国際戦略室は、本学が")
+    bulk = "".join(f'\nmsgid "Bulk entry number {n}"\nmsgstr "一括エントリ {n}"\n' for n in range(300_000))
+    ja_po.write_text(text + bulk, encoding="utf-8")
+
+    def timed_get() -> tuple[float, str]:
+        start = time.monotonic()
+        response = client.get("/ja/office/")
+        assert response.status_code == 200
+        return time.monotonic() - start, visible_text(response.text)
+
+    seconds, page = timed_get()  # notices the change, starts the load, waits at most load_wait
+    assert seconds < registry.load_wait + 2 and OFFICE_JA in page and "【大】" not in page
+    seconds, page = timed_get()  # meanwhile: the last good catalog, at once
+    assert seconds < 2 and "【大】" not in page
+    deadline = time.monotonic() + 300
+    while "【大】" not in page:
+        assert time.monotonic() < deadline, "the 300k-entry catalog never went live"
+        time.sleep(0.5)
+        seconds, page = timed_get()
+        assert seconds < 2
+    assert registry.state("ja").error is None
+    assert registry.translations("ja").gettext("Bulk entry number 299999") == "一括エントリ 299999"

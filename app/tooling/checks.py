@@ -18,9 +18,12 @@ from pathlib import Path
 
 from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
-from babel.messages.plurals import get_plural
 
 from app.tooling.findings import ERROR, WARNING, Finding
+from app.tooling.formats import (BRACE_FORMAT, GERMANIC, catalog_strict_forms, flagged_formats, format_check,
+                                 newstyle_problem)
+from app.tooling.formats import format_problem  # noqa: F401  (re-exported: the site and markup checks use it)
+from app.tooling.plural_table import gnu_plural_forms
 from app.tooling.pofile import HEADER, PoFile, is_text_charset, messages
 
 PLACEHOLDER_MISMATCH = "placeholder-mismatch"
@@ -116,110 +119,6 @@ def tag_counts(text: str) -> Counter:
 
 
 
-# printf directives as Python and C write them: %(name)s, %2$d, %-5.2f, and "% o" (so "100% of" holds one,
-# as msgfmt says of geeqie's catalog); "%%" is a literal percent sign.
-_PRINTF_RE = re.compile(r"%(?:\((\w*)\)|(\d+)\$)?[-#0 +'I]*(?:\*|\d+)?(?:\.(?:\*|\d+))?"
-                        r"(?:hh|h|ll|l|L|q|j|z|Z|t)?([diouxXeEfFgGaAcCsSpnr%])")
-_BRACE_RE = re.compile(r"\{\{|\}\}|\{([^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}")
-# Conversions msgfmt accepts in place of each other.
-_SAME_CONVERSION = {"i": "d", "u": "d", "X": "x", "E": "e", "f": "e", "F": "e", "g": "e", "G": "e", "A": "a",
-                    "C": "c", "S": "s"}
-
-
-def printf_placeholders(text: str) -> dict[str, tuple[str, str]]:
-    """Argument (name, or position) → (conversion kind, directive as written), for each printf directive."""
-    found, position = {}, 0
-    for match in _PRINTF_RE.finditer(text):
-        name, index, conversion = match.groups()
-        if conversion == "%":
-            continue
-        if name is not None:
-            key = f"%({name})"
-        else:
-            position = int(index) if index else position + 1
-            key = f"argument {position}"
-        found[key] = (_SAME_CONVERSION.get(conversion, conversion), match.group(0))
-    return found
-
-
-def brace_placeholders(text: str) -> dict[str, tuple[str, str]]:
-    """Field (name, or position for `{}`) → ("", field as written), for each str.format replacement field."""
-    found, position = {}, 0
-    for match in _BRACE_RE.finditer(text):
-        name = match.group(1)
-        if name is None:  # "{{" or "}}"
-            continue
-        name = re.split(r"[.\[]", name.strip(), maxsplit=1)[0]
-        if not name:
-            name, position = str(position), position + 1
-        found[name] = ("", match.group(0))
-    return found
-
-
-def _placeholder_problem(extract, ids: tuple[str, ...], strings: tuple[str, ...]) -> str | None:
-    source = extract(ids[0])
-    plural = len(ids) > 1
-    if plural:  # a plural form may leave a placeholder out ("a file"), as msgfmt allows
-        source = {**extract(ids[1]), **source}
-    for index, form in enumerate(strings):
-        if not form:
-            continue
-        target = extract(form)
-        where = f"msgstr[{index}]" if plural else "msgstr"
-        extra = [written for key, (_, written) in target.items() if key not in source]
-        if extra:
-            return f"{where} has {', '.join(extra)}, which the msgid does not"
-        changed = [f"{source[key][1]} became {written}" for key, (kind, written) in target.items()
-                   if source[key][0] != kind]
-        if changed:
-            return f"{where}: {', '.join(changed)}"
-        missing = [written for key, (_, written) in source.items() if key not in target]
-        if missing and not plural:
-            return f"{where} lacks {', '.join(missing)}"
-    return None
-
-
-def _newstyle_problem(ids: tuple[str, ...], strings: tuple[str, ...]) -> str | None:
-    """Why `form % variables`, as Jinja's newstyle gettext runs it, fails for a translation where it works
-    for the msgid, or why the translation's printf placeholders differ from the msgid's."""
-    variables: dict[str, int] = {}
-    for text in ids:
-        # 0 suits every conversion (%s, %d, %f, %c...): a wrong conversion is the placeholder check's to name.
-        variables.update((key[2:-1], 0) for key in printf_placeholders(text) if key.startswith("%("))
-    if len(ids) > 1:
-        variables.setdefault("num", 0)  # ngettext passes num=n
-    try:
-        ids[0] % variables
-    except (ValueError, TypeError, KeyError):
-        pass  # the msgid fails by itself: not the translation's doing, only compare placeholders
-    else:
-        for index, form in enumerate(strings):
-            if "%" not in form:
-                continue
-            try:
-                form % variables
-            except KeyError as exc:
-                return f"{_where(ids, index)} has %({exc.args[0]}), which the msgid does not"
-            except (ValueError, TypeError) as exc:
-                return f"{_where(ids, index)} % variables raises {type(exc).__name__} ({exc}): write a literal % as %%"
-    return _placeholder_problem(printf_placeholders, ids, strings)
-
-
-def _where(ids: tuple[str, ...], index: int) -> str:
-    return f"msgstr[{index}]" if len(ids) > 1 else "msgstr"
-
-
-def format_problem(msgid: str, msgstr: str) -> str | None:
-    """Why `msgstr` breaks Jinja's newstyle gettext (`msgstr % {name: value for each %(name) of the msgid}`,
-    `msgstr % {}` without any), or how its printf placeholders differ from the msgid's; None if it is fine.
-
-    A stray "%" ("100%", "50% off") raises at render time; "%%" is a literal percent sign.
-    """
-    if "%" not in msgstr and "%" not in msgid:
-        return None
-    return _newstyle_problem((msgid,), (msgstr,))
-
-
 def _whitespace_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
     """(severity, reason) when leading or trailing whitespace differs; a newline difference is an error,
     as for msgfmt --check, a space difference a warning."""
@@ -234,11 +133,12 @@ def _whitespace_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
 
 
 def message_findings(message: Message, path: str, nplurals: int | None = None, line: int = 0,
-                     newstyle: bool = False) -> list[Finding]:
+                     newstyle: bool = False, strict: frozenset[int] | None = GERMANIC) -> list[Finding]:
     """Quality findings for one translated, non-fuzzy entry, reported on `line` (default: the msgid's).
 
     `newstyle`: the entry is rendered through Jinja's newstyle gettext, so it is python-format whatever
-    its flags say.
+    its flags say. `strict`: the plural forms whose directives must match msgid_plural's exactly
+    (`formats.strict_forms`).
     """
     msgid = message.id
     ids = msgid if isinstance(msgid, tuple) else (msgid,)
@@ -249,22 +149,16 @@ def message_findings(message: Message, path: str, nplurals: int | None = None, l
     if len(ids) > 1 and nplurals is not None and len(strings) != nplurals:
         findings.append(Finding(path, line, PLURAL_FORMS,
                                 f"has {len(strings)} plural forms but the header says nplurals={nplurals}", key))
-    flags = message.flags
-    extractors = []
+    kinds = flagged_formats(message.flags)
+    problem = None
     if newstyle:
-        problem = _newstyle_problem(ids, strings) if any("%" in text for text in ids + strings) else None
-        if problem:
-            findings.append(Finding(path, line, PLACEHOLDER_MISMATCH, problem, key))
-    elif ("python-format" in flags and "no-python-format" not in flags) \
-            or ("c-format" in flags and "no-c-format" not in flags):
-        extractors.append(printf_placeholders)
-    if "python-brace-format" in flags and "no-python-brace-format" not in flags:
-        extractors.append(brace_placeholders)
-    for extract in extractors:
-        problem = _placeholder_problem(extract, ids, strings)
-        if problem:
-            findings.append(Finding(path, line, PLACEHOLDER_MISMATCH, problem, key))
-            break
+        kinds = [BRACE_FORMAT] if BRACE_FORMAT in kinds else []
+        if any("%" in text for text in ids + strings):
+            problem = newstyle_problem(ids, strings, strict)
+    for kind in kinds:
+        problem = problem or format_check(kind, ids, strings, strict)
+    if problem:
+        findings.append(Finding(path, line, PLACEHOLDER_MISMATCH, problem, key))
     any_markup = "<" in ids[0] or (len(ids) > 1 and "<" in ids[1])
     for index, form in enumerate(strings):
         if not form:
@@ -295,14 +189,23 @@ def _language_of(identifier: str) -> str:
     return re.split(r"[-_@.]", identifier, maxsplit=1)[0].lower()
 
 
-def _locale_plurals(language: str) -> tuple[set[int], str] | None:
-    """Acceptable nplurals for a language (gettext's convention as Babel's `init` writes it, and CLDR's
-    count of plural categories, which differ for a few languages) and its name; None if unknown."""
+def _locale(language: str) -> Locale | None:
     try:
-        locale = Locale.parse(language.replace("-", "_"))
+        return Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
         return None
-    return {get_plural(locale).num_plurals, len(locale.plural_form.tags)}, locale.english_name
+
+
+def _expected_nplurals(locale: Locale, language: str) -> dict[str, int]:
+    """nplurals each reference gives a language: GNU gettext's table (gettext's plural-table.c, where it
+    lists the language) and CLDR's count of plural categories (Babel's `plural_form.tags` leaves out
+    the implicit "other"). They differ for French, Spanish, Russian, Polish...: either is accepted."""
+    expected = {}
+    gnu = gnu_plural_forms(language)
+    if gnu:
+        expected["GNU gettext's plural table"] = int(re.search(r"nplurals=(\d+)", gnu).group(1))
+    expected["CLDR"] = len(locale.plural_form.tags | {"other"})
+    return expected
 
 
 def _plural_forms_findings(value: str | None, language: str | None, has_plurals: bool, path: str,
@@ -312,25 +215,29 @@ def _plural_forms_findings(value: str | None, language: str | None, has_plurals:
         if not has_plurals:
             return [], None
         return [Finding(path, line, PLURAL_FORMS, "no Plural-Forms header, but the catalog has plural entries")], None
-    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*", value)
+    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d{1,9})\s*;\s*plural\s*=\s*(.+?);?\s*", value)
     if not match:
-        return [Finding(path, line, PLURAL_FORMS, f"Plural-Forms cannot be read: {value!r}")], None
+        return [Finding(path, line, PLURAL_FORMS, f"Plural-Forms cannot be read: {value[:200]!r}")], None
     nplurals, expression = int(match.group(1)), match.group(2)
     try:
         plural = gettext.c2py(expression)
         bad = next((n for n in range(1001) if not 0 <= plural(n) < nplurals), None)
-    except (ValueError, SyntaxError, ZeroDivisionError, RecursionError) as exc:
-        return [Finding(path, line, PLURAL_FORMS, f"plural expression {expression!r} cannot be used: {exc}")], nplurals
+    except (ValueError, SyntaxError, ZeroDivisionError, RecursionError, OverflowError, MemoryError) as exc:
+        return [Finding(path, line, PLURAL_FORMS,
+                        f"plural expression {expression[:200]!r} cannot be used: {exc}")], nplurals
     findings = []
     if bad is not None:
         findings.append(Finding(path, line, PLURAL_FORMS,
                                 f"plural={expression} gives form {plural(bad)} for n={bad}, but nplurals={nplurals}"))
-    expected = _locale_plurals(language) if language else None
-    if expected and nplurals not in expected[0]:
-        forms = " or ".join(str(n) for n in sorted(expected[0]))
-        findings.append(Finding(path, line, PLURAL_FORMS,
-                                f"nplurals={nplurals}, but {expected[1]} has {forms} plural forms "
-                                f"(Babel suggests: {get_plural(language.replace('-', '_')).plural_forms})"))
+    locale = _locale(language) if language else None
+    if locale is not None:
+        expected = _expected_nplurals(locale, language)
+        if nplurals not in expected.values():
+            gnu = gnu_plural_forms(language)
+            said = " and ".join(f"{count} in {reference}" for reference, count in expected.items())
+            findings.append(Finding(path, line, PLURAL_FORMS,
+                                    f"nplurals={nplurals}, but {locale.english_name} has {said}"
+                                    + (f" (GNU: {gnu})" if gnu else " (not in GNU gettext's plural table)")))
     return findings, nplurals
 
 
@@ -355,7 +262,7 @@ def header_findings(header: list[tuple[str, str]], header_line: int, catalog: Ca
     language = fields.get("language", "")
     if not language:
         findings.append(Finding(path, header_line, HEADER, "no Language header"))
-    elif _locale_plurals(language) is None:
+    elif _locale(language) is None:
         findings.append(Finding(path, header_line, HEADER, f"Language {language!r} is not a locale Babel knows"))
     elif expected_locale and _language_of(language) != _language_of(expected_locale):
         findings.append(Finding(path, header_line, HEADER,
@@ -386,10 +293,12 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
     if pofile is not None:
         findings, nplurals = header_findings(pofile.header, pofile.header_line, catalog, path, expected_locale)
         msgstr_lines = pofile.msgstr_lines
+    strict = catalog_strict_forms(catalog)
     for message in messages(catalog):
         string = message.string
         if not string or (not isinstance(string, str) and not any(string)) or "fuzzy" in message.flags:
             continue
         findings.extend(message_findings(message, path, nplurals, msgstr_lines.get(message.lineno, 0),
-                                         newstyle))
+                                         newstyle, strict))
     return findings
+

@@ -7,17 +7,18 @@ never reads it; `check --mo` reports it as stale once the catalog's errors are f
 """
 from __future__ import annotations
 
-import io
 import os
+import struct
+import sys
 import tempfile
+from array import array
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
 from .checks import check_catalog
 from .findings import ERROR
-from .pofile import CatalogError, read_po_file
+from .pofile import CatalogError, gc_paused, read_po_file
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -59,11 +60,55 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+MO_MAGIC = 0x950412DE
+
+
 def mo_bytes(catalog: Catalog) -> bytes:
-    """The catalog as GNU `.mo` bytes: fuzzy and untranslated entries left out, the same bytes every time."""
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    return buffer.getvalue()
+    """The catalog as GNU `.mo` bytes (the format of the gettext manual, "The Format of GNU MO Files"):
+    fuzzy and untranslated entries left out, the same bytes every time, in time linear in the catalog.
+
+    Babel's write_mo appends to one bytes object per entry (quadratic: 160k entries took 16 s); this
+    joins once. The bytes are write_mo's, without a hash table, except where write_mo is wrong: keys are
+    sorted as bytes, context included (GNU libintl binary-searches them; write_mo sorts by msgid, then
+    context), and a plural entry with every form empty is untranslated and left out (write_mo writes
+    the English msgids as its "translation", so a refused one-form plural showed the singular for n=3).
+    """
+    with gc_paused():  # hundreds of thousands of new bytes objects, no cycles: see pofile.gc_paused
+        return _mo_bytes(catalog)
+
+
+def _mo_bytes(catalog: Catalog) -> bytes:
+    charset = catalog.charset
+    pairs = []
+    for message in catalog:  # the header entry first, always kept (msgfmt compiles a fuzzy header too)
+        string = message.string
+        if message.id:
+            if message.fuzzy or not (string if isinstance(string, str) else any(string)):
+                continue
+        if isinstance(message.id, (tuple, list)):
+            key = "\0".join(message.id)
+            # write_mo fills an empty form with the msgid (singular for form 0, plural after)
+            string = "\0".join(form or message.id[min(index, 1)] for index, form in enumerate(string))
+        else:
+            key = message.id
+        if message.context:
+            key = f"{message.context}\x04{key}"
+        pairs.append((key.encode(charset), string.encode(charset)))
+    pairs.sort(key=lambda pair: pair[0])
+    count = len(pairs)
+    keys_start = 7 * 4 + 16 * count
+    values_start = keys_start + sum(len(key) + 1 for key, _ in pairs)
+    table = array("I")
+    for column, start in ((0, keys_start), (1, values_start)):
+        for pair in pairs:
+            table.append(len(pair[column]))
+            table.append(start)
+            start += len(pair[column]) + 1
+    if sys.byteorder != "little":
+        table.byteswap()
+    header = struct.pack("<7I", MO_MAGIC, 0, count, 7 * 4, 7 * 4 + 8 * count, 0, 0)
+    return b"".join((header, table.tobytes(), *(key + b"\0" for key, _ in pairs),
+                     *(value + b"\0" for _, value in pairs)))
 
 
 def compile_catalog(po_path: Path, mo_path: Path) -> Catalog:
@@ -72,8 +117,9 @@ def compile_catalog(po_path: Path, mo_path: Path) -> Catalog:
     Refused: syntax errors, and every error `check` reports on the header (plural forms) or on an entry
     that would go into the `.mo` (placeholder mismatch, unsafe or mismatched markup). Warnings pass.
     """
-    pofile = read_po_file(Path(po_path))
-    findings = check_catalog(pofile.catalog, po_path, pofile=pofile)
+    with gc_paused():
+        pofile = read_po_file(Path(po_path))
+        findings = check_catalog(pofile.catalog, po_path, pofile=pofile)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         raise CatalogError(errors)

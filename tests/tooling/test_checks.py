@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.tooling.checks import (brace_placeholders, check_catalog, format_problem, markup_problem,
-                                printf_placeholders)
+from app.tooling.checks import _plural_forms_findings, check_catalog, format_problem, markup_problem
 from app.tooling.pofile import read_po_file
 
 
@@ -152,26 +151,6 @@ def test_without_pofile_only_messages_are_checked():
     assert "header" not in {f.code for f in findings}
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("%(name)s and %(n)d", {"%(name)": "s", "%(n)": "d"}),
-    ("%s of %i%%", {"argument 1": "s", "argument 2": "d"}),
-    ("%2$s %1$d", {"argument 2": "s", "argument 1": "d"}),
-    ("100% of", {"argument 1": "o"}),
-    ("100%%", {}),
-])
-def test_printf_placeholders(text, expected):
-    assert {key: kind for key, (kind, _) in printf_placeholders(text).items()} == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("{name} {0} {user.email} {x!r:>10}", {"name", "0", "user", "x"}),
-    ("{} and {}", {"0", "1"}),
-    ("{{literal}}", set()),
-])
-def test_brace_placeholders(text, expected):
-    assert set(brace_placeholders(text)) == expected
-
-
 @pytest.mark.parametrize(("directory", "contradicts"), [("ja_JP", False), ("ja", False), ("en", True),
                                                        ("not-a-locale", True)])
 def test_language_compared_with_directory_by_language_only(directory, contradicts):
@@ -218,3 +197,51 @@ def test_stray_percent_without_python_format_is_an_error_only_in_newstyle_mode(t
     found = check_catalog(pofile.catalog, po, pofile=pofile, newstyle=True)
     assert [(f.code, f.severity, f.msgid) for f in found] == [
         ("placeholder-mismatch", "error", "Skip to main content"), ("placeholder-mismatch", "error", "%(num)d file")]
+
+
+def plural_catalog(tmp_path, language: str, plural_forms: str, forms: int) -> Path:
+    po = tmp_path / f"{language}.po"
+    msgstrs = "".join(f'msgstr[{i}] "%d form {i}"\n' for i in range(forms))
+    po.write_text(f'msgid ""\nmsgstr ""\n"Language: {language}\\n"\n'
+                  f'"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: {plural_forms}\\n"\n\n'
+                  f'#, c-format\nmsgid "%d file"\nmsgid_plural "%d files"\n{msgstrs}', encoding="utf-8")
+    return po
+
+
+def plural_forms_findings(po: Path) -> list[str]:
+    pofile = read_po_file(po)
+    return [f.message for f in check_catalog(pofile.catalog, po, pofile=pofile) if f.code == "plural-forms"]
+
+
+@pytest.mark.parametrize(("language", "plural_forms", "forms"), [
+    ("fr", "nplurals=2; plural=(n > 1);", 2),  # GNU's table
+    ("fr", "nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;", 3),  # CLDR's
+    ("es", "nplurals=2; plural=(n != 1);", 2),
+    ("ru", "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+     3),
+    ("pl", "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);", 3),
+    ("tr", "nplurals=2; plural=(n != 1);", 2),
+    ("id", "nplurals=1; plural=0;", 1),  # not in GNU's table; CLDR: "other" only
+    ("ja", "nplurals=1; plural=0;", 1),
+])
+def test_plural_forms_of_correct_catalogs_are_accepted(tmp_path, language, plural_forms, forms):
+    po = plural_catalog(tmp_path, language, plural_forms, forms)
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True).returncode == 0
+    assert plural_forms_findings(po) == []
+
+
+@pytest.mark.parametrize(("language", "plural_forms", "forms", "expected"), [
+    ("fr", "nplurals=4; plural=n % 4;", 4, "French has 2 in GNU gettext's plural table and 3 in CLDR"),
+    ("ja", "nplurals=2; plural=(n != 1);", 2, "Japanese has 1 in GNU gettext's plural table and 1 in CLDR"),
+    ("id", "nplurals=2; plural=(n != 1);", 2, "Indonesian has 1 in CLDR (not in GNU gettext's plural table)"),
+    ("en", "nplurals=2; plural=n;", 2, "plural=n gives form 2 for n=2, but nplurals=2"),
+    ("en", "nplurals=2; plural=n/0;", 2, "cannot be used"),
+])
+def test_wrong_plural_forms_say_which_reference_disagrees(tmp_path, language, plural_forms, forms, expected):
+    found = plural_forms_findings(plural_catalog(tmp_path, language, plural_forms, forms))
+    assert any(expected in message for message in found), found
+
+
+def test_a_huge_nplurals_is_a_finding_not_a_traceback():
+    findings, nplurals = _plural_forms_findings(f"nplurals={'9' * 5000}; plural=0;", "en", True, "x.po", 1)
+    assert nplurals is None and "cannot be read" in findings[0].message
