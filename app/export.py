@@ -19,8 +19,9 @@ import click
 from babel import Locale
 from flask import Flask, current_app, render_template, url_for
 from flask.cli import with_appcontext
-from flask_babel import force_locale, pgettext, refresh
+from flask_babel import force_locale, refresh
 
+from .i18n import pgettext
 from .pages import PAGES, PageCache, alternates
 
 NOT_FOUND_PROBE = "/__not-found__"  # a path no page has, to render the 404 page
@@ -72,7 +73,7 @@ def _picker_view(page):
                     "locale": locale,
                     "name": Locale.parse(locale).get_display_name(locale),
                     "site_name": pgettext("site name", "Tohoku University International Strategy"),
-                    "title": str(page.title),
+                    "title": pgettext(page.title.context, page.title.msgid),
                     "url": url_for(f"pages.{page.endpoint}", locale=locale),
                     "default": locale == current_app.config["DEFAULT_LOCALE"],
                 })
