@@ -14,7 +14,7 @@ The pages are for the translation team, not the site's readers, so their labels 
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from babel import Locale
@@ -28,6 +28,7 @@ from .tooling.findings import Finding
 from .tooling.glossary import Glossary, project_glossary
 from .tooling.pofile import CatalogError, messages, read_catalog
 from .tooling.stats import CatalogStats, catalog_stats
+from .tooling.verdict import refusal
 
 # Strings from these sources are on every page (layout, navigation, page titles); 404.html is its own page.
 SHARED_SOURCES = frozenset({"templates/base.html", "app/pages.py"})
@@ -71,11 +72,12 @@ class Entry:
     message: Message
     pages: list[str]
     findings: list[Finding]
+    refused: bool = False  # translated, but verdict.refusal refuses it: the site shows English
 
     @property
     def state(self) -> str:
         codes = {finding.code for finding in self.findings}
-        return next((code for code in TODO_CODES if code in codes), "translated")
+        return next((code for code in TODO_CODES if code in codes), "refused" if self.refused else "translated")
 
     @property
     def references(self) -> list[str]:
@@ -123,17 +125,23 @@ class LocaleStatus:
         return [entry for entry in self.entries if key in entry.pages]
 
 
+def _live_stats(stats: CatalogStats, entries: list[Entry]) -> CatalogStats:
+    """`stats` with the refused entries among `entries` counted as untranslated: the site shows English."""
+    refused = sum(entry.state == "refused" for entry in entries)
+    return replace(stats, translated=stats.translated - refused, untranslated=stats.untranslated + refused)
+
+
 def _page_stats(catalog: Catalog, entries: list[Entry]) -> list[PageStatus]:
     """catalog_stats of the sub-catalog of each page's messages: counted exactly as for the whole catalog."""
     statuses = []
     for key in PAGE_KEYS:
-        on_page = [entry.message for entry in entries if key in entry.pages]
+        on_page = [entry for entry in entries if key in entry.pages]
         if not on_page and key in (OTHER, NOT_FOUND):
             continue
         sub = Catalog(locale=catalog.locale, fuzzy=False)
-        for message in on_page:
-            sub[message.id] = message
-        statuses.append(PageStatus(key, page_label(key), catalog_stats(sub)))
+        for entry in on_page:
+            sub[entry.message.id] = entry.message
+        statuses.append(PageStatus(key, page_label(key), _live_stats(catalog_stats(sub), on_page)))
     return statuses
 
 
@@ -162,9 +170,11 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
     except CatalogError:  # changed on disk since `check` read it; the next load shows it
         return status
     by_entry = _findings_by_entry(catalog, status.findings)
-    status.entries = [Entry(message, pages_of(message.locations), by_entry.get(message.lineno, []))
+    status.entries = [Entry(message, pages_of(message.locations), by_entry.get(message.lineno, []),
+                            "fuzzy" not in message.flags and refusal(message) is not None)
                       for message in messages(catalog)]
     status.pages = _page_stats(catalog, status.entries)
+    status.report = replace(report, stats=_live_stats(report.stats, status.entries))
     return status
 
 
