@@ -1,10 +1,19 @@
-"""Security headers on every response: no inline script, no sniffing, no referrer leaks, no framing."""
+"""Security headers on every response: no inline script, no sniffing, no referrer leaks, no framing.
+
+Every page also carries the policy in a <meta http-equiv="Content-Security-Policy"> (META_CONTENT_SECURITY_POLICY),
+so the static export keeps it on a host that sends no headers; the export writes HEADERS into a `_headers`
+file for hosts that read one (app/export.py).
+"""
 from __future__ import annotations
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+_DIRECTIVES = (
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "object-src 'none'",
+    "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 )
+CONTENT_SECURITY_POLICY = "; ".join(_DIRECTIVES)
+# A <meta> policy ignores frame-ancestors, report-uri and sandbox (CSP Level 3, section 3.3): leave them out.
+META_CONTENT_SECURITY_POLICY = "; ".join(d for d in _DIRECTIVES
+                                         if d.split()[0] not in ("frame-ancestors", "report-uri", "sandbox"))
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -35,3 +44,4 @@ class SecurityHeaders:
 
 def init_app(app) -> None:
     app.wsgi_app = SecurityHeaders(app.wsgi_app)
+    app.jinja_env.globals["META_CONTENT_SECURITY_POLICY"] = META_CONTENT_SECURITY_POLICY
