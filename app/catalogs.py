@@ -22,6 +22,7 @@ from flask_babel import Domain, get_locale
 
 from .tooling.compile import atomic_write, mo_bytes
 from .tooling.pofile import CatalogError, read_catalog
+from .tooling.project_files import refuse_outside
 from .tooling.verdict import refusal
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class CatalogRegistry:
                 self._keep_last_good(state, f"{state.po_path} is missing")
             return  # never had one (the source language): gettext falls back to the msgid
         try:
+            refuse_outside(state.po_path, self.translations_dir)
             catalog = read_catalog(state.po_path)
             refused = refuse_broken_entries(catalog)
             compiled = mo_bytes(catalog)

@@ -228,9 +228,12 @@ def init_app(app) -> CatalogRegistry:
     @app.after_request
     def keep_redirects_on_site(response):
         # Werkzeug's own redirects (a missing trailing slash) are built from the Host header; rebase them.
+        # Its HTML body names the target too: rebuild it from the rebased Location, not the Host header.
         if response.status_code in (301, 308) and "Location" in response.headers:
             parts = urlsplit(response.headers["Location"])
-            response.headers["Location"] = absolute_url(urlunsplit(("", "", parts.path, parts.query, "")))
+            target = absolute_url(urlunsplit(("", "", parts.path, parts.query, "")))
+            response.set_data(redirect(target, response.status_code).get_data())
+            response.headers["Location"] = target
         return response
 
     # After Babel(app), which installed Jinja's own newstyle callables: ours replace them.

@@ -178,6 +178,22 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
     return status
 
 
+def _without_machine_paths(text: str) -> str:
+    """`text` with the absolute paths of the project, translations and templates directories made relative:
+    no page shows where the site lives on the machine."""
+    config = current_app.config
+    for directory in {Path(config["PROJECT_ROOT"]), Path(config["TRANSLATIONS_DIR"]).parent,
+                      Path(config["TEMPLATES_DIR"]).parent}:
+        for spelling in {str(directory), str(directory.resolve())}:
+            text = text.replace(spelling.rstrip("/") + "/", "")
+    return text
+
+
+def _shown(finding: Finding) -> Finding:
+    return replace(finding, path=_without_machine_paths(finding.path),
+                   message=_without_machine_paths(finding.message))
+
+
 def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     """Every locale's status, and the findings about no catalog in particular (POT, templates)."""
     config = current_app.config
@@ -185,14 +201,21 @@ def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     reports = {report.locale: report for report in result.catalogs}
     statuses = [_locale_status(locale, reports.get(locale), result.findings) for locale in config["LOCALES"]]
     claimed = {id(f) for status in statuses for f in status.findings}
-    return statuses, [f for f in result.findings if id(f) not in claimed]
+    for status in statuses:
+        status.findings = [_shown(f) for f in status.findings]
+        for entry in status.entries:
+            entry.findings = [_shown(f) for f in entry.findings]
+        status.load_error = status.load_error and _without_machine_paths(status.load_error)
+        if status.report:
+            status.report = replace(status.report, path=_without_machine_paths(status.report.path))
+    return statuses, [_shown(f) for f in result.findings if id(f) not in claimed]
 
 
 def _glossary() -> tuple[Glossary | None, str | None]:
     try:
         return project_glossary(current_app.config["TRANSLATIONS_DIR"]), None
     except CatalogError as err:
-        return None, str(err)
+        return None, _without_machine_paths(str(err))
 
 
 bind_locale(bp)
