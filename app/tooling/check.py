@@ -2,7 +2,7 @@
 
 Findings and their severities:
   error    syntax-error, encoding-error, duplicate, unreadable (the file is not a catalog: exit 2),
-           header, plural-forms, placeholder-mismatch, markup-mismatch, unsafe-markup, missing-in-catalog,
+           header, plural-forms, placeholder-mismatch, unsafe-markup (verdict.refusal), missing-in-catalog,
            stale-mo (content differs), stale-template and literal-text (from extract.py/literals.py),
            glossary (project mode, from glossary.py: an agreed name missing from a translation),
            coverage (below --min-coverage), whitespace-mismatch on a leading/trailing newline,
