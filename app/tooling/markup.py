@@ -79,7 +79,8 @@ def _tag_key(name: str, attrs: dict) -> tuple:
 
 
 def _shown_tag(name: str, attrs: dict) -> str:
-    return "<" + _excerpt(name) + "".join(f' {_excerpt(key)}="{_excerpt(value)}"' for key, value in attrs.items()) + ">"
+    shown = "".join(f' {_excerpt(key)}="{_excerpt(value)}"' for key, value in list(attrs.items())[:5])
+    return f"<{_excerpt(name)}{shown}{' …' if len(attrs) > 5 else ''}>"
 
 
 def is_html(msgid: str) -> bool:
@@ -112,9 +113,9 @@ def _nesting_problem(events) -> str | None:
             stack.append(data[0])
         elif kind == "end":
             if not stack or stack[-1] != data:
-                return f"closes </{data}> where {'<' + stack[-1] + '>' if stack else 'nothing'} is open"
+                return f"closes </{_excerpt(data)}> where {'<' + _excerpt(stack[-1]) + '>' if stack else 'nothing'} is open"
             stack.pop()
-    return f"never closes <{stack[-1]}>" if stack else None
+    return f"never closes <{_excerpt(stack[-1])}>" if stack else None
 
 
 def _code_texts(events) -> list[str]:
