@@ -158,7 +158,8 @@ def check_command(po_files, output_format, min_coverage, locales):
                                  param_hint="--locale")
     project = None if po_files else _paths()
     result = run_check(list(po_files), project=project, locales=list(locales) or None,  # never raises
-                       min_coverage=min_coverage, source_locale=config["DEFAULT_LOCALE"])
+                       min_coverage=min_coverage, source_locale=config["DEFAULT_LOCALE"],
+                       site_translations=Path(config["TRANSLATIONS_DIR"]))
     render = {"text": report.render_text, "json": report.render_json, "github": report.render_github}
     click.echo(render[output_format](result), nl=False)
     sys.exit(report.exit_status(result))

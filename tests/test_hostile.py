@@ -114,6 +114,13 @@ def test_check_in_text_output_names_file_and_line(hostile):
     assert re.search(rf"ja/LC_MESSAGES/messages\.po:{line}: unsafe-markup: msgstr has a \"", output)
 
 
+def test_check_on_the_catalog_file_itself_gives_the_same_verdict(hostile):
+    app, po = hostile
+    result = app.test_cli_runner().invoke(args=["i18n", "check", "--format", "json", str(po)])
+    reported = {(f["line"], f["code"]) for f in json.loads(result.output)["findings"]}
+    assert all((line, "unsafe-markup") in reported for line in msgstr_lines(po).values())
+
+
 def test_compile_refuses_the_hostile_catalog(hostile):
     app, po = hostile
     result = app.test_cli_runner().invoke(args=["i18n", "compile"])

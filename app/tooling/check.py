@@ -229,8 +229,11 @@ def _outside(path: Path, directory: Path, result: CheckResult) -> bool:
 
 
 def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, min_coverage: float | None = None,
-              source_locale: str = "en") -> CheckResult:
+              source_locale: str = "en", site_translations: Path | None = None) -> CheckResult:
     """Check the given .po files, or with `project` (and no files) the whole project.
+
+    A given file inside `site_translations` (the site's TRANSLATIONS_DIR) is one of the site's catalogs and
+    is checked as project mode checks it (newstyle gettext, HTML pages), so the verdict is the same.
 
     Never raises for bad input: unreadable files become findings and are listed in `.unreadable`.
     Anything a library prints while we work goes to stderr, so stdout stays valid JSON.
@@ -240,7 +243,9 @@ def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, mi
     with contextlib.redirect_stdout(sys.stderr), gc_paused():
         if po_paths:
             for po_path in po_paths:
-                _check_po(Path(po_path), str(po_path), result, **options)
+                site = site_translations is not None and \
+                    Path(po_path).resolve().is_relative_to(Path(site_translations).resolve())
+                _check_po(Path(po_path), str(po_path), result, newstyle=site, **options)
         elif project is not None:
             _check_project(project, result, **options)
     result.findings.sort(key=lambda f: (f.path, f.line, f.code, f.msgid))
