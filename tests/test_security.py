@@ -91,8 +91,15 @@ def test_a_template_symlinked_out_of_the_templates_is_not_read(translations_copy
     templates = tmp_path / "templates"
     shutil.copytree(PROJECT_ROOT / "templates", templates)
     (templates / "leak.html").symlink_to(PASSWD)
-    result = check_cli(project_app(translations_copy, TEMPLATES_DIR=templates))
+    (templates / "office.html").unlink()
+    (templates / "office.html").symlink_to(PASSWD)
+    app = project_app(translations_copy, TEMPLATES_DIR=templates)
+    result = check_cli(app)
     assert SECRET not in result.output and "leak.html: unreadable: is a symlink" in result.output
+    app.testing = False  # a 500 page, not the exception
+    page = app.test_client().get("/en/office/")
+    assert page.status_code == 500 and SECRET not in page.get_data(as_text=True)
+    assert app.test_client().get("/en/").status_code == 200
 
 
 def test_a_fifo_catalog_is_refused_without_hanging(translations_copy, ja_po):
