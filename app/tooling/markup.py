@@ -166,8 +166,8 @@ def markup_problem(msgid: str, msgstr: str, *, catalog: str = TEXT) -> str | Non
     msgid's tags (same elements, same attributes and values, each once, any order, properly nested), no
     comment or doctype, the msgid's own script/style text, and end in text (not inside a tag or comment).
     In a PAGE catalog it must also hold no `"` the msgid lacks (the same entry may be rendered into
-    aria-label="..."). A plain entry of an HTML catalog: no tag of an HTML element (it would show as
-    literal text). In a TEXT catalog a plain entry's translation is text: `<fichier>` for `<file>`, `Name
+    aria-label="..."). A plain entry of an HTML catalog: no tag of an HTML element its msgid does not
+    mention too (it would show as literal text). In a TEXT catalog a plain entry's translation is text: `<fichier>` for `<file>`, `Name
     <email>` and `(?P<name>...)` are placeholders, and nothing is asked of them.
     """
     if catalog == PAGE or is_html(msgid):
@@ -176,11 +176,12 @@ def markup_problem(msgid: str, msgstr: str, *, catalog: str = TEXT) -> str | Non
             problem = 'has a " (it would end an HTML attribute value): write “ ” or 「 」'
         return problem
     if catalog == HTML and "<" in msgstr:
+        mentioned = {data[0] if kind == "start" else data for kind, data in _events(msgid) if kind in _TAG_EVENTS}
         for kind, data in _events(msgstr):
-            if kind == "start" and data[0] in HTML_ELEMENTS:
-                return f"has {_shown_tag(*data)}, but the English is plain text"
-            if kind == "end" and data in HTML_ELEMENTS:
-                return f"has </{data}>, but the English is plain text"
+            name = data[0] if kind == "start" else data
+            if kind in _TAG_EVENTS and name in HTML_ELEMENTS and name not in mentioned:
+                shown = _shown_tag(*data) if kind == "start" else f"</{name}>"
+                return f"has {shown}, but the English is plain text"
     return None
 
 
