@@ -16,6 +16,8 @@ from justhtml import stream
 
 from app import create_app
 from app.tooling.markup import plain_text
+from app.tooling.pofile import messages, read_po_file
+from app.tooling.verdict import refusal
 from tests.hostile import CASES, REDOS, hostile_project, msgstr_lines
 
 # What no page may carry, whatever a catalog says (the export's own picker script is the one <script>).
@@ -158,3 +160,16 @@ def test_every_refused_string_is_marked_english_only_in_element_content(hostile)
     for kind, data in stream(html):
         if kind == "start":
             assert all("<" not in value for value in data[1].values()), data
+
+
+def test_check_and_the_site_refuse_exactly_the_same_entries(hostile):
+    """One verdict: the entries `check` reports as unsafe-markup or placeholder-mismatch are the ones the
+    live site refused (and the status page lists)."""
+    app, po = hostile
+    findings = json.loads(app.test_cli_runner().invoke(args=["i18n", "check", "--format", "json"]).output)["findings"]
+    reported = {f["line"] for f in findings if f["path"].endswith("ja/LC_MESSAGES/messages.po")
+                and f["code"] in ("unsafe-markup", "placeholder-mismatch")}
+    pofile = read_po_file(po)
+    refused_by_site = {int(reason.split(":")[0]) for reason in app.extensions["catalogs"].state("ja").refused}
+    assert {pofile.msgstr_lines[line] for line in refused_by_site} == reported
+    assert {pofile.msgstr_lines[m.lineno] for m in messages(pofile.catalog) if refusal(m)} == reported
