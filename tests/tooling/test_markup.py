@@ -58,7 +58,7 @@ def test_refused_translations_say_why(msgid, msgstr, reason):
 
 
 def test_duplicated_attribute_keeps_the_first_value_as_browsers_do_and_renders_only_the_msgids_tag():
-    msgstr = f'<a href="https://www.tohoku.ac.jp/en/" href="javascript:alert(1)">サイト</a>'
+    msgstr = '<a href="https://www.tohoku.ac.jp/en/" href="javascript:alert(1)">サイト</a>'
     assert markup_problem(LINK, msgstr, catalog=PAGE) is None
     assert render(LINK, msgstr) == '<a href="https://www.tohoku.ac.jp/en/">サイト</a>'
 
