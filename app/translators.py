@@ -171,7 +171,7 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
         return status
     by_entry = _findings_by_entry(catalog, status.findings)
     status.entries = [Entry(message, pages_of(message.locations), by_entry.get(message.lineno, []),
-                            "fuzzy" not in message.flags and refusal(message) is not None)
+                            refusal(message) is not None)
                       for message in messages(catalog)]
     status.pages = _page_stats(catalog, status.entries)
     status.report = replace(report, stats=_live_stats(report.stats, status.entries))

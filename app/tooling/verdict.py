@@ -23,7 +23,8 @@ class Refusal:
 
 
 def refusal(message: Message, *, html: bool = True) -> Refusal | None:
-    """Why `message`'s translation must not be shown (English is shown instead), or None.
+    """Why `message`'s translation must not be shown (English is shown instead), or None (also for the
+    header, and for untranslated and fuzzy entries: they are not shown anyway, and `check` names them).
 
     `html`: the entry is rendered into HTML pages by the project's templates through Jinja's newstyle
     gettext (the site's own catalogs), so markup rules apply to plain-text entries too, and `%` formatting
@@ -31,7 +32,7 @@ def refusal(message: Message, *, html: bool = True) -> Refusal | None:
     """
     ids = message.id if isinstance(message.id, tuple) else (message.id,)
     strings = message.string if isinstance(message.string, tuple) else (message.string,)
-    if not ids[0] or not any(strings):
+    if not ids[0] or not any(strings) or "fuzzy" in message.flags:
         return None
     problem = translation_markup_problem(ids, strings, catalog=PAGE if html else TEXT)
     if problem:
