@@ -79,6 +79,7 @@ CASES = [
          "<script>alert(document.domain)</script>東北大学 国際戦略室", "/ja/"),
     Case("img-onerror-in-plain-text", None, "Skip to main content",
          '<img src="x" onerror="alert(document.domain)">本文へ移動', "/ja/"),
+    Case("percent-as-character-reference", "fact label", "Established", "設立&#37;d &percnt;(x)s", "/ja/office/"),
     Case("redos", "navigation", "Home", REDOS, "/ja/"),
 ]
 

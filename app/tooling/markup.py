@@ -174,6 +174,9 @@ def markup_problem(msgid: str, msgstr: str, *, catalog: str = TEXT) -> str | Non
         problem = _html_entry_problem(msgid, msgstr)
         if problem is None and catalog == PAGE and '"' in msgstr and '"' not in msgid:
             problem = 'has a " (it would end an HTML attribute value): write “ ” or 「 」'
+        if problem is None and catalog == PAGE and "&" in msgstr and _decoded_percents(msgstr) > msgstr.count("%"):
+            # The page formats the decoded text (`% variables`): a % the format check never saw would raise.
+            problem = "writes % as a character reference (&#37;): write %% for a percent sign"
         return problem
     if catalog == HTML and "<" in msgstr:
         mentioned = {data[0] if kind == "start" else data for kind, data in _events(msgid) if kind in _TAG_EVENTS}
@@ -183,6 +186,12 @@ def markup_problem(msgid: str, msgstr: str, *, catalog: str = TEXT) -> str | Non
                 shown = _shown_tag(*data) if kind == "start" else f"</{name}>"
                 return f"has {shown}, but the English is plain text"
     return None
+
+
+def _decoded_percents(text: str) -> int:
+    """How many % the tokenizer's text and attribute values hold (character references decoded)."""
+    return sum(data.count("%") if kind == "text" else sum(value.count("%") for value in data[1].values())
+               for kind, data in _events(text) if kind in ("text", "start"))
 
 
 def _html_entry_problem(msgid: str, msgstr: str) -> str | None:

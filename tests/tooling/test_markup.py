@@ -51,6 +51,7 @@ def test_legitimate_translations_pass_in_a_page_catalog(msgid, msgstr):
     ('<span style="color:red">a</span>', '<span style="color:blue">a</span>', "attributes and values"),
     ("<script>x()</script>", "<script>steal()</script>", "changes the code inside <script>"),
     ("Language", '言語" onfocus="alert(1)" autofocus x="', 'has a "'),
+    ("100 percent sure", "100&#37; sure", "character reference"),
 ])
 def test_refused_translations_say_why(msgid, msgstr, reason):
     problem = markup_problem(msgid, msgstr, catalog=PAGE)
