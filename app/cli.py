@@ -14,6 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .tooling.check import ProjectPaths, shown_path
+from .tooling.project_files import refuse_outside
 from .tooling.findings import Finding
 from .tooling.pofile import CatalogError
 
@@ -75,6 +76,8 @@ def update_command():
     locales = [locale for locale in config["LOCALES"] if locale != config["DEFAULT_LOCALE"]
                or po_path(paths.translations_dir, locale).exists()]
     try:
+        for path in [paths.pot, *(po_path(paths.translations_dir, locale) for locale in locales)]:
+            refuse_outside(path, paths.translations_dir)  # a symlink out of translations/ is never read
         results = update_catalogs(paths.pot, paths.translations_dir, locales)
     except CatalogError as err:
         _fail(err)
@@ -114,6 +117,7 @@ def compile_command():
     refused = False
     for po in catalogs:
         try:
+            refuse_outside(po, _paths().translations_dir)  # a symlink out of translations/ is never read
             catalog = compile_catalog(po, po.with_suffix(".mo"))
         except CatalogError as err:
             _echo_findings(err.findings)

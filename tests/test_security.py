@@ -66,6 +66,9 @@ def test_a_catalog_symlinked_out_of_the_project_is_refused_not_shown(translation
     assert result.exit_code == 2
     assert SECRET not in result.output
     assert re.search(r"ja/LC_MESSAGES/messages\.po: unreadable: is a symlink to a file outside translations/", result.output)
+    for command, code in (("compile", 1), ("update", 2)):
+        other = app.test_cli_runner().invoke(args=["i18n", command])
+        assert other.exit_code == code and SECRET not in other.output and "symlink" in other.output, command
     github = check_cli(app, "--format", "github").output
     assert SECRET not in github and "::error file=" in github
     status = app.test_client().get("/ja/translations/").get_data(as_text=True)
