@@ -4,8 +4,9 @@ The site reads `.po` files, not `.mo` files, so it can never serve text older th
 Each request stats its locale's `.po`; a changed file is parsed, validated and swapped in (and its `.mo`
 rewritten for other gettext tools) by a loader thread, so a huge catalog never holds a worker for long.
 A catalog that cannot be read or used (syntax, encoding, a bad Plural-Forms or charset, a deleted file)
-is logged and shown on the status page, and the last good one keeps serving. Entries whose translation carries markup its English msgid lacks, or a `%` that would break
-formatting, are refused: English is shown for them.
+is logged and shown on the status page, and the last good one keeps serving. Entries `verdict.refusal`
+refuses (markup the English msgid lacks, a `%` that would break formatting...) are blanked: English is
+shown for them.
 """
 from __future__ import annotations
 
@@ -20,10 +21,11 @@ from babel.support import NullTranslations, Translations
 from flask import g
 from flask_babel import Domain, get_locale
 
-from .tooling.checks import markup_problem
-from .tooling.formats import catalog_strict_forms, format_problem
+from .tooling.formats import catalog_strict_forms
 from .tooling.compile import atomic_write, mo_bytes
 from .tooling.pofile import CatalogError, read_catalog
+from .tooling.project_files import refuse_outside
+from .tooling.verdict import refusal
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +105,9 @@ class CatalogRegistry:
                 self._keep_last_good(state, f"{state.po_path} is missing")
             return  # never had one (the source language): gettext falls back to the msgid
         try:
+            refuse_outside(state.po_path, self.translations_dir)
             catalog = read_catalog(state.po_path)
-            refused = _refuse_broken_entries(catalog)
+            refused = refuse_broken_entries(catalog)
             compiled = mo_bytes(catalog)
             translations = Translations(io.BytesIO(compiled))
         except CatalogError as err:
@@ -136,32 +139,19 @@ def _signature(path: Path) -> tuple | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def _refuse_broken_entries(catalog) -> list[str]:
-    """Blank translations that would break or subvert a page, so gettext falls back to English.
-
-    Markup the msgid does not have could run script (Jinja and flask-babel treat translations as trusted
-    HTML), and a stray `%` or unknown `%(name)s` raises when Jinja's newstyle gettext formats the string.
-    Plural forms are compared with msgid_plural as `check` and msgfmt -c do (format_problem).
-    """
+def refuse_broken_entries(catalog) -> list[str]:
+    """Blank the translations `verdict.refusal` refuses, so gettext falls back to English; return
+    "line: msgid: reason" for each. (Markup the msgid lacks, a `"` that would end an attribute value, bidi
+    controls left open, a `%` that breaks Jinja's newstyle formatting.)"""
     refused = []
     strict = catalog_strict_forms(catalog)
     for message in catalog:
-        if not message.id or not message.string:
-            continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        source = " ".join(ids)
-        reason = next((f"{_form_name(ids, index)} {problem}" for index, form in enumerate(strings)
-                       if form and (problem := markup_problem(source, form))), None)
-        reason = reason or format_problem(message.id, message.string, strict)
-        if reason:
-            refused.append(f"{message.lineno}: {ids[0]!r}: {reason}")
-            message.string = tuple("" for _ in strings) if len(ids) > 1 else ""
+        verdict = refusal(message, strict=strict)
+        if verdict:
+            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+            refused.append(f"{message.lineno}: {msgid!r}: {verdict}")
+            message.string = tuple("" for _ in message.string) if isinstance(message.string, tuple) else ""
     return refused
-
-
-def _form_name(ids: tuple, index: int) -> str:
-    return f"msgstr[{index}]" if len(ids) > 1 else "msgstr"
 
 
 class RegistryDomain(Domain):

@@ -15,6 +15,7 @@ from flask.cli import AppGroup
 
 from .config import all_locales
 from .tooling.check import ProjectPaths, shown_path
+from .tooling.project_files import refuse_outside
 from .tooling.findings import Finding
 from .tooling.pofile import CatalogError
 
@@ -77,6 +78,8 @@ def update_command():
     locales = [locale for locale in all_locales(config) if locale != config["DEFAULT_LOCALE"]
                or po_path(paths.translations_dir, locale).exists()]
     try:
+        for path in [paths.pot, *(po_path(paths.translations_dir, locale) for locale in locales)]:
+            refuse_outside(path, paths.translations_dir)  # a symlink out of translations/ is never read
         results = update_catalogs(paths.pot, paths.translations_dir, locales)
     except CatalogError as err:
         _fail(err)
@@ -117,6 +120,7 @@ def compile_command():
     refused = False
     for po in catalogs:
         try:
+            refuse_outside(po, _paths().translations_dir)  # a symlink out of translations/ is never read
             catalog = compile_catalog(po, po.with_suffix(".mo"))
         except CatalogError as err:
             _echo_findings(err.findings)
@@ -180,7 +184,8 @@ def check_command(po_files, output_format, min_coverage, locales, since, check_m
         except GitError as err:
             raise click.BadParameter(str(err), param_hint="--since") from err
     else:
-        result = run_check(list(po_files), project=None if po_files else _paths(), **options)  # never raises
+        result = run_check(list(po_files), project=None if po_files else _paths(),  # never raises
+                           site_translations=Path(config["TRANSLATIONS_DIR"]), **options)
     render = {"text": report.render_text, "json": report.render_json, "github": report.render_github,
               "markdown": report.render_markdown}
     click.echo(render[output_format](result), nl=False)

@@ -9,6 +9,10 @@ the unprefixed URLs (`/`, `/office/`...), which the server answers with a negoti
 language pickers instead (templates/language-picker.html + static/pick-language.js; no inline script, so
 the site's CSP still holds). Links are root-relative (`/ja/office/`, `/static/site.css`) and absolute ones
 (canonical, hreflang, sitemap) are built from BASE_URL: serve the export at the root of that URL.
+
+Safe on any host: every page carries the site's Content-Security-Policy in a <meta> (the directives a meta
+element supports), and `_headers` gives all of the site's security headers to hosts that read one (Netlify,
+Cloudflare Pages). EXPORT_MARKER marks the directory as an export, the only kind the export will empty.
 """
 from __future__ import annotations
 
@@ -19,11 +23,15 @@ import click
 from babel import Locale
 from flask import Flask, current_app, render_template, url_for
 from flask.cli import with_appcontext
-from flask_babel import force_locale, pgettext, refresh
+from flask_babel import force_locale, refresh
 
+from .i18n import pgettext
 from .pages import PAGES, PageCache, alternates
+from .security import HEADERS
 
 NOT_FOUND_PROBE = "/__not-found__"  # a path no page has, to render the 404 page
+EXPORT_MARKER = ".intl-strategy-export"  # written into every export; only such a directory is emptied
+HEADERS_FILE = "_headers"
 
 
 def export_site(app: Flask, destination: Path) -> set[str]:
@@ -60,7 +68,17 @@ def export_site(app: Flask, destination: Path) -> set[str]:
         warnings.simplefilter("ignore", MissingURLGeneratorWarning)
         urls = freezer.freeze()
     urls |= _write_not_found_pages(app, destination)
+    _write_host_files(destination)
     return urls
+
+
+def _write_host_files(destination: Path) -> None:
+    """`_headers` (the security headers for every path, in Netlify's and Cloudflare Pages' format) and
+    the marker that lets the next export recognise this directory as its own."""
+    rules = "".join(f"  {name}: {value}\n" for name, value in HEADERS.items())
+    (destination / HEADERS_FILE).write_text(f"/*\n{rules}", encoding="utf-8")
+    (destination / EXPORT_MARKER).write_text("Written by `flask --app app export`: the next export empties this "
+                                             "directory.\n", encoding="utf-8")
 
 
 def _picker_view(page):
@@ -72,7 +90,7 @@ def _picker_view(page):
                     "locale": locale,
                     "name": Locale.parse(locale).get_display_name(locale),
                     "site_name": pgettext("site name", "Tohoku University International Strategy"),
-                    "title": str(page.title),
+                    "title": pgettext(page.title.context, page.title.msgid),
                     "url": url_for(f"pages.{page.endpoint}", locale=locale),
                     "default": locale == current_app.config["DEFAULT_LOCALE"],
                 })
@@ -97,23 +115,27 @@ def _write_not_found_pages(app: Flask, destination: Path) -> set[str]:
     return written
 
 
-def _refuse_unsafe_destination(destination: Path, project_root: Path) -> None:
-    """The export deletes every file in `destination` it does not write: refuse (exit 2) a directory whose
-    files are not an earlier export's, and always `/`, $HOME, the project root and anything containing it."""
+def _checked_destination(destination: Path, project_root: Path) -> Path:
+    """`destination` with `~` expanded, resolved; or a click error (exit 2) when the export must not write
+    there: not a directory (/dev/null, a file), `/`, $HOME, the project root or anything containing it, or
+    a non-empty directory without EXPORT_MARKER (the export deletes every file in it that it does not write)."""
     target = Path(destination).expanduser().resolve()
+    if target.exists() and not target.is_dir():
+        raise click.BadParameter(f"{destination} exists and is not a directory", param_hint="--destination")
     protected = {Path("/"), Path.home().resolve(), project_root.resolve()}
     if target in protected or target in project_root.resolve().parents:
         raise click.BadParameter(f"{destination} is /, $HOME or holds the project: the export would delete "
                                  "its files", param_hint="--destination")
-    if target.is_dir() and any(target.iterdir()) and not (target / "sitemap.xml").is_file():
-        raise click.BadParameter(f"{destination} is not empty and holds no earlier export (no sitemap.xml): "
+    if target.is_dir() and any(target.iterdir()) and not (target / EXPORT_MARKER).is_file():
+        raise click.BadParameter(f"{destination} is not empty and holds no earlier export (no {EXPORT_MARKER}): "
                                  "the export would delete its files", param_hint="--destination")
+    return target
 
 
 @click.command("export")
 @click.option("--destination", type=click.Path(file_okay=False, path_type=Path),
               help="directory to write (emptied of files not rebuilt, so it must be new, empty or an earlier "
-                   "export)  [default: build/ in the project]")
+                   f"export, marked by {EXPORT_MARKER})  [default: build/ in the project]")
 @click.option("--base-url", help="the URL the export will be served from, for canonical, hreflang and "
                                  "sitemap links  [default: BASE_URL, i.e. SITE_BASE_URL]")
 @with_appcontext
@@ -122,7 +144,7 @@ def export_command(destination: Path | None, base_url: str | None) -> None:
     app = current_app._get_current_object()
     if base_url:
         app.config["BASE_URL"] = base_url.rstrip("/")
-    destination = destination or app.config["PROJECT_ROOT"] / "build"
-    _refuse_unsafe_destination(destination, Path(app.config["PROJECT_ROOT"]))
+    destination = _checked_destination(destination or app.config["PROJECT_ROOT"] / "build",
+                                       Path(app.config["PROJECT_ROOT"]))
     urls = export_site(app, destination)
     click.echo(f"exported {len(urls)} URLs to {destination} for {app.config['BASE_URL']}/")

@@ -1,7 +1,16 @@
-"""Locale negotiation and localized URLs.
+"""Locale negotiation, localized URLs, and translations in templates.
 
 Every page lives under `/<locale>/`. Unprefixed URLs redirect to the visitor's language: an explicit
 earlier choice (cookie) first, then Accept-Language (parsed by Werkzeug), then the default locale.
+
+Translations are data. The gettext functions templates call (`_`, `gettext`, `pgettext`, `ngettext`,
+`npgettext`, `{% trans %}`) replace the ones Jinja's newstyle i18n installs, which mark every translation as
+safe Markup. Ours return a `Translated`: rendered as element content it is escaped text, or, when the
+msgid holds markup, the translation re-serialized with the msgid's own tags (tooling/markup.py), and a
+string shown in English on a page in another language is wrapped in `<span lang="en">`. Attribute values
+and <title> hold no markup: there the template writes `|plain`, which gives the words as text for Jinja to
+escape. Forgetting `|plain` puts a `<span>` into an attribute: tests/test_markup_pages.py renders every
+template with every entry refused and validates the HTML, so the mistake cannot pass silently.
 """
 from __future__ import annotations
 
@@ -9,11 +18,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from babel import Locale
 from flask import Blueprint, abort, current_app, g, redirect, request, url_for
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from .catalogs import CatalogRegistry, RegistryDomain
 from .config import all_locales
+from .tooling.markup import plain_text, render
 
 bp = Blueprint("i18n", __name__)
 
@@ -129,6 +140,84 @@ def _same_site_page(next_path: str, locale: str) -> str:
     return parts.path if endpoint.startswith("pages.") else home
 
 
+class Translated:
+    """One translated string as a template uses it: `__html__` for element content, `str()` for the words
+    as plain text (attribute values, <title>, `~`), which Jinja escapes."""
+
+    __slots__ = ("html", "text")
+
+    def __init__(self, html: Markup, text: str):
+        self.html, self.text = html, text
+
+    def __html__(self) -> Markup:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _translated(msgid: str, translation: str, variables: dict) -> Translated:
+    """`translation` of `msgid` for a page, formatted as Jinja's newstyle gettext does (`% variables`, so
+    `%%` is `%`; Markup's `%` escapes the values). English (the translation equals the msgid, or markup.py
+    refuses it) is marked lang="en" on a page in another language."""
+    html = render(msgid, translation) if translation != msgid else None
+    if html is None:
+        translation, html = msgid, render(msgid, msgid)
+        source = current_app.config["DEFAULT_LOCALE"]
+        if str(get_locale()) != source:
+            html = Markup('<span lang="%s">%s</span>') % (source, html)
+    return Translated(html % variables, plain_text(translation) % variables)
+
+
+def gettext(msgid: str, **variables) -> Translated:
+    return _translated(msgid, get_translations().ugettext(msgid), variables)
+
+
+def pgettext(context: str, msgid: str, **variables) -> Translated:
+    return _translated(msgid, get_translations().upgettext(context, msgid), variables)
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> Translated:
+    variables.setdefault("num", num)
+    return _translated(singular if num == 1 else plural,
+                       get_translations().ungettext(singular, plural, num), variables)
+
+
+def npgettext(context: str, singular: str, plural: str, num: int, **variables) -> Translated:
+    variables.setdefault("num", num)
+    return _translated(singular if num == 1 else plural,
+                       get_translations().unpgettext(context, singular, plural, num), variables)
+
+
+class LazyTranslation:
+    """`lazy_pgettext`: a message translated each time it is rendered, in the locale of that moment."""
+
+    __slots__ = ("context", "msgid")
+
+    def __init__(self, context: str, msgid: str):
+        self.context, self.msgid = context, msgid
+
+    def __html__(self) -> Markup:
+        return pgettext(self.context, self.msgid).__html__()
+
+    def __str__(self) -> str:
+        return str(pgettext(self.context, self.msgid))
+
+
+def lazy_pgettext(context: str, msgid: str) -> LazyTranslation:
+    return LazyTranslation(context, msgid)
+
+
+def plain(value):
+    """The `|plain` filter: a translation as text, for attribute values and <title> (Jinja escapes it).
+    Other HTML is refused loudly, so no markup can slip into an attribute through this filter."""
+    if isinstance(value, (Translated, LazyTranslation)):
+        return str(value)
+    if hasattr(value, "__html__"):
+        raise TypeError(f"|plain is for translations and text, not {type(value).__name__}")
+    return value
+
+
 def init_app(app) -> CatalogRegistry:
     # Drafts too: the status pages count them and translators preview them (pages.py).
     registry = CatalogRegistry(app.config["TRANSLATIONS_DIR"], all_locales(app.config),
@@ -141,10 +230,17 @@ def init_app(app) -> CatalogRegistry:
     @app.after_request
     def keep_redirects_on_site(response):
         # Werkzeug's own redirects (a missing trailing slash) are built from the Host header; rebase them.
+        # Its HTML body names the target too: rebuild it from the rebased Location, not the Host header.
         if response.status_code in (301, 308) and "Location" in response.headers:
             parts = urlsplit(response.headers["Location"])
-            response.headers["Location"] = absolute_url(urlunsplit(("", "", parts.path, parts.query, "")))
+            target = absolute_url(urlunsplit(("", "", parts.path, parts.query, "")))
+            response.set_data(redirect(target, response.status_code).get_data())
+            response.headers["Location"] = target
         return response
 
+    # After Babel(app), which installed Jinja's own newstyle callables: ours replace them.
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, pgettext=pgettext,
+                                 npgettext=npgettext)
+    app.jinja_env.filters["plain"] = plain
     app.jinja_env.globals.update(language_options=language_options, absolute_url=absolute_url)
     return registry

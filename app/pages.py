@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from babel.dates import format_skeleton
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
-from flask_babel import get_locale, lazy_pgettext
+from flask_babel import get_locale
 from werkzeug.routing import BaseConverter
 
 from .config import all_locales
-from .i18n import NEGOTIATED_VARY, absolute_url, bind_locale, negotiate_locale, redirect_to_locale
+from .i18n import NEGOTIATED_VARY, absolute_url, bind_locale, lazy_pgettext, negotiate_locale, redirect_to_locale
 
 
 @dataclass(frozen=True)

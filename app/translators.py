@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -34,12 +34,14 @@ from .tooling.findings import Finding
 from .tooling.glossary import Glossary, project_glossary
 from .tooling.pofile import CatalogError, messages, read_catalog
 from .tooling.stats import CatalogStats, catalog_stats
+from .tooling.verdict import refusal
 
 # Strings from these sources are on every page (layout, navigation, page titles); 404.html is its own page.
 SHARED_SOURCES = frozenset({"templates/base.html", "app/pages.py"})
 ALL_PAGES, NOT_FOUND, OTHER = "all-pages", "not-found", "other"
-TODO_CODES = ("untranslated", "fuzzy")
-STATES = ("untranslated", "fuzzy", "translated")
+TODO_CODES = ("untranslated", "fuzzy")  # finding codes that are work left, not problems
+STATES = ("untranslated", "fuzzy", "refused", "translated")
+TODO_STATES = STATES[:3]  # the to-do list: what the site does not show in the locale's language
 
 # Diff tokens: a word (with the spaces after it kept apart), or one character of a script written without
 # spaces (kana, kanji, CJK punctuation, full-width forms), where a "word" would be a whole sentence.
@@ -95,14 +97,18 @@ class Entry:
     message: Message
     pages: list[str]
     findings: list[Finding]
+    refused: bool = False  # translated, but verdict.refusal refuses it: the site shows English
 
     @property
     def state(self) -> str:
         """As catalog_stats counts it (so the list and the numbers agree): an empty first msgstr is
-        untranslated, even when marked fuzzy."""
+        untranslated, even when marked fuzzy; a translation verdict.refusal refuses is "refused" (the site
+        shows English)."""
         if not self.translations[0]:
             return "untranslated"
-        return "fuzzy" if self.message.fuzzy else "translated"
+        if self.message.fuzzy:
+            return "fuzzy"
+        return "refused" if self.refused else "translated"
 
     @property
     def previous(self) -> str | None:
@@ -182,7 +188,7 @@ class Query:
         """The states listed: the one chosen; by default, with any other filter all, without any the to-do."""
         if self.state and self.state != "all":
             return (self.state,)
-        return STATES if self.state == "all" or self.active else TODO_CODES
+        return STATES if self.state == "all" or self.active else TODO_STATES
 
 
 @dataclass
@@ -221,17 +227,23 @@ class LocaleStatus:
         return [entry for entry in self.entries if key in entry.pages]
 
 
+def _live_stats(stats: CatalogStats, entries: list[Entry]) -> CatalogStats:
+    """`stats` with the refused entries among `entries` counted as untranslated: the site shows English."""
+    refused = sum(entry.state == "refused" for entry in entries)
+    return replace(stats, translated=stats.translated - refused, untranslated=stats.untranslated + refused)
+
+
 def _page_stats(catalog: Catalog, entries: list[Entry]) -> list[PageStatus]:
     """catalog_stats of the sub-catalog of each page's messages: counted exactly as for the whole catalog."""
     statuses = []
     for key in PAGE_KEYS:
-        on_page = [entry.message for entry in entries if key in entry.pages]
+        on_page = [entry for entry in entries if key in entry.pages]
         if not on_page and key in (OTHER, NOT_FOUND):
             continue
         sub = Catalog(locale=catalog.locale, fuzzy=False)
-        for message in on_page:
-            sub[message.id] = message
-        statuses.append(PageStatus(key, page_label(key), catalog_stats(sub)))
+        for entry in on_page:
+            sub[entry.message.id] = entry.message
+        statuses.append(PageStatus(key, page_label(key), _live_stats(catalog_stats(sub), on_page)))
     return statuses
 
 
@@ -276,10 +288,28 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
         return status
     # Findings name lines of the file on disk: they belong to entries only when that file is the one shown.
     by_entry = {} if status.from_last_good else _findings_by_entry(catalog, status.findings)
-    status.entries = [Entry(message, pages_of(message.locations), by_entry.get(message.lineno, []))
+    status.entries = [Entry(message, pages_of(message.locations), by_entry.get(message.lineno, []),
+                            refusal(message) is not None)
                       for message in messages(catalog)]
     status.pages = _page_stats(catalog, status.entries)
+    status.report = replace(report, stats=_live_stats(report.stats, status.entries))
     return status
+
+
+def _without_machine_paths(text: str) -> str:
+    """`text` with the absolute paths of the project, translations and templates directories made relative:
+    no page shows where the site lives on the machine."""
+    config = current_app.config
+    for directory in {Path(config["PROJECT_ROOT"]), Path(config["TRANSLATIONS_DIR"]).parent,
+                      Path(config["TEMPLATES_DIR"]).parent}:
+        for spelling in {str(directory), str(directory.resolve())}:
+            text = text.replace(spelling.rstrip("/") + "/", "")
+    return text
+
+
+def _shown(finding: Finding) -> Finding:
+    return replace(finding, path=_without_machine_paths(finding.path),
+                   message=_without_machine_paths(finding.message))
 
 
 def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
@@ -290,14 +320,21 @@ def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     reports = {report.locale: report for report in result.catalogs}
     statuses = [_locale_status(locale, reports.get(locale), result.findings) for locale in all_locales(config)]
     claimed = {id(f) for status in statuses for f in status.findings}
-    return statuses, [f for f in result.findings if id(f) not in claimed]
+    for status in statuses:
+        status.findings = [_shown(f) for f in status.findings]
+        for entry in status.entries:
+            entry.findings = [_shown(f) for f in entry.findings]
+        status.load_error = status.load_error and _without_machine_paths(status.load_error)
+        if status.report:
+            status.report = replace(status.report, path=_without_machine_paths(status.report.path))
+    return statuses, [_shown(f) for f in result.findings if id(f) not in claimed]
 
 
 def _glossary() -> tuple[Glossary | None, str | None]:
     try:
         return project_glossary(current_app.config["TRANSLATIONS_DIR"]), None
     except CatalogError as err:
-        return None, str(err)
+        return None, _without_machine_paths(str(err))
 
 
 bind_locale(bp)

@@ -14,12 +14,16 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from justhtml import stream
 
 from app import create_app
+from app.export import EXPORT_MARKER
 from app.pages import MESSAGE_ORIGINAL_URL, PAGES
+from app.security import CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY
 from tests.helpers import parse, visible_text
 
 LOCALES = ("en", "ja")
@@ -42,7 +46,7 @@ def export(tmp_path_factory):
     """(build directory, base URL of a plain file server serving it, CLI output)."""
     build = tmp_path_factory.mktemp("export") / "build"
     build.mkdir()
-    (build / "sitemap.xml").write_text("<urlset/>")  # an earlier export, whose files may be replaced
+    (build / EXPORT_MARKER).write_text("")  # an earlier export, whose files may be replaced
     (build / "stale.html").write_text("from an earlier export")
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -207,3 +211,56 @@ def test_unprefixed_urls_are_language_pickers_without_inline_script(export, path
     assert parser.inline_scripts == 0 and "/static/pick-language.js" in parser.urls
     links = {a["hreflang"]: a["href"] for a in parse(html).anchors if a.get("hreflang")}
     assert links == {locale: f"/{locale}{path}" for locale in LOCALES}  # visible links: the no-JS way in
+
+
+def test_every_exported_page_carries_the_csp_a_meta_element_can_hold(export):
+    build, _, _ = export
+    pages = list(build.rglob("*.html"))
+    assert len(pages) >= len(PAGE_PATHS) + len(PICKER_PATHS)
+    for html_file in pages:
+        metas = [attrs for kind, (name, attrs) in
+                 ((kind, data) for kind, data in stream(html_file.read_text(encoding="utf-8")) if kind == "start")
+                 if name == "meta" and attrs.get("http-equiv") == "Content-Security-Policy"]
+        assert [meta["content"] for meta in metas] == [META_CONTENT_SECURITY_POLICY], html_file
+    assert "frame-ancestors" not in META_CONTENT_SECURITY_POLICY and "script-src 'self'" in META_CONTENT_SECURITY_POLICY
+
+
+def test_the_export_writes_a_headers_file_and_its_own_marker(export):
+    build, _, _ = export
+    headers = (build / "_headers").read_text(encoding="utf-8").splitlines()
+    assert headers[0] == "/*"
+    assert f"  Content-Security-Policy: {CONTENT_SECURITY_POLICY}" in headers
+    assert "  X-Frame-Options: DENY" in headers and "  X-Content-Type-Options: nosniff" in headers
+    assert (build / EXPORT_MARKER).is_file()
+
+
+def test_a_web_root_with_a_sitemap_is_not_taken_for_an_earlier_export(tmp_path):
+    web_root = tmp_path / "www"
+    (web_root / "uploads").mkdir(parents=True)
+    (web_root / "index.php").write_text("<?php")
+    (web_root / "sitemap.xml").write_text("<urlset/>")
+    result = _export_app("http://x.example").test_cli_runner().invoke(args=["export", "--destination", str(web_root)])
+    assert result.exit_code == 2 and EXPORT_MARKER in result.output
+    assert (web_root / "index.php").exists() and (web_root / "uploads").is_dir()
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "file"])
+def test_a_destination_that_is_not_a_directory_is_refused_with_exit_2(tmp_path, target):
+    destination = tmp_path / "file" if target == "file" else Path(target)
+    if target == "file":
+        destination.write_text("keep")
+    result = _export_app("http://x.example").test_cli_runner().invoke(args=["export", "--destination", str(destination)])
+    assert result.exit_code == 2, result.output
+    assert "--destination" in result.output and "Traceback" not in result.output
+    assert ("is not a directory" if target == "/dev/null" else "is a file") in result.output
+    assert target != "file" or destination.read_text() == "keep"
+
+
+def test_a_tilde_destination_is_written_under_home_not_to_a_directory_named_tilde(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    result = _export_app("http://x.example").test_cli_runner().invoke(args=["export", "--destination", "~/site"])
+    assert result.exit_code == 0, result.output
+    assert (home / "site" / "ja" / "index.html").is_file() and not (tmp_path / "~").exists()

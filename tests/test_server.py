@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,19 +59,17 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("gunicorn")
-    translations = tmp / "translations"
-    shutil.copytree(PROJECT_ROOT / "translations", translations, ignore=shutil.ignore_patterns("*.mo"))
+@contextmanager
+def gunicorn(tmp: Path, translations: Path, workers: int = WORKERS, **config):
+    """The app (TRANSLATIONS_DIR `translations`, plus `config`) under gunicorn.conf.py, until the block ends."""
     log, errors = tmp / "stdout.log", tmp / "stderr.log"
-    app_spec = f"app:create_app({{'TRANSLATIONS_DIR': {str(translations)!r}}})"
+    app_spec = f"app:create_app({ {'TRANSLATIONS_DIR': str(translations), **config}!r})"  # literals only
     # HOME is private so the test can see that gunicorn created nothing there (no ~/.gunicorn control socket).
     env = {**os.environ, "HOME": str(tmp)}
     with open(log, "wb") as stdout, open(errors, "wb") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
-             "--bind", "127.0.0.1:0", "--workers", str(WORKERS), app_spec],
+             "--bind", "127.0.0.1:0", "--workers", str(workers), app_spec],
             cwd=PROJECT_ROOT, env=env, stdout=stdout, stderr=stderr)
     try:
         deadline = time.monotonic() + 30
@@ -79,13 +78,22 @@ def server(tmp_path_factory):
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.05)
         server = Server(match.group(1), log, translations, process)
-        while len(set(re.findall(r"Booting worker with pid: (\d+)", log.read_text()))) < WORKERS:
+        while len(set(re.findall(r"Booting worker with pid: (\d+)", log.read_text()))) < workers:
             assert time.monotonic() < deadline, "gunicorn workers did not boot"
             time.sleep(0.05)
         yield server
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("gunicorn")
+    translations = tmp / "translations"
+    shutil.copytree(PROJECT_ROOT / "translations", translations, ignore=shutil.ignore_patterns("*.mo"))
+    with gunicorn(tmp, translations) as server:
+        yield server
     assert not (tmp / ".gunicorn").exists()
 
 

@@ -258,17 +258,17 @@ def test_review_marks_untranslated_and_fuzzy_paragraphs(client, ja_po):
 
 
 def test_review_shows_what_check_says_of_a_translation(client, ja_po):
-    # markup-mismatch is reported on the msgstr's line, glossary on the msgid's: both land on their row.
+    # unsafe-markup is reported on the msgstr's line, glossary on the msgid's: both land on their row.
     edit(ja_po, '"<em>「東北大学ビジョン2030」</em>は、最先端の', '"「東北大学ビジョン2030」は、最先端の')
     edit(ja_po, 'msgstr "重点戦略⑰"', 'msgstr "重点戦略17"')
     html = client.get("/ja/translations/review/vision/").text
     rows = dict(re.findall(r'<tr id="line-\d+" data-state="\w+".*?<span class="tr-text">(.*?)</span>(.*?)</tr>',
                            html, re.S))
-    assert 'data-code="markup-mismatch"' in rows["&lt;em&gt;Tohoku University Vision 2030&lt;/em&gt; clearly "
+    assert 'data-code="unsafe-markup"' in rows["&lt;em&gt;Tohoku University Vision 2030&lt;/em&gt; clearly "
                                                  "shows the university’s conviction and determination to be a "
                                                  "global university leading cutting-edge innovation."]
     assert 'data-code="glossary"' in rows["Priority Strategy 17"]
-    assert 'data-code="markup-mismatch"' not in rows["Priority Strategy 17"]
+    assert 'data-code="unsafe-markup"' not in rows["Priority Strategy 17"]
 
 
 def test_review_of_shared_strings_and_unknown_pages(client):

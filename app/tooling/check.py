@@ -2,7 +2,7 @@
 
 Findings and their severities:
   error    syntax-error, encoding-error, duplicate, unreadable (the file is not a catalog: exit 2),
-           header, plural-forms, placeholder-mismatch, markup-mismatch, unsafe-markup, missing-in-catalog,
+           header, plural-forms, placeholder-mismatch, unsafe-markup (verdict.refusal), missing-in-catalog,
            not-in-template, stale-mo (only with check_mo: the site reads .po files, never .mo files),
            stale-template and literal-text (from extract.py/literals.py),
            glossary (project mode, from glossary.py: an agreed name missing from a translation),
@@ -34,7 +34,8 @@ from app.tooling.checks import check_catalog
 from app.tooling.compile import mo_bytes
 from app.tooling.findings import ERROR, WARNING, Finding, shorten
 from app.tooling.glossary import Glossary, glossary_findings, project_glossary
-from app.tooling.pofile import CatalogError, PoFile, gc_paused, messages, read_po_file
+from app.tooling.pofile import UNREADABLE, CatalogError, PoFile, gc_paused, messages, read_po_file
+from app.tooling.project_files import outside_problem
 from app.tooling.stats import CatalogStats, catalog_stats
 
 
@@ -242,9 +243,9 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
     from app.tooling.literals import find_literal_text
 
     root = project.root
-    template = None
+    template = pofile = None
     try:
-        pofile = read_po_file(project.pot)
+        pofile = None if _outside(project.pot, project.translations_dir, result) else read_po_file(project.pot)
     except CatalogError as err:
         if not project.pot.exists():
             result.findings.append(Finding(shown_path(project.pot, root), 0, "stale-template",
@@ -252,7 +253,7 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
         else:
             result.findings.extend(err.findings)
             result.unreadable.append(shown_path(project.pot, root))
-    else:
+    if pofile is not None:
         template = pofile.catalog
         try:
             extracted = extract_messages(root, project.babel_cfg)
@@ -268,18 +269,36 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
         result.findings.extend(err.findings)
         result.unreadable.append(shown_path(Path(err.findings[0].path), root))
     for po_path in sorted(project.translations_dir.glob("*/LC_MESSAGES/*.po")):
+        if _outside(po_path, project.translations_dir, result):
+            continue
         # The project's templates render every entry through Jinja's newstyle gettext: all are python-format.
         _check_po(po_path, shown_path(po_path, root), result, template=template, pot_name=project.pot.name,
                   glossary=glossary, newstyle=True, **options)
-    result.findings.extend(find_literal_text(sorted(project.templates_dir.rglob("*.html"))))
+    templates = [path for path in sorted(project.templates_dir.rglob("*.html"))
+                 if not _outside(path, project.templates_dir, result)]
+    result.findings.extend(find_literal_text(templates))
     # dict.fromkeys: a template that is not UTF-8 is reported by extraction and by the literal-text scan.
     result.findings = list(dict.fromkeys(replace(f, path=shown_path(f.path, root))
                                          for f in result.findings))
 
 
+def _outside(path: Path, directory: Path, result: CheckResult) -> bool:
+    """True (and an `unreadable` finding) when project file `path` is a symlink out of `directory` or not
+    a regular file: it is not read, so its content can appear nowhere."""
+    problem = outside_problem(path, directory)
+    if problem:
+        result.findings.append(Finding(str(path), 0, UNREADABLE, problem))
+        result.unreadable.append(str(path))
+    return problem is not None
+
+
 def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, min_coverage: float | None = None,
-              source_locale: str = "en", check_mo: bool = False, draft_locales=()) -> CheckResult:
+              source_locale: str = "en", check_mo: bool = False, draft_locales=(),
+              site_translations: Path | None = None) -> CheckResult:
     """Check the given .po files, or with `project` (and no files) the whole project.
+
+    A given file inside `site_translations` (the site's TRANSLATIONS_DIR) is one of the site's catalogs and
+    is checked as project mode checks it (newstyle gettext, HTML pages), so the verdict is the same.
 
     Never raises for bad input: unreadable files become findings and are listed in `.unreadable`.
     Anything a library prints while we work goes to stderr, so stdout stays valid JSON.
@@ -291,7 +310,9 @@ def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, mi
     with contextlib.redirect_stdout(sys.stderr), gc_paused():
         if po_paths:
             for po_path in po_paths:
-                _check_po(Path(po_path), str(po_path), result, **options)
+                site = site_translations is not None and \
+                    Path(po_path).resolve().is_relative_to(Path(site_translations).resolve())
+                _check_po(Path(po_path), str(po_path), result, newstyle=site, **options)
         elif project is not None:
             _check_project(project, result, **options)
     result.findings.sort(key=lambda f: (f.path, f.line, f.code, f.msgid))

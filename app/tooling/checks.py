@@ -4,15 +4,13 @@ Format checks follow the entry's flags, as `msgfmt --check-format` does (Babel w
 from the msgid; "50% off" then looks like a `% o` directive). Fuzzy, untranslated and obsolete entries
 are not checked: they are not used at run time.
 
-`markup_problem` and `format_problem` are also used by the live site on every entry it loads, so they must
-be fast and must never reject a legitimate translation (tags in another order, Japanese text, entities, localized URLs).
+`format_problem` is also used by the live site (through verdict.refusal) on every entry it loads, so it
+must be fast and must never reject a legitimate translation. Markup is markup.py's to judge.
 """
 from __future__ import annotations
 
 import gettext
-import html
 import re
-from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,101 +20,14 @@ from babel.messages.catalog import Catalog, Message
 from app.tooling.findings import ERROR, WARNING, Finding
 from app.tooling.formats import (BRACE_FORMAT, GERMANIC, catalog_strict_forms, flagged_formats, format_check,
                                  newstyle_problem)
-from app.tooling.formats import format_problem  # noqa: F401  (re-exported: the site and markup checks use it)
+from app.tooling.markup import TEXT, catalog_kind, translation_markup_problem
 from app.tooling.plural_table import gnu_plural_forms
 from app.tooling.pofile import HEADER, PoFile, is_text_charset, messages
 
 PLACEHOLDER_MISMATCH = "placeholder-mismatch"
-MARKUP_MISMATCH = "markup-mismatch"
 UNSAFE_MARKUP = "unsafe-markup"
 WHITESPACE_MISMATCH = "whitespace-mismatch"
 PLURAL_FORMS = "plural-forms"
-
-# A start or end tag; attribute values may contain ">" inside quotes.
-_TAG_RE = re.compile(r"""<(/?)([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
-# Where a browser would start reading markup: "<" then a letter, "/", "!" or "?". ("a < b" is text.)
-_MARKUP_START_RE = re.compile(r"<[a-zA-Z/!?]")
-_ATTRIBUTE_RE = re.compile(r"""([^\s"'=<>/`]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
-_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background",
-                             "cite", "data", "codebase", "srcset", "ping", "longdesc", "usemap", "srcdoc"})
-_DANGEROUS_SCHEMES = ("javascript:", "data:", "vbscript:")
-_NEVER_ALLOWED_TAGS = frozenset({"script"})
-# Browsers ignore ASCII whitespace and control characters inside a URL scheme ("java\tscript:").
-_URL_NOISE_RE = re.compile(r"[\x00-\x20\x7f]+")
-
-
-def _tags(text: str) -> list[tuple[str, str, str]]:
-    """(slash, lower-case name, raw attribute text) of every tag in `text`."""
-    return [(slash, name.lower(), attrs) for slash, name, attrs in _TAG_RE.findall(text)]
-
-
-def _attributes(raw: str) -> dict[str, str]:
-    attributes = {}
-    for name, value in _ATTRIBUTE_RE.findall(raw):
-        if value[:1] in ("'", '"'):
-            value = value[1:-1]
-        attributes[name.lower()] = html.unescape(value)
-    return attributes
-
-
-def _is_dangerous_url(value: str) -> bool:
-    return _URL_NOISE_RE.sub("", value).lower().startswith(_DANGEROUS_SCHEMES)
-
-
-def _not_a_tag_count(text: str, tag_count: int | None = None) -> int:
-    """How many '<' a browser would read as the start of markup that is not a complete tag."""
-    if tag_count is None:
-        tag_count = len(_TAG_RE.findall(text))
-    return len(_MARKUP_START_RE.findall(text)) - tag_count
-
-
-def markup_problem(msgid: str, msgstr: str) -> str | None:
-    """Why the HTML in `msgstr` must not be trusted, or None when it only uses what the msgid uses.
-
-    Not allowed: a tag the msgid lacks, `<script>`, an `on*` event-handler attribute, a javascript:/data:/
-    vbscript: URL, an attribute the msgid's tag of that name lacks, a tag that is never closed with ">",
-    comments or declarations. Order, entities, text and attribute values (localized links) are free.
-    """
-    if "<" not in msgstr:
-        return None
-    tags = _TAG_RE.findall(msgstr)
-    if _not_a_tag_count(msgstr, len(tags)) > _not_a_tag_count(msgid):
-        if "<!" in msgstr or "<?" in msgstr:
-            return "adds a comment, declaration or processing instruction"
-        return "has a '<' that starts a tag never closed with '>'"
-    if not tags:
-        return None
-    allowed: dict[str, dict[str, set[str]]] = {}
-    for _, name, raw in _tags(msgid):
-        attributes = allowed.setdefault(name, {})
-        for attribute, value in _attributes(raw).items():
-            attributes.setdefault(attribute, set()).add(value)
-    parsed = [(name.lower(), _attributes(raw) if raw.strip(" /") else {}) for _, name, raw in tags]
-    # Name what makes the markup dangerous before what merely makes it new.
-    for name, attributes in parsed:
-        if name in _NEVER_ALLOWED_TAGS:
-            return f"adds <{name}>"
-        for attribute, value in attributes.items():
-            if attribute.startswith("on"):
-                return f"adds an event-handler attribute {attribute}= to <{name}>"
-            if attribute in _URL_ATTRIBUTES and _is_dangerous_url(value) \
-                    and value not in allowed.get(name, {}).get(attribute, ()):
-                return f"uses a {_URL_NOISE_RE.sub('', value).split(':')[0].lower()}: URL in {attribute}="
-    for name, attributes in parsed:
-        if name not in allowed:
-            return f"adds <{name}>, which the msgid does not have"
-        for attribute, value in attributes.items():
-            if attribute not in allowed[name]:
-                return f"adds attribute {attribute}= to <{name}>, which the msgid's <{name}> does not have"
-            if attribute == "style" and value not in allowed[name][attribute]:
-                return f"changes style= of <{name}>"
-    return None
-
-
-def tag_counts(text: str) -> Counter:
-    """How many times each start and end tag occurs, ignoring attributes and order."""
-    return Counter((slash + name) for slash, name, _ in _tags(text))
-
 
 
 def _whitespace_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
@@ -133,12 +44,14 @@ def _whitespace_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
 
 
 def message_findings(message: Message, path: str, nplurals: int | None = None, line: int = 0,
-                     newstyle: bool = False, strict: frozenset[int] | None = GERMANIC) -> list[Finding]:
+                     newstyle: bool = False, strict: frozenset[int] | None = GERMANIC,
+                     markup: str = TEXT) -> list[Finding]:
     """Quality findings for one translated, non-fuzzy entry, reported on `line` (default: the msgid's).
 
-    `newstyle`: the entry is rendered through Jinja's newstyle gettext, so it is python-format whatever
-    its flags say. `strict`: the plural forms whose directives must match msgid_plural's exactly
-    (`formats.strict_forms`).
+    `newstyle`: the entry is rendered into HTML through Jinja's newstyle gettext (the project's catalogs),
+    so it is python-format whatever its flags say. `strict`: the plural forms whose directives must match
+    msgid_plural's exactly (`formats.strict_forms`). `markup`: what the catalog is for markup.py (PAGE,
+    HTML, TEXT).
     """
     msgid = message.id
     ids = msgid if isinstance(msgid, tuple) else (msgid,)
@@ -159,29 +72,20 @@ def message_findings(message: Message, path: str, nplurals: int | None = None, l
         problem = problem or format_check(kind, ids, strings, strict)
     if problem:
         findings.append(Finding(path, line, PLACEHOLDER_MISMATCH, problem, key))
-    any_markup = "<" in ids[0] or (len(ids) > 1 and "<" in ids[1])
+    # The markup half of verdict.refusal (the same function), so check reports what the site refuses.
+    unsafe = translation_markup_problem(ids, strings, catalog=markup)
+    if unsafe:
+        findings.append(Finding(path, line, UNSAFE_MARKUP, unsafe, key))
     for index, form in enumerate(strings):
         if not form:
             continue
         source = ids[1] if index and len(ids) > 1 else ids[0]
         where = f"msgstr[{index}]" if len(ids) > 1 else "msgstr"
-        if any_markup or "<" in form:
-            unsafe = markup_problem(" ".join(ids), form)
-            if unsafe:
-                findings.append(Finding(path, line, UNSAFE_MARKUP, f"{where} {unsafe}", key))
-            elif tag_counts(form) != tag_counts(source):
-                findings.append(Finding(path, line, MARKUP_MISMATCH,
-                                        f"{where} tags {_tag_list(form)} differ from msgid tags {_tag_list(source)}",
-                                        key))
         whitespace = _whitespace_problem(source, form)
         if whitespace:
             severity, reason = whitespace
             findings.append(Finding(path, line, WHITESPACE_MISMATCH, f"{where}: {reason}", key, severity))
     return [replace(f, msgctxt=message.context) for f in findings] if message.context else findings
-
-
-def _tag_list(text: str) -> str:
-    return " ".join(f"<{tag}>" for tag in sorted(tag_counts(text).elements())) or "(none)"
 
 
 def _language_of(identifier: str) -> str:
@@ -284,7 +188,8 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
 
     With `pofile` (what `pofile.read_po_file` read) the header as written is checked too, and findings
     on translations point at the msgstr line as msgfmt's do; without it, only the messages are checked.
-    `newstyle`: every entry is rendered through Jinja's newstyle gettext (project mode).
+    `newstyle`: every entry is rendered through Jinja's newstyle gettext into the site's HTML pages
+    (project mode: markup.PAGE).
     """
     path = str(path)
     findings: list[Finding] = []
@@ -294,11 +199,13 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
         findings, nplurals = header_findings(pofile.header, pofile.header_line, catalog, path, expected_locale)
         msgstr_lines = pofile.msgstr_lines
     strict = catalog_strict_forms(catalog)
+    markup = catalog_kind((m.id[0] if isinstance(m.id, tuple) else m.id for m in messages(catalog)),
+                          page=newstyle)
     for message in messages(catalog):
         string = message.string
         if not string or (not isinstance(string, str) and not any(string)) or "fuzzy" in message.flags:
             continue
         findings.extend(message_findings(message, path, nplurals, msgstr_lines.get(message.lineno, 0),
-                                         newstyle, strict))
+                                         newstyle, strict, markup))
     return findings
 

@@ -111,15 +111,16 @@ def _mo_bytes(catalog: Catalog) -> bytes:
                      *(value + b"\0" for _, value in pairs)))
 
 
-def compile_catalog(po_path: Path, mo_path: Path) -> Catalog:
+def compile_catalog(po_path: Path, mo_path: Path, *, html: bool = True) -> Catalog:
     """Read `po_path` strictly and write `mo_path` atomically, or raise CatalogError and write nothing.
 
     Refused: syntax errors, and every error `check` reports on the header (plural forms) or on an entry
-    that would go into the `.mo` (placeholder mismatch, unsafe or mismatched markup). Warnings pass.
+    that would go into the `.mo` (placeholder mismatch, whatever verdict.refusal refuses). Warnings pass.
+    `html`: a catalog of the project's own templates (HTML, newstyle gettext), as `check` treats them.
     """
     with gc_paused():
         pofile = read_po_file(Path(po_path))
-        findings = check_catalog(pofile.catalog, po_path, pofile=pofile)
+        findings = check_catalog(pofile.catalog, po_path, pofile=pofile, newstyle=html)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         raise CatalogError(errors)

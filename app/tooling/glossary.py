@@ -21,6 +21,7 @@ from babel.messages.catalog import Catalog
 
 from .findings import Finding
 from .pofile import DUPLICATE, ENCODING_ERROR, SYNTAX_ERROR, UNREADABLE, CatalogError
+from .project_files import refuse_outside
 
 GLOSSARY = "glossary"
 GLOSSARY_FILE = "glossary.csv"  # in the translations directory, beside messages.pot
@@ -107,6 +108,7 @@ def load_glossary(path: Path) -> Glossary:
 def project_glossary(translations_dir: Path) -> Glossary | None:
     """The project's glossary, or None when it has none. Raises CatalogError when it cannot be read."""
     path = Path(translations_dir) / GLOSSARY_FILE
+    refuse_outside(path, translations_dir)
     return load_glossary(path) if path.exists() else None
 
 

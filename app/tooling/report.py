@@ -27,13 +27,19 @@ def _coverage_cell(report) -> str:
 
 def _catalog_cells(c) -> tuple[str, ...]:
     """One catalog's row under _COLUMNS."""
-    return (c.locale or "?", str(c.stats.total), str(c.stats.translated), str(c.stats.fuzzy),
-            str(c.stats.untranslated), str(c.stats.obsolete), _coverage_cell(c), c.path)
+    return (_one_line(c.locale or "?"), str(c.stats.total), str(c.stats.translated), str(c.stats.fuzzy),
+            str(c.stats.untranslated), str(c.stats.obsolete), _coverage_cell(c), _one_line(c.path))
+
+
+def _one_line(text: str) -> str:
+    """`text` on one line: a path or msgid holding a newline must not start a line of its own (in a CI log,
+    a line starting with `::error` is a workflow command)."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _line(finding: Finding) -> str:
-    where = f"{finding.path}:{finding.line}" if finding.line else finding.path
-    text = f"{where}: {finding.code}: {finding.message}"
+    where = _one_line(f"{finding.path}:{finding.line}" if finding.line else finding.path)
+    text = f"{where}: {finding.code}: {_one_line(finding.message)}"
     if finding.msgid:
         text += f' (msgid "{_short(finding.msgid)}")'
     return text if finding.severity == ERROR else f"{text} [{finding.severity}]"
@@ -59,7 +65,7 @@ def render_text(result: CheckResult) -> str:
     if result.catalogs:
         for row in rows:
             cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:-1], widths[1:])]
-            lines.append("  ".join(cells + [row[-1]]))
+            lines.append("  ".join(cells + [_one_line(row[-1])]))
         lines.append("")
     lines.extend(_line(f) for f in result.findings)
     if result.findings:
@@ -106,8 +112,10 @@ def render_github(result: CheckResult) -> str:
         properties.append(f"title={_escape_property(f.code)}")
         message = f.message + (f' (msgid "{_short(f.msgid)}")' if f.msgid else "")
         lines.append(f"::{f.severity} {','.join(properties)}::{_escape_data(message)}")
-    lines.extend(f"{c.locale or '?'}: {c.stats.translated}/{c.stats.total} translated, {_coverage_cell(c)} "
-                 f"({c.path})" for c in result.catalogs)
+    # Plain log lines (which the runner shows as written) stay one line each and never start with "::": a
+    # locale directory whose name holds a newline or "::error" must not become a workflow command.
+    lines.extend(_one_line(f"catalog {c.locale or '?'}: {c.stats.translated}/{c.stats.total} translated, "
+                              f"{_coverage_cell(c)} ({c.path})") for c in result.catalogs)
     lines.append(_summary(result))
     return "\n".join(lines) + "\n"
 

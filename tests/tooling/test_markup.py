@@ -1,0 +1,133 @@
+"""What markup a translation may carry (app/tooling/markup.py), decided by an HTML-standard tokenizer."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Message
+
+from app.tooling.check import run_check
+from app.tooling.markup import HTML, PAGE, TEXT, bidi_problem, catalog_kind, is_html, markup_problem, plain_text, render
+from app.tooling.verdict import refusal
+
+CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "po" / "corpus"
+LINK = '<a href="https://www.tohoku.ac.jp/en/">the site</a>'
+
+
+@pytest.mark.parametrize(("msgid", "msgstr"), [
+    ('<b>Hello</b> <a href="/x">link</a>', '<a href="/x">リンク</a>の<b>こんにちは</b>'),  # any order
+    ("Tom &amp; Jerry", "トム&amp;ジェリー"),
+    ("a < b", "a < b"),
+    ("<br>", "<br/>"),
+    ("<p>a</p>", "<P>あ</P>"),
+    ('<a href="/x" title="t">a</a>', '<a title="t" href="/x">あ</a>'),  # attributes in any order
+    ("<em>a</em> and <em>b</em>", "<em>b</em>と<em>a</em>"),
+    ("Plain", "プレーン"),
+    ("Plain", "a < b ‹空>"),
+    ("<script>x()</script>", "<script>x()</script>"),
+])
+def test_legitimate_translations_pass_in_a_page_catalog(msgid, msgstr):
+    assert markup_problem(msgid, msgstr, catalog=PAGE) is None
+
+
+@pytest.mark.parametrize(("msgid", "msgstr", "reason"), [
+    ("Hello", "<script>alert(1)</script>", "adds <script>, but the English is plain text"),
+    ("<b>Hi</b>", '<b onclick="x()">Hi</b>', 'has <b onclick="x()">, but the msgid\'s is <b>'),
+    ('<a href="/x">Hi</a>', '<a href="javascript:alert(1)">Hi</a>', "attributes and values must be the same"),
+    ('<a href="/x">Hi</a>', '<a href="/ja/x">Hi</a>', "attributes and values must be the same"),
+    ('<a href="/x">Hi</a>', '<a href="javascript:alert(1)" href="/x">Hi</a>', "javascript:alert(1)"),  # first wins
+    ('<a href="/x">Hi</a>', '<a\u00a0href="/x">Hi</a>', "\\u00a0"),  # not HTML whitespace: one odd tag name
+    ('<a href="/x">Hi</a>', '<a\u3000href="/x">Hi</a>', "\\u3000"),
+    ('<a href="/x">Hi</a>', '<a href="/x"\u000bonclick="alert(1)">Hi</a>', "\\u000bonclick"),
+    ("<b>Hi</b>", "<i>Hi</i>", "adds <i>, which the msgid does not have"),
+    ("<b>Hi</b>", "<b>Hi</b><b>!</b>", "more often than the msgid"),
+    ("<b>Hi</b>", "Hi", "lacks <b>"),
+    ("<b>Hi</b> there", "<b>Hi there", "other end tags"),
+    ("<b>a<i>b</i></b>", "<b>a<i>b</b></i>", "closes </b> where <i> is open"),
+    ("<b>Hi</b>", "<b>Hi</b><!-- x -->", "adds a comment"),
+    ("<b>Hi</b>", "<b>Hi</b><b", "ends inside a tag"),
+    ("<b>Hi</b>", "<b>Hi</b>" + "<a" * 1000, "ends inside a tag"),
+    ("<b>Hi</b>", "<b hidden>Hi</b>", "attributes and values must be the same"),
+    ('<span style="color:red">a</span>', '<span style="color:blue">a</span>', "attributes and values"),
+    ("<script>x()</script>", "<script>steal()</script>", "changes the code inside <script>"),
+    ("Language", '言語" onfocus="alert(1)" autofocus x="', 'has a "'),
+    ("100 percent sure", "100&#37; sure", "character reference"),
+])
+def test_refused_translations_say_why(msgid, msgstr, reason):
+    problem = markup_problem(msgid, msgstr, catalog=PAGE)
+    assert problem is not None and reason in problem, problem
+
+
+def test_duplicated_attribute_keeps_the_first_value_as_browsers_do_and_renders_only_the_msgids_tag():
+    msgstr = '<a href="https://www.tohoku.ac.jp/en/" href="javascript:alert(1)">サイト</a>'
+    assert markup_problem(LINK, msgstr, catalog=PAGE) is None
+    assert render(LINK, msgstr) == '<a href="https://www.tohoku.ac.jp/en/">サイト</a>'
+
+
+def test_render_reserializes_text_escaped_and_the_msgids_own_tags():
+    msgid = 'Read <a href="/guide?a=1&amp;b=2" title="The guide">the guide</a> &amp; apply'
+    msgstr = "<A TITLE='The guide' HREF=\"/guide?a=1&b=2\">ガイド</A>を読む &lt;&amp;&gt; 申請"
+    assert render(msgid, msgstr) == ('<a href="/guide?a=1&amp;b=2" title="The guide">ガイド</a>を読む '
+                                     "&lt;&amp;&gt; 申請")
+    assert render("Plain", "言語\" x=\"<b>") is None  # has <b>: not the msgid's markup
+    assert render("Plain", "a < b") == "a &lt; b"
+    assert plain_text(msgstr) == "ガイドを読む <&> 申請"
+
+
+@pytest.mark.parametrize(("msgid", "expected"), [
+    ("Read <em>the guide</em>", True), ("line<br>break", True), ('<a href="x">y</a>', True),
+    ("Remove <script> tags", False),  # mentioned in prose, never closed: raw text to the end
+    ("-o:<file>, --log-file:<file>", False), ("Name <name@example.org>", False), ("(?P<name>\\d+)", False),
+    ("‹空>", False), ("a < b", False), ("Tom &amp; Jerry", False),
+])
+def test_is_html(msgid, expected):
+    assert is_html(msgid) is expected
+
+
+@pytest.mark.parametrize(("msgid", "msgstr"), [
+    ("  -o:<file>, --log-file:<file>     save log", "  -o:<fichier>, --log-file:<fichier>     journal"),
+    ("Translated by Name <name@example.org>", "翻訳: 名前 <name@example.org>"),
+    ("(?P<name>[a-z]+)", "(?P<名前>[a-z]+)"),
+    ("Empty: ‹空>", "空: ‹空>"),
+    ("Put it in a <script> element", "<script> 要素に入れる"),
+])
+def test_placeholders_in_a_plain_text_catalog_are_not_markup(msgid, msgstr):
+    assert catalog_kind([msgid, "Hello"]) == TEXT
+    assert markup_problem(msgid, msgstr, catalog=TEXT) is None
+    # Even in a catalog with HTML msgids, a plain entry may hold tags of no HTML element, or the ones its
+    # msgid mentions.
+    assert markup_problem(msgid, msgstr, catalog=HTML) is None
+
+
+def test_a_plain_entry_of_an_html_catalog_may_not_add_html_elements():
+    assert catalog_kind(["<b>x</b>", "Contact us"]) == HTML
+    problem = markup_problem("Contact us", '<a href="javascript:alert(1)">お問い合わせ</a>', catalog=HTML)
+    assert problem == 'has <a href="javascript:alert(1)">, but the English is plain text'
+
+
+def test_the_real_corpus_has_no_markup_findings():
+    """Seven real Japanese catalogs (Django, Sphinx, Geeqie, ...): `<file>`, e-mail addresses and the like
+    are placeholders, and their HTML translations keep the msgids' markup."""
+    result = run_check(sorted(CORPUS.glob("*.po")))
+    assert [f for f in result.findings if f.code == "unsafe-markup"] == []
+
+
+def test_findings_quote_at_most_a_short_excerpt():
+    problem = markup_problem(LINK, '<a href="' + "x" * 100_000 + '">y</a>', catalog=PAGE)
+    assert len(problem) < 200
+
+
+@pytest.mark.parametrize(("msgstr", "refused"), [
+    ("言語\u202e", True), ("\u202eegaugnaL\u202c", True), ("\u202bلغة\u202c", False), ("\u2067لغة\u2069", False),
+    ("\u2067لغة", True), ("言語\u2069", True),
+])
+def test_bidi_controls_must_close_and_never_override(msgstr, refused):
+    assert (bidi_problem("Language", msgstr) is not None) is refused
+
+
+def test_one_verdict_for_a_message():
+    message = Message("Language", '言語" hidden x="', context="landmark")
+    assert refusal(message).code == "unsafe-markup"
+    assert refusal(message, html=False) is None  # another project's plain catalog: text
+    assert refusal(Message("100%(n)s done", "完了 %(m)s")).code == "placeholder-mismatch"
+    assert refusal(Message("Language", "")) is None
