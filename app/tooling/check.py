@@ -148,9 +148,10 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
     if locales and locale not in locales:
         return
     source = locale == source_locale
-    report = CatalogReport(shown, locale, catalog_stats(catalog), source)
+    report = CatalogReport(shown, locale, catalog_stats(catalog, pofile), source)
     result.catalogs.append(report)
     findings = result.findings
+    findings.extend(replace(f, path=shown) for f in pofile.findings)  # encoding, unreadable header fields
     findings.extend(check_catalog(catalog, shown, pofile=pofile, expected_locale=place, newstyle=newstyle))
     findings.extend(_state_findings(catalog, shown, source))
     findings.extend(_stale_mo_findings(catalog, po_path, shown))
