@@ -270,8 +270,10 @@ class _Parser:
             if kind == "str":
                 text = match.group()
                 if len(text) < 2 or text[-1] != '"' or text.endswith('\\"') and _odd_backslashes(text):
-                    self.error(lineno + 1, "end-of-line within string" if lineno < self.last_line
-                               else "end-of-file within string")
+                    # msgfmt reports it once it has read the newline: on the next line
+                    at_end = lineno >= self.last_line
+                    self.error(lineno if at_end else lineno + 1,
+                               "end-of-file within string" if at_end else "end-of-line within string")
                     inner = text[1:]
                 else:
                     inner = text[1:-1]
@@ -331,6 +333,8 @@ class _Parser:
         """bison's yyerrlab: report (unless recovering), drop the partial message, and go on in po_file with
         this token if it can start something there, or without it."""
         if self.errstatus == 0:
+            if kind == _COMMENT:  # po-lex.c has read the comment's newline too: msgfmt says the next line
+                line += 1
             if kind == _JUNK and value == "\x00":
                 self.error(line, "NUL byte outside a string: a binary (or UTF-16) file, not a PO file",
                            ENCODING_ERROR)
