@@ -311,7 +311,7 @@ def _plural_forms_findings(value: str | None, language: str | None, has_plurals:
         if not has_plurals:
             return [], None
         return [Finding(path, line, PLURAL_FORMS, "no Plural-Forms header, but the catalog has plural entries")], None
-    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*", value)
+    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d{1,9})\s*;\s*plural\s*=\s*(.+?);?\s*", value)
     if not match:
         return [Finding(path, line, PLURAL_FORMS, f"Plural-Forms cannot be read: {value!r}")], None
     nplurals, expression = int(match.group(1)), match.group(2)

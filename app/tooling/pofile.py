@@ -314,8 +314,6 @@ class _Parser:
         value = _unescape(inner, self, lineno) if "\\" in inner else inner
         if "\x04" in value:
             self.error(lineno, "context separator <EOT> within string")
-        if "\x00" in value:  # msgfmt keeps a string up to its first NUL (po-lex.c: xstrdup)
-            value = value[:value.index("\x00")]
         if self.lossy and _SURROGATE_RE.search(value):
             if self.check_strings:
                 self.error(lineno, f"invalid multibyte sequence (not {self.checked_codec.upper()})",
@@ -325,6 +323,10 @@ class _Parser:
                                           f"bytes that are not {self.codec.upper()} in a string: read as U+FFFD",
                                           severity=WARNING))
             value = _SURROGATE_RE.sub("\ufffd", value)
+        if "\x00" in value:  # msgfmt keeps a string up to its first NUL (po-lex.c: xstrdup), and so do we
+            value = value[:value.index("\x00")]
+            self.notes.append(Finding(self.path, lineno, ENCODING, "NUL byte in a string: msgfmt and the .mo "
+                                      "keep only the text before it"))
         return value
 
     # -- the grammar -------------------------------------------------------------------------------------

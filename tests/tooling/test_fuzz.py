@@ -1,0 +1,141 @@
+"""Mutated real catalogs never give a traceback, a hang or an exit outside {0, 1, 2}, and never pass `check`
+where GNU `msgfmt --check` rejects them.
+
+Seeds: the public catalogs in tests/fixtures/po/corpus and the project's own translations/ja catalog.
+Mutations (seeded, so a failure reproduces): byte flips, truncation, a UTF-8 BOM, NUL bytes, CRLF line ends,
+a huge line, numbers of thousands of digits where a line number, a plural index and nplurals go, junk
+between tokens. Every mutant is checked in process (`run_check`) and by msgfmt -c; then all of them at
+once through the real CLI, `flask --app app i18n check FILE...`, whose report must name every file.
+"""
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.config import PROJECT_ROOT
+from app.tooling.check import run_check
+from app.tooling.report import exit_status
+
+ROOT = Path(PROJECT_ROOT)
+SEEDS = [*sorted((ROOT / "tests" / "fixtures" / "po" / "corpus").glob("*.po")),
+         ROOT / "translations" / "ja" / "LC_MESSAGES" / "messages.po"]
+MUTANTS_PER_SEED = 12
+HUGE = b"9" * 5000  # over Python's 4,300-digit int() limit
+
+
+def _lines(data: bytes, rng: random.Random) -> tuple[list[bytes], int]:
+    lines = data.split(b"\n")
+    return lines, rng.randrange(len(lines))
+
+
+def flip(data: bytes, rng: random.Random) -> bytes:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 8)):
+        out[rng.randrange(len(out))] ^= 1 << rng.randrange(8)
+    return bytes(out)
+
+
+def truncate(data: bytes, rng: random.Random) -> bytes:
+    return data[:rng.randrange(len(data))]
+
+
+def bom(data: bytes, rng: random.Random) -> bytes:
+    return b"\xef\xbb\xbf" + data
+
+
+def nul(data: bytes, rng: random.Random) -> bytes:
+    at = rng.randrange(len(data))
+    return data[:at] + b"\x00" + data[at:]
+
+
+def crlf(data: bytes, rng: random.Random) -> bytes:
+    return data.replace(b"\n", b"\r\n")
+
+
+def huge_line(data: bytes, rng: random.Random) -> bytes:
+    lines, at = _lines(data, rng)
+    lines.insert(at, b'"' + b"x" * 2_000_000 + b'"')
+    return b"\n".join(lines)
+
+
+def huge_location(data: bytes, rng: random.Random) -> bytes:
+    return re.sub(rb"^#: (\S+):\d+", rb"#: \1:" + HUGE, data, count=3, flags=re.MULTILINE)
+
+
+def huge_plural_index(data: bytes, rng: random.Random) -> bytes:
+    if b"msgstr[" in data:
+        return data.replace(b"msgstr[0]", b"msgstr[" + HUGE + b"]", 1)
+    return data.replace(b'msgstr "', b'msgstr[' + HUGE + b'] "', 1)
+
+
+def huge_nplurals(data: bytes, rng: random.Random) -> bytes:
+    return re.sub(rb"nplurals=\d+", b"nplurals=" + HUGE, data, count=1)
+
+
+def junk(data: bytes, rng: random.Random) -> bytes:
+    lines, at = _lines(data, rng)
+    token = rng.choice(["\u00a0", "\u2028", "\\004", "\u0660", "#|", "#~", "domain", "[", "\x04"]).encode()
+    line = lines[at]
+    cut = rng.randrange(len(line) + 1)
+    lines[at] = line[:cut] + token + line[cut:]
+    return b"\n".join(lines)
+
+
+def delete_line(data: bytes, rng: random.Random) -> bytes:
+    lines, at = _lines(data, rng)
+    del lines[at]
+    return b"\n".join(lines)
+
+
+MUTATIONS = [flip, truncate, bom, nul, crlf, huge_line, huge_location, huge_plural_index, huge_nplurals, junk,
+             delete_line, flip]
+
+
+def mutants(tmp_path: Path) -> list[Path]:
+    paths = []
+    for seed_number, seed in enumerate(SEEDS):
+        data = seed.read_bytes()
+        for n in range(MUTANTS_PER_SEED):
+            rng = random.Random(seed_number * 1000 + n)
+            mutate = MUTATIONS[n % len(MUTATIONS)]
+            path = tmp_path / f"{seed.stem}-{n:02d}-{mutate.__name__}.po"
+            path.write_bytes(mutate(data, rng))
+            paths.append(path)
+    return paths
+
+
+def msgfmt_check_rejects(path: Path) -> bool:
+    return subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True,
+                          timeout=60).returncode != 0
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    return mutants(tmp_path_factory.mktemp("fuzz"))
+
+
+def test_every_mutant_is_checked_without_traceback_and_never_passes_what_msgfmt_rejects(files):
+    passed_but_rejected = []
+    for path in files:
+        status = exit_status(run_check([path]))  # any exception fails the test with its traceback
+        assert status in (0, 1, 2), path.name
+        if status == 0 and msgfmt_check_rejects(path):
+            passed_but_rejected.append(path.name)
+    assert passed_but_rejected == []
+
+
+def test_the_cli_on_all_mutants_at_once_reports_every_file(files):
+    flask = Path(sys.executable).with_name("flask")
+    result = subprocess.run([str(flask), "--app", "app", "i18n", "check", "--format", "json", *map(str, files)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode in (0, 1, 2)
+    assert "Traceback (most recent call last)" not in result.stdout + result.stderr
+    import json
+    report = json.loads(result.stdout)
+    named = {entry["path"] for entry in report["catalogs"]} | {entry["path"] for entry in report["findings"]}
+    assert {str(path) for path in files} <= named
