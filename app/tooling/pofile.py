@@ -215,20 +215,31 @@ class _Parser:
 
     def parse(self, text: str) -> None:
         lines = text.split("\n")
-        numbers = None
+        numbered = enumerate(lines, 1)
         if "\\\n" in text:  # backslash-newline continues a line anywhere (po-lex.c's lex_getc)
             lines, numbers = _join_continued(lines)
-        fast = None if self.lossy else _FAST_LINE_RE.fullmatch
+            numbered = zip(numbers, lines)
+        fast = _FAST_LINE_RE.fullmatch
         feed = self.feed
+        lossy = self.lossy  # then every string is checked for invalid bytes: no fast path
+        appending = (self.ID, self.MSGSTR, self.FORM, self.CTXT, self.PLURAL)
         target = None  # the string list a plain continuation line extends, while that is all it does
         lineno = 0
-        for index, line in enumerate(lines):
-            lineno = numbers[index] if numbers else index + 1
-            match = fast(line) if fast is not None else None
+        for lineno, line in numbered:
+            first = line[:1]
+            if first == "#":
+                second = line[1:2]
+                if second != "~" and second != "|":
+                    feed(_COMMENT, line[1:], lineno, False)
+                    target = None
+                    continue
+                match = None
+            else:
+                match = None if lossy or not first else fast(line)
             if match is not None:
                 keyword, form, value = match.groups()
                 if keyword is None and form is None:
-                    if target is not None and not self.errstatus:
+                    if target is not None:
                         target.append(value)
                         continue
                     feed(_STRING, value, lineno, False)
@@ -239,8 +250,7 @@ class _Parser:
                     feed(_RBRACKET, None, lineno, False)
                     feed(_STRING, value, lineno, False)
                 else:
-                    feed(_FAST_KEYWORDS[keyword], None, lineno, False)
-                    feed(_STRING, value, lineno, False)
+                    self.keyword_line(_FAST_KEYWORDS[keyword], value, lineno)
             else:
                 stripped = line.lstrip(" \t\r\f\v")
                 if not stripped:
@@ -249,12 +259,11 @@ class _Parser:
                     feed(_COMMENT, stripped[1:], lineno, False)
                 else:
                     self.tokenize(line, lineno)
-            target = self.target if self.state in (self.ID, self.MSGSTR, self.FORM, self.CTXT, self.PLURAL) \
-                and not self.obsolete else None
+            target = self.target if self.state in appending and not self.obsolete and not self.errstatus \
+                else None
             if len(self.errors) >= _MAX_ERRORS:
                 return
-        end = len(lines) if not numbers else numbers[-1]
-        feed(_EOF, None, end, False)
+        feed(_EOF, None, lineno, False)
 
     def tokenize(self, line: str, lineno: int) -> None:
         """The general tokenizer, for any line the fast path does not take."""
@@ -365,6 +374,29 @@ class _Parser:
         self.shift(kind, value, line, obsolete)
         if self.recoveries == recoveries:
             self.errstatus -= 1
+
+    def keyword_line(self, kind: int, value: str, line: int) -> None:
+        """`msgid "..."` or `msgstr "..."` where a catalog has them, in one step (most of a catalog's lines);
+        anything else as its two tokens."""
+        state = self.state
+        if not self.errstatus:
+            if kind == _MSGID:
+                if state == self.MSGSTR or state == self.FORMS and not self.no_plural:
+                    self.finish()
+                    self._reset()
+                    state = self.FILE
+                if state == self.FILE or state == self.CTXT and not self.obsolete:
+                    if state == self.FILE:
+                        self.obsolete = False
+                    self.msgid = self.target = [value]
+                    self.msgid_line, self.state = line, self.ID
+                    return
+            elif kind == _MSGSTR and state == self.ID and not self.obsolete:
+                self.target = [value]
+                self.strings, self.msgstr_line, self.state = [self.target], line, self.MSGSTR
+                return
+        self.feed(kind, None, line, False)
+        self.feed(_STRING, value, line, False)
 
     def shift(self, kind: int, value, line: int, obsolete: bool) -> None:
         state = self.state
