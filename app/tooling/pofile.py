@@ -37,7 +37,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import write_po
 
-from app.tooling.findings import WARNING, Finding
+from app.tooling.findings import ERROR, WARNING, Finding
 
 SYNTAX_ERROR = "syntax-error"
 ENCODING_ERROR = "encoding-error"
@@ -192,7 +192,8 @@ class _Parser:
         self.recoveries = 0
         self.errstatus = 0  # bison's yyerrstatus: tokens to shift before syntax errors are reported again
         self.plural_counter = 0  # po-gram-gen.y's static plural_counter (reset by each msgid_plural)
-        self.bad_comment_lines: list[int] = []
+        self.bad_comment_lines: list[int] = []  # lines with bytes invalid in the charset, read as U+FFFD
+        self.bad_string_lines: list[int] = []
         self._reset()
 
     def _reset(self) -> None:
@@ -328,9 +329,7 @@ class _Parser:
                 self.error(lineno, f"invalid multibyte sequence (not {self.checked_codec.upper()})",
                            ENCODING_ERROR)
             else:  # before the header (or without a known charset) msgfmt copies the bytes as they are
-                self.notes.append(Finding(self.path, lineno, ENCODING,
-                                          f"bytes that are not {self.codec.upper()} in a string: read as U+FFFD",
-                                          severity=WARNING))
+                self.bad_string_lines.append(lineno)
             value = _SURROGATE_RE.sub("\ufffd", value)
         if "\x00" in value:  # msgfmt keeps a string up to its first NUL (po-lex.c: xstrdup), and so do we
             value = value[:value.index("\x00")]
@@ -785,12 +784,17 @@ def gc_paused():
 def _encoding_findings(data: bytes, parser: _Parser, pofile: PoFile) -> list[Finding]:
     path = str(pofile.path)
     findings = []
-    if parser.bad_comment_lines:
-        lines = parser.bad_comment_lines
-        findings.append(Finding(path, lines[0], ENCODING,
-                                f"{len(lines)} comment line(s) with bytes that are not {parser.codec.upper()} "
-                                "(msgfmt skips comments; they are read as U+FFFD and written back so)",
-                                severity=WARNING))
+    # A comment read as U+FFFD loses nothing that matters (a warning); a string does (an error).
+    for lines, where, why, severity in (
+            (parser.bad_comment_lines, "comment", "msgfmt skips comments", WARNING),
+            (parser.bad_string_lines, "string", "msgfmt copies them unchecked before the header or without a "
+                                                "charset it knows", ERROR)):
+        if lines:
+            legacy = _japanese_encoding(data)
+            hint = f"; the file looks like {legacy}: convert it with `iconv -f {legacy} -t UTF-8`" if legacy else ""
+            findings.append(Finding(path, lines[0], ENCODING,
+                                    f"{len(lines)} {where} line(s) with bytes that are not {parser.codec.upper()} "
+                                    f"({why}): read as U+FFFD{hint}", severity=severity))
     if pofile.crlf_lines:
         findings.append(Finding(path, 1, ENCODING,
                                 f"{pofile.crlf_lines} line(s) end in CR LF: msgfmt reads them, but every rewrite "

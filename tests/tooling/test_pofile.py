@@ -235,3 +235,16 @@ def test_non_text_or_unknown_charset_is_read_as_utf8_never_a_lookup_error(tmp_pa
     path.write_text(f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset={charset}\\n"\n\n'
                     'msgid "a"\nmsgstr "あ"\n', encoding="utf-8")
     assert read_catalog(path)["a"].string == "あ"
+
+
+def test_unchecked_bytes_in_strings_are_one_error_finding_naming_the_encoding(tmp_path):
+    """Without a charset msgfmt knows it copies strings' bytes unchecked (it accepts the file); we cannot,
+    so the file is read with U+FFFD and one error says why and how to fix it."""
+    body = 'msgid ""\nmsgstr "Language: ja\\n"\n' + "".join(
+        f'\nmsgid "m{n}"\nmsgstr "\u3053\u3093\u306b\u3061\u306f{n}"\n' for n in range(30))
+    path = tmp_path / "sjis.po"
+    path.write_bytes(body.encode("cp932"))
+    assert msgfmt_first_error(path) is None
+    findings = [f for f in read_po_file(path).findings if f.code == "encoding"]
+    assert [(f.line, f.severity) for f in findings] == [(5, "error")]
+    assert "30 string line(s)" in findings[0].message and "iconv -f Shift_JIS" in findings[0].message
