@@ -6,8 +6,10 @@ Findings and their severities:
            stale-mo (content differs), stale-template and literal-text (from extract.py/literals.py),
            glossary (project mode, from glossary.py: an agreed name missing from a translation),
            coverage (below --min-coverage), whitespace-mismatch on a leading/trailing newline,
-           untranslated, fuzzy, obsolete (CI must not pass an unfinished catalog)
-  warning  whitespace-mismatch on spaces, stale-mo (only older), header (a fuzzy-marked one)
+           untranslated, fuzzy, obsolete (CI must not pass an unfinished catalog),
+           domain (a `domain` directive), encoding (a NUL in a string, bytes msgfmt copies unchecked)
+  warning  whitespace-mismatch on spaces, stale-mo (only older), header (a fuzzy-marked one, a field Babel
+           cannot read), encoding (CRLF, a charset other than UTF-8, invalid bytes in comments)
 
 The source locale's catalog (English: its msgids are the text) is checked like any other, but its empty
 msgstrs are not `untranslated` findings and its coverage is 100% by definition; its counts stay msgfmt's.

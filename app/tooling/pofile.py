@@ -177,8 +177,9 @@ class _Parser:
      FORM_KW, FORM_LB, FORM_NUM, FORM_RB, FORM, FORMS, PREV_CTXT_KW, PREV_CTXT, PREV_ID_KW, PREV_ID,
      PREV_PLURAL_KW, PREV_PLURAL, AFTER_PREV) = range(24)
 
-    def __init__(self, path: str, codec: str, checked_codec: str | None, lossy: bool):
+    def __init__(self, path: str, codec: str, checked_codec: str | None, lossy: bool, last_line: int):
         self.path = path
+        self.last_line = last_line  # a string unterminated on it ends at the end of the file, not of a line
         self.codec = codec  # what the text was decoded with
         self.checked_codec = checked_codec  # the one strings are checked against once the header is read
         self.lossy = lossy  # the text holds surrogate escapes: bytes invalid in `codec`
@@ -650,18 +651,17 @@ def _japanese_encoding(data: bytes) -> str | None:
     return None
 
 
-def _read(data: bytes, path: str) -> tuple[_Parser, str]:
+def _read(data: bytes, path: str) -> _Parser:
+    """The file tokenized and parsed: as UTF-8 first, again with the header's charset if it is another."""
     text, lossy = _decode(data, "utf-8")
-    parser = _Parser(path, "utf-8", None, lossy)
-    parser.last_line = text.count("\n") + 1
+    parser = _Parser(path, "utf-8", None, lossy, text.count("\n") + 1)
     try:
         parser.parse(text)
     except _Restart as restart:
         text, lossy = _decode(data, restart.codec)
-        parser = _Parser(path, restart.codec, restart.codec, lossy)
-        parser.last_line = text.count("\n") + 1
+        parser = _Parser(path, restart.codec, restart.codec, lossy, text.count("\n") + 1)
         parser.parse(text)  # the header declares the codec it was decoded with: no second restart
-    return parser, text
+    return parser
 
 
 def _parse_location(text: str) -> list[tuple[str, int | None]]:
@@ -812,7 +812,7 @@ def parse_po(data: bytes, path: Path) -> PoFile:
     """Parse PO bytes strictly. Raises CatalogError listing every syntax, encoding and duplicate problem."""
     path = Path(path)
     with gc_paused():
-        parser, _ = _read(data, str(path))
+        parser = _read(data, str(path))
         errors = parser.errors
         if errors:
             invalid = [f for f in errors if f.code == ENCODING_ERROR and f.message.startswith("invalid multibyte")]
