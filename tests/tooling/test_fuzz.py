@@ -4,11 +4,13 @@ where GNU `msgfmt --check` rejects them.
 Seeds: the public catalogs in tests/fixtures/po/corpus and the project's own translations/ja catalog.
 Mutations (seeded, so a failure reproduces): byte flips, truncation, a UTF-8 BOM, NUL bytes, CRLF line ends,
 a huge line, numbers of thousands of digits where a line number, a plural index and nplurals go, junk
-between tokens. Every mutant is checked in process (`run_check`) and by msgfmt -c; then all of them at
-once through the real CLI, `flask --app app i18n check FILE...`, whose report must name every file.
+between tokens. Every mutant is checked in process (`run_check`, and the reader's verdict and first error line compared with
+`msgfmt --statistics`, as tests/tooling/test_conformance.py compares them) and by `msgfmt -c`; then all of
+them at once through the real CLI, `flask --app app i18n check FILE...`, whose report must name every file.
 """
 from __future__ import annotations
 
+import json
 import random
 import re
 import subprocess
@@ -18,13 +20,12 @@ from pathlib import Path
 import pytest
 
 from app.config import PROJECT_ROOT
-from app.tooling.check import run_check
-from app.tooling.report import exit_status
+from tests.tooling.test_conformance import describe, run_msgfmt, run_ours
 
 ROOT = Path(PROJECT_ROOT)
 SEEDS = [*sorted((ROOT / "tests" / "fixtures" / "po" / "corpus").glob("*.po")),
          ROOT / "translations" / "ja" / "LC_MESSAGES" / "messages.po"]
-MUTANTS_PER_SEED = 12
+MUTANTS_PER_SEED = 10  # 80 mutants: well under 30 s with msgfmt run twice on each
 HUGE = b"9" * 5000  # over Python's 4,300-digit int() limit
 
 
@@ -102,16 +103,11 @@ def mutants(tmp_path: Path) -> list[Path]:
         data = seed.read_bytes()
         for n in range(MUTANTS_PER_SEED):
             rng = random.Random(seed_number * 1000 + n)
-            mutate = MUTATIONS[n % len(MUTATIONS)]
+            mutate = MUTATIONS[(seed_number + n) % len(MUTATIONS)]  # every mutation on several seeds
             path = tmp_path / f"{seed.stem}-{n:02d}-{mutate.__name__}.po"
             path.write_bytes(mutate(data, rng))
             paths.append(path)
     return paths
-
-
-def msgfmt_check_rejects(path: Path) -> bool:
-    return subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True,
-                          timeout=60).returncode != 0
 
 
 @pytest.fixture(scope="module")
@@ -119,14 +115,19 @@ def files(tmp_path_factory):
     return mutants(tmp_path_factory.mktemp("fuzz"))
 
 
-def test_every_mutant_is_checked_without_traceback_and_never_passes_what_msgfmt_rejects(files):
-    passed_but_rejected = []
+def test_every_mutant_is_checked_as_msgfmt_reads_it_and_never_passes_what_msgfmt_rejects(files):
+    """No traceback (run_check raising fails the test), exit 0/1/2, exit 0 never where `msgfmt -c` rejects,
+    and the reader's verdict and first error line are msgfmt's (the comparison test_conformance makes)."""
+    passed_but_rejected, verdicts_differ = [], []
     for path in files:
-        status = exit_status(run_check([path]))  # any exception fails the test with its traceback
-        assert status in (0, 1, 2), path.name
-        if status == 0 and msgfmt_check_rejects(path):
+        msgfmt, ours = run_msgfmt(path), run_ours(path)
+        assert ours.exit in (0, 1, 2), path.name
+        if ours.exit == 0 and msgfmt.checked_status != 0:
             passed_but_rejected.append(path.name)
+        if (msgfmt.status != 0) != ours.rejects or msgfmt.status != 0 and msgfmt.first_line != ours.first_line:
+            verdicts_differ.append(describe(path, msgfmt, ours))
     assert passed_but_rejected == []
+    assert verdicts_differ == []
 
 
 def test_the_cli_on_all_mutants_at_once_reports_every_file(files):
@@ -135,7 +136,6 @@ def test_the_cli_on_all_mutants_at_once_reports_every_file(files):
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode in (0, 1, 2)
     assert "Traceback (most recent call last)" not in result.stdout + result.stderr
-    import json
     report = json.loads(result.stdout)
     named = {entry["path"] for entry in report["catalogs"]} | {entry["path"] for entry in report["findings"]}
     assert {str(path) for path in files} <= named
