@@ -608,6 +608,8 @@ def _describe(kind: int, value) -> str:
     if kind == _JUNK:
         if value == "\ufeff":
             return "a byte order mark (U+FEFF)"
+        if "\udc80" <= value <= "\udcff":  # a byte that is not valid in the charset
+            return f"the byte 0x{ord(value) - 0xDC00:02X}"
         return f"the character {value!r}" if value.isascii() else f"the character U+{ord(value):04X} {value!r}"
     return _TOKEN_NAMES[kind]
 
@@ -815,6 +817,9 @@ def parse_po(data: bytes, path: Path) -> PoFile:
         parser = _read(data, str(path))
         errors = parser.errors
         if errors:
+            if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                errors = [Finding(str(path), 1, ENCODING_ERROR, "a UTF-16 file: a PO file must be in a charset "
+                                  "ASCII is part of; convert it with `iconv -f UTF-16 -t UTF-8`")]
             invalid = [f for f in errors if f.code == ENCODING_ERROR and f.message.startswith("invalid multibyte")]
             legacy = _japanese_encoding(data) if invalid and parser.checked_codec == "utf-8" else None
             if legacy:

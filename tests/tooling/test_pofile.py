@@ -248,3 +248,22 @@ def test_unchecked_bytes_in_strings_are_one_error_finding_naming_the_encoding(tm
     findings = [f for f in read_po_file(path).findings if f.code == "encoding"]
     assert [(f.line, f.severity) for f in findings] == [(5, "error")]
     assert "30 string line(s)" in findings[0].message and "iconv -f Shift_JIS" in findings[0].message
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b'msgid "ab\\\ncd"\nmsgstr "x"\n\nmsg\\\nid "k"\nmsgstr "y"\n', {"abcd": "x", "k": "y"}),  # backslash-newline
+    ('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'.encode("utf-16"), None),  # UTF-16
+    (b'msgid "a"\nmsgstr "b"\n\x00\n', None),  # a NUL byte outside a string
+    (b'msgid "a"\nmsgstr "\\xe9\\x41"\n\n# \xff\n', {"a": "\ufffdA"}),  # escapes are bytes, decoded as UTF-8
+])
+def test_lexer_details_follow_msgfmt(data, expected, tmp_path):
+    path = tmp_path / "x.po"
+    path.write_bytes(data)
+    if expected is None:
+        with pytest.raises(CatalogError) as caught:
+            read_po_file(path)
+        assert caught.value.findings[0].line == msgfmt_first_error(path)
+        return
+    assert msgfmt_first_error(path) is None
+    catalog = read_catalog(path)
+    assert {message.id: message.string for message in messages(catalog)} == expected
