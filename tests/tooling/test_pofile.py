@@ -1,9 +1,11 @@
 """Strict catalog reading: every malformed file gives findings with file and line, never a traceback."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -267,3 +269,17 @@ def test_lexer_details_follow_msgfmt(data, expected, tmp_path):
     assert msgfmt_first_error(path) is None
     catalog = read_catalog(path)
     assert {message.id: message.string for message in messages(catalog)} == expected
+
+
+def test_check_refuses_a_fifo_at_once_and_still_reports_the_other_files(tmp_path):
+    fifo = tmp_path / "fifo.po"
+    os.mkfifo(fifo)  # nobody ever writes to it
+    good = FIXTURES / "state_ja.po"
+    flask = Path(sys.executable).with_name("flask")
+    result = subprocess.run([str(flask), "--app", "app", "i18n", "check", "--format", "json", str(fifo), str(good),
+                             "/dev/zero"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert [catalog["path"] for catalog in report["catalogs"]] == [str(good)]
+    unreadable = {f["path"]: f["message"] for f in report["findings"] if f["code"] == "unreadable"}
+    assert unreadable == {str(fifo): "not a regular file (a FIFO)", "/dev/zero": "not a regular file (a device)"}
