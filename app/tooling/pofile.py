@@ -350,7 +350,7 @@ class _Parser:
                 self.error(line, "NUL byte outside a string: a binary (or UTF-16) file, not a PO file",
                            ENCODING_ERROR)
             else:
-                self.error(line, f"syntax error: {_describe(kind, value)} {_EXPECTED[self.state]}")
+                self.error(line, f"syntax error: {_describe(kind, value)} {_EXPECTED.get(self.state, 'here')}")
         discard = self.errstatus == 3
         self._reset()
         self.state = self.FILE
