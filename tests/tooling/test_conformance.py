@@ -159,3 +159,4 @@ def test_conformance_with_msgfmt(figures):
     assert agree / total >= 0.99
     assert figures["count_diff"] == []
     assert same_line / both_reject >= 0.95
+    assert figures["gate_diff"] == []
