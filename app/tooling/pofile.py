@@ -521,13 +521,14 @@ class _Parser:
         if state == self.PREV_ID or state == self.PREV_PLURAL:
             self.state = self.AFTER_PREV
             return self.shift(kind, value, line, obsolete)
-        if state == self.AFTER_PREV:
+        if state == self.AFTER_PREV and (kind == _MSGID or kind == _MSGCTXT):
+            self.check_obsolete(line, obsolete)  # the #| lines against the entry; the entry's #~ is what counts
+            self.obsolete = obsolete
             if kind == _MSGID:
                 self.msgid_line, self.state = line, self.ID_KW
-                return
-            if kind == _MSGCTXT:
+            else:
                 self.state = self.CTXT_KW
-                return
+            return
         self.syntax_error(kind, value, line, obsolete)
 
     def reduced(self, kind: int, value, line: int, obsolete: bool) -> None:

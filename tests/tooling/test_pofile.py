@@ -150,6 +150,8 @@ def test_messages_are_independent_babel_messages():
     ('msgid "a"\n#| msgid "b"\nmsgstr "x"\n', "missing 'msgstr'"),
     ('#| msgid "b"\n\n#, fuzzy\nmsgid "a"\nmsgstr "x"\n', "after #| lines"),
     ('#| msgstr "b"\nmsgid "a"\nmsgstr "x"\n', 'keyword "msgstr" unknown'),
+    ('#| msgid "x"\n#~ msgid "y"\n#~ msgstr "z"\n', "inconsistent use of #~"),
+    ('#~| msgid "x"\nmsgid "y"\nmsgstr "z"\n', "inconsistent use of #~"),
     ('msgid "a"\nmsgstr "x"\nmsgid "a"\nmsgstr "y"\n', "duplicate message definition"),
     ('msgid "a"\nmsgstr "x"\n#~ msgid "a"\n#~ msgstr "y"\n', "duplicate message definition"),
     ('msgid "a"\nmsgid_plural "as"\nmsgstr[' + "9" * 5000 + '] "x"\n', "nonzero index"),
