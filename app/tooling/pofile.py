@@ -198,8 +198,15 @@ class _Parser:
         self._reset()
 
     def _reset(self) -> None:
-        self.obsolete = False
-        self.msgid_line = self.msgstr_line = self.form_line = 0
+        self.obsolete = False  # the message's #~: its msgid's
+        self.list_first = (0, False)  # (line, #~) of the current string list's first string
+        self.parts: list[tuple[int, bool]] = []  # (line, #~) of the message's parts, checked when it ends
+        self.keyword = (0, False)  # msgctxt or msgid_plural, checked against its strings
+        self.prev: bool | None = None  # the #~ of `#|` lines before the message
+        self.form_keyword = (0, False)  # msgstr[N]: its `[`, number, `]` and strings are checked against it
+        self.form_parts: list[tuple[int, bool]] = []
+        self.first_form: tuple[int, bool] | None = None
+        self.msgid_line = self.msgstr_line = 0
         self.ctxt = self.msgid = self.plural = None
         self.target: list[str] | None = None
         self.strings: list[list[str]] = []
@@ -261,7 +268,7 @@ class _Parser:
                     feed(_COMMENT, stripped[1:], lineno, False)
                 else:
                     self.tokenize(line, lineno)
-            target = self.target if self.state in appending and not self.obsolete and not self.errstatus \
+            target = self.target if self.state in appending and not self.list_first[1] and not self.errstatus \
                 else None
             if len(self.errors) >= _MAX_ERRORS:
                 return
@@ -361,9 +368,20 @@ class _Parser:
         self.shift(kind, value, line, obsolete)
         self.errstatus = 2
 
-    def check_obsolete(self, line: int, obsolete: bool) -> None:
-        if obsolete != self.obsolete:
+    # `#~` consistency, as po-gram-gen.y's check_obsolete calls make it: a string continuing a list against the
+    # list's first string at once; a rule's parts against its first part when the rule is reduced.
+    def check_obsolete(self, first: bool, line: int, obsolete: bool) -> None:
+        if obsolete != first:
             self.error(line, "inconsistent use of #~")
+
+    def start_list(self, target: list, value: str, line: int, obsolete: bool) -> None:
+        target.append(value)
+        self.target, self.list_first = target, (line, obsolete)
+
+    def reduce_message(self) -> None:
+        """The message rule's checks: every part against the message's own #~ (its msgid's)."""
+        for line, obsolete in self.parts:
+            self.check_obsolete(self.obsolete, line, obsolete)
 
     def feed(self, kind: int, value, line: int, obsolete: bool) -> None:
         """One token from the lexer. After a syntax error, three tokens must be taken before the next syntax
@@ -377,23 +395,25 @@ class _Parser:
 
     def keyword_line(self, kind: int, value: str, line: int) -> None:
         """`msgid "..."` or `msgstr "..."` where a catalog has them, in one step (most of a catalog's lines);
-        anything else as its two tokens."""
+        anything else as its two tokens. (Neither is `#~`: in these states no `#~` check can fail.)"""
         state = self.state
         if not self.errstatus:
             if kind == _MSGID:
                 if state == self.MSGSTR or state == self.FORMS and not self.no_plural:
+                    self.reduce_message()
                     self.finish()
                     self._reset()
                     state = self.FILE
-                if state == self.FILE or state == self.CTXT and not self.obsolete:
-                    if state == self.FILE:
-                        self.obsolete = False
-                    self.msgid = self.target = [value]
+                if state == self.FILE:
+                    self.obsolete = False
+                    self.msgid = [value]
+                    self.target, self.list_first = self.msgid, (line, False)
                     self.msgid_line, self.state = line, self.ID
                     return
-            elif kind == _MSGSTR and state == self.ID and not self.obsolete:
+            elif kind == _MSGSTR and state == self.ID and not self.obsolete and not self.list_first[1]:
                 self.target = [value]
-                self.strings, self.msgstr_line, self.state = [self.target], line, self.MSGSTR
+                self.strings, self.list_first = [self.target], (line, False)
+                self.msgstr_line, self.state = line, self.MSGSTR
                 return
         self.feed(kind, None, line, False)
         self.feed(_STRING, value, line, False)
@@ -406,47 +426,49 @@ class _Parser:
             elif kind == _MSGID:
                 self.obsolete, self.msgid_line, self.state = obsolete, line, self.ID_KW
             elif kind == _MSGCTXT:
-                self.obsolete, self.state = obsolete, self.CTXT_KW
+                self.keyword, self.state = (line, obsolete), self.CTXT_KW
             elif kind == _DOMAIN:
                 self.state = self.DOMAIN_KW
             elif kind == _PREV_MSGID:
-                self.obsolete, self.state = obsolete, self.PREV_ID_KW
+                self.prev, self.state = obsolete, self.PREV_ID_KW
             elif kind == _PREV_MSGCTXT:
-                self.obsolete, self.state = obsolete, self.PREV_CTXT_KW
+                self.prev, self.state = obsolete, self.PREV_CTXT_KW
             elif kind != _EOF:
                 self.syntax_error(kind, value, line, obsolete)
             return
         if kind == _STRING:
             if state == self.ID or state == self.MSGSTR or state == self.FORM or state == self.CTXT \
                     or state == self.PLURAL:
-                self.check_obsolete(line, obsolete)
+                self.check_obsolete(self.list_first[1], line, obsolete)
                 self.target.append(value)
                 return
-            target = None
             if state == self.ID_KW:
                 self.msgid, self.state = [], self.ID
-                target = self.msgid
-            elif state == self.MSGSTR_KW:
+                self.start_list(self.msgid, value, line, obsolete)
+                self.parts = [(line, obsolete)]
+                return
+            if state == self.MSGSTR_KW:
                 self.strings, self.state = [[]], self.MSGSTR
-                target = self.strings[0]
-            elif state == self.FORM_RB:
-                target = []
-                self.strings.append(target)
+                self.start_list(self.strings[0], value, line, obsolete)
+                self.parts.append((line, obsolete))
+                return
+            if state == self.FORM_RB:
+                self.strings.append([])
                 self.state = self.FORM
-            elif state == self.CTXT_KW:
+                self.start_list(self.strings[-1], value, line, obsolete)
+                self.form_parts.append((line, obsolete))
+                return
+            if state == self.CTXT_KW:
                 self.ctxt, self.state = [], self.CTXT
-                target = self.ctxt
-            elif state == self.PLURAL_KW:
+                self.start_list(self.ctxt, value, line, obsolete)
+                return
+            if state == self.PLURAL_KW:
                 self.plural, self.state = [], self.PLURAL
-                target = self.plural
-            elif state == self.DOMAIN_KW:
+                self.start_list(self.plural, value, line, obsolete)
+                return
+            if state == self.DOMAIN_KW:
                 self.domains.append((line, value))
                 self.state = self.FILE
-                return
-            if target is not None:
-                self.check_obsolete(line, obsolete)
-                target.append(value)
-                self.target = target
                 return
         elif kind == _PREV_STRING:
             following = {self.PREV_CTXT_KW: self.PREV_CTXT, self.PREV_ID_KW: self.PREV_ID,
@@ -457,37 +479,45 @@ class _Parser:
             if state in (self.PREV_CTXT, self.PREV_ID, self.PREV_PLURAL):
                 return
         # Tokens other than a string continuing the current list.
-        if state == self.CTXT and kind == _MSGID:
-            self.check_obsolete(line, obsolete)
-            self.msgid_line, self.state = line, self.ID_KW
+        if state == self.CTXT and kind == _MSGID:  # msg_intro: MSGCTXT string_list MSGID, reduced at once
+            keyword_obsolete = self.keyword[1]
+            self.check_obsolete(keyword_obsolete, *self.list_first)
+            self.check_obsolete(keyword_obsolete, line, obsolete)
+            if self.prev is not None:
+                self.check_obsolete(self.prev, line, obsolete)
+            self.obsolete, self.msgid_line, self.state = obsolete, line, self.ID_KW
             return
         if state == self.ID:
             if kind == _MSGSTR:
-                self.check_obsolete(line, obsolete)
+                self.parts.append((line, obsolete))
                 self.msgstr_line, self.state = line, self.MSGSTR_KW
                 return
             if kind == _MSGID_PLURAL:
-                self.check_obsolete(line, obsolete)
-                self.state = self.PLURAL_KW
+                self.keyword, self.state = (line, obsolete), self.PLURAL_KW
                 return
+            self.reduce_message()
             self.error(self.msgid_line, "missing 'msgstr' section")  # the default reduction, then po_file
             return self.reduced(kind, value, line, obsolete)
         if state == self.MSGSTR:
+            self.reduce_message()
             self.finish()
             return self.reduced(kind, value, line, obsolete)
-        if state == self.MSGSTR_KW and kind == _LBRACKET:
-            self.no_plural, self.strings, self.form_line, self.state = True, [], self.msgstr_line, self.FORM_LB
+        if state == self.MSGSTR_KW and kind == _LBRACKET:  # msgstr[N] without msgid_plural
+            self.no_plural, self.strings, self.state = True, [], self.FORM_LB
+            self.form_keyword, self.form_parts = self.parts.pop(), [(line, obsolete)]
             return
-        if state == self.PLURAL:
+        if state == self.PLURAL:  # msgid_pluralform: MSGID_PLURAL string_list
+            self.check_obsolete(self.keyword[1], *self.list_first)
+            self.parts.append(self.keyword)
             self.plural_counter, self.state = 0, self.AFTER_PLURAL
             return self.shift(kind, value, line, obsolete)
         if state == self.AFTER_PLURAL or state == self.FORMS:
             if kind == _MSGSTR:
-                self.check_obsolete(line, obsolete)
                 if state == self.AFTER_PLURAL:
                     self.msgstr_line = line
-                self.form_line, self.state = line, self.FORM_KW
+                self.form_keyword, self.form_parts, self.state = (line, obsolete), [], self.FORM_KW
                 return
+            self.reduce_message()
             if state == self.AFTER_PLURAL:
                 self.error(self.msgid_line, "missing 'msgstr[]' section")
             elif self.no_plural:
@@ -496,20 +526,31 @@ class _Parser:
                 self.finish()
             return self.reduced(kind, value, line, obsolete)
         if state == self.FORM_KW and kind == _LBRACKET:
+            self.form_parts.append((line, obsolete))
             self.state = self.FORM_LB
             return
         if state == self.FORM_LB and kind == _NUMBER:
+            self.form_parts.append((line, obsolete))
             self.form_index, self.state = value, self.FORM_NUM
             return
         if state == self.FORM_NUM and kind == _RBRACKET:
+            self.form_parts.append((line, obsolete))
             self.state = self.FORM_RB
             return
-        if state == self.FORM:
+        if state == self.FORM:  # pluralform: MSGSTR '[' NUMBER ']' string_list, then pluralform_list
+            form_line, form_obsolete = self.form_keyword
+            for part in self.form_parts:
+                self.check_obsolete(form_obsolete, *part)
             digits = self.form_index.lstrip("0") or "0"
             if len(digits) > _MAX_DIGITS or int(digits) != self.plural_counter:
-                self.error(self.form_line, "first plural form has nonzero index" if self.plural_counter == 0
+                self.error(form_line, "first plural form has nonzero index" if self.plural_counter == 0
                            else "plural form has wrong index")
             self.plural_counter += 1
+            if self.first_form is None:
+                self.first_form = self.form_keyword
+                self.parts.append(self.form_keyword)
+            else:
+                self.check_obsolete(self.first_form[1], *self.form_keyword)
             self.state = self.FORMS
             return self.shift(kind, value, line, obsolete)
         if state == self.PREV_CTXT and kind == _PREV_MSGID:
@@ -521,14 +562,14 @@ class _Parser:
         if state == self.PREV_ID or state == self.PREV_PLURAL:
             self.state = self.AFTER_PREV
             return self.shift(kind, value, line, obsolete)
-        if state == self.AFTER_PREV and (kind == _MSGID or kind == _MSGCTXT):
-            self.check_obsolete(line, obsolete)  # the #| lines against the entry; the entry's #~ is what counts
-            self.obsolete = obsolete
-            if kind == _MSGID:
-                self.msgid_line, self.state = line, self.ID_KW
-            else:
-                self.state = self.CTXT_KW
-            return
+        if state == self.AFTER_PREV:
+            if kind == _MSGID:  # message_intro: prev msg_intro
+                self.check_obsolete(self.prev, line, obsolete)
+                self.obsolete, self.msgid_line, self.state = obsolete, line, self.ID_KW
+                return
+            if kind == _MSGCTXT:
+                self.keyword, self.state = (line, obsolete), self.CTXT_KW
+                return
         self.syntax_error(kind, value, line, obsolete)
 
     def reduced(self, kind: int, value, line: int, obsolete: bool) -> None:

@@ -152,6 +152,9 @@ def test_messages_are_independent_babel_messages():
     ('#| msgstr "b"\nmsgid "a"\nmsgstr "x"\n', 'keyword "msgstr" unknown'),
     ('#| msgid "x"\n#~ msgid "y"\n#~ msgstr "z"\n', "inconsistent use of #~"),
     ('#~| msgid "x"\nmsgid "y"\nmsgstr "z"\n', "inconsistent use of #~"),
+    ('msgid ""\n#~ msgstr ""\n"Language: ja\\n"\n', "inconsistent use of #~"),  # the list's first string, at once
+    ('#~ msgctxt "c"\nmsgid "a"\nmsgstr "x"\n', "inconsistent use of #~"),
+    ('msgid "a"\nmsgid_plural "as"\nmsgstr[0] "x"\n#~ msgstr[1] "y"\n', "inconsistent use of #~"),
     ('msgid "a"\nmsgstr "x"\nmsgid "a"\nmsgstr "y"\n', "duplicate message definition"),
     ('msgid "a"\nmsgstr "x"\n#~ msgid "a"\n#~ msgstr "y"\n', "duplicate message definition"),
     ('msgid "a"\nmsgid_plural "as"\nmsgstr[' + "9" * 5000 + '] "x"\n', "nonzero index"),
