@@ -151,3 +151,45 @@ def test_the_cli_on_all_mutants_at_once_reports_every_file(files):
     report = json.loads(result.stdout)
     named = {entry["path"] for entry in report["catalogs"]} | {entry["path"] for entry in report["findings"]}
     assert {str(path) for path in files} <= named
+
+
+# Small catalogs built from entries of every shape (context, plural, `#~`, `#|`, fuzzy), then broken in the
+# places the grammar cares about: a line dropped, doubled, made obsolete, a keyword swapped, a string
+# unterminated, a plural index skipped. The reader must reject exactly what msgfmt rejects, at its line.
+def _entry(rng: random.Random, number: int) -> list[str]:
+    lines = [line for line, chance in (("# comment", .3), ("#, fuzzy", .2), ("#, c-format", .1),
+                                       ('#| msgid "old"', .2), (f'msgctxt "c{number}"', .2)) if rng.random() < chance]
+    lines += [f'msgid "m{rng.randint(0, 6)}"'] + (['"more"'] if rng.random() < .3 else [])
+    if rng.random() < .3:
+        lines += ['msgid_plural "ms"'] + [f'msgstr[{n}] "{rng.choice(["", "t"])}"' for n in range(rng.randint(1, 3))]
+    else:
+        lines.append(f'msgstr "{rng.choice(["", "t"])}"')
+    if rng.random() < .2:
+        lines = [line if line.startswith(("# ", "#,")) else "#~ " + line for line in lines]
+    return lines
+
+
+_BREAKS = [lambda lines, at: lines.pop(at), lambda lines, at: lines.insert(at, lines[at]),
+           lambda lines, at: lines.__setitem__(at, "#~ " + lines[at]),
+           lambda lines, at: lines.__setitem__(at, lines[at].replace("msgstr", "msgid", 1)),
+           lambda lines, at: lines.__setitem__(at, lines[at] + ' "x"'),
+           lambda lines, at: lines.__setitem__(at, lines[at].rstrip('"')),
+           lambda lines, at: lines.__setitem__(at, lines[at].replace("[1]", "[2]"))]
+
+
+def test_broken_entries_are_rejected_exactly_where_msgfmt_rejects_them(tmp_path):
+    differ = []
+    for case in range(250):
+        rng = random.Random(case)
+        lines = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"',
+                 '"Plural-Forms: nplurals=3; plural=n%3;\\n"', ""]
+        for number in range(rng.randint(1, 6)):
+            lines += _entry(rng, number) + [""]
+        for _ in range(rng.choice([0, 1, 1, 2])):
+            rng.choice(_BREAKS)(lines, rng.randrange(len(lines)))
+        path = tmp_path / f"case{case}.po"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        msgfmt, ours = run_msgfmt(path), run_ours(path)
+        if (msgfmt.status != 0) != ours.rejects or msgfmt.status != 0 and msgfmt.first_line != ours.first_line:
+            differ.append(describe(path, msgfmt, ours))
+    assert differ == []
