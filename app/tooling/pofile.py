@@ -766,6 +766,7 @@ def _set_header(catalog: Catalog, pofile: PoFile, header: str, flags: list, user
     pofile.header_line = lineno
     pofile.header = _header_fields(header)
     pofile.header_untranslated = header == ""
+    pofile.declared_charset = header_charset(header)
     catalog.header_comment = "\n".join(f"# {comment}".rstrip() for comment in user)
     catalog.fuzzy = "fuzzy" in flags
     for name, value in pofile.header:
@@ -780,12 +781,10 @@ def _set_header(catalog: Catalog, pofile: PoFile, header: str, flags: list, user
 def _build_catalog(entries: list[tuple], pofile: PoFile) -> None:
     catalog = pofile.catalog
     msgstr_lines = pofile.msgstr_lines
-    header_seen = False
     for lineno, msgstr_line, obsolete, context, msgid, plural, strings, flags, locations, auto, user in entries:
         msgstr_lines[lineno] = msgstr_line
         flags = [flag for flag in flags if flag]
-        if msgid == "" and context is None and not obsolete and not header_seen:
-            header_seen = True
+        if msgid == "" and context is None and not obsolete:  # the header (a second one is a duplicate)
             _set_header(catalog, pofile, strings[0], flags, user, lineno)
             continue
         if plural is None:
@@ -874,8 +873,6 @@ def parse_po(data: bytes, path: Path) -> PoFile:
         pofile = PoFile(path=path, catalog=Catalog(locale=None, fuzzy=False), charset=parser.codec,
                         crlf_lines=data.count(b"\r\n"))
         _build_catalog(parser.entries, pofile)
-        pofile.declared_charset = header_charset(next(
-            (e[6][0] for e in parser.entries if e[4] == "" and e[3] is None and not e[2]), ""))
         pofile.findings[:0] = _encoding_findings(data, parser, pofile)
     return pofile
 
