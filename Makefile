@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run serve test extract update compile i18n-check init static bench-load bench-check system-packages bench-packages clean
+.PHONY: run serve test conformance extract update compile i18n-check init static bench-load bench-check system-packages bench-packages clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ bench-load: $(INSTALLED) bench-packages
 ## Every test: unit, CLI, real browser, real WSGI server. Installs what they need first.
 test: $(INSTALLED) system-packages compile
 	$(BIN)/pytest --cov=app --cov-report=term-missing:skip-covered --cov-fail-under=90
+
+## The reader and counts against GNU msgfmt, run live over GNU gettext's test inputs (figures, every difference).
+## GNU_GETTEXT_TESTS: the directory holding suite/ (default: ../shared/testdata/gnu-gettext-tests).
+conformance: $(INSTALLED)
+	$(BIN)/pytest -m conformance -v -s tests/tooling/test_conformance.py
 
 system-packages:
 	./scripts/install-system-packages.sh test

@@ -5,6 +5,8 @@ import os
 import tomllib
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,9 +49,19 @@ class LocaleConfigError(ValueError):
     """translations/locales.toml cannot be used: the app refuses to start rather than guess what to publish."""
 
 
+def _is_locale(name: str) -> bool:
+    try:
+        Locale.parse(name)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
+    return True
+
+
 def catalog_locales(translations_dir: Path) -> list[str]:
-    """Every locale with a catalog: translations/<locale>/LC_MESSAGES/messages.po."""
-    return sorted(po.parent.parent.name for po in Path(translations_dir).glob("*/LC_MESSAGES/messages.po"))
+    """Every locale with a catalog: translations/<locale>/LC_MESSAGES/messages.po. A directory whose name is
+    no locale Babel knows is not a language of the site (`check` still reads and reports its catalog)."""
+    return sorted(po.parent.parent.name for po in Path(translations_dir).glob("*/LC_MESSAGES/messages.po")
+                  if _is_locale(po.parent.parent.name))
 
 
 def published_locales(translations_dir: Path, default_locale: str) -> tuple[str, ...]:

@@ -292,7 +292,8 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
                             refusal(message) is not None)
                       for message in messages(catalog)]
     status.pages = _page_stats(catalog, status.entries)
-    status.report = replace(report, stats=_live_stats(report.stats, status.entries))
+    if report is not None:  # None beside a syntax error: the to-do comes from the last good catalog
+        status.report = replace(report, stats=_live_stats(report.stats, status.entries))
     return status
 
 

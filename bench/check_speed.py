@@ -1,6 +1,7 @@
 """Time `check` on a generated 20,000-entry Japanese catalog against `msgfmt --statistics` and `pocount`.
 
     .venv/bin/python bench/check_speed.py [--entries 20000] [--repeat 5] [--profile]
+    .venv/bin/python bench/check_speed.py --linear [--repeat 3]   # time per entry at 20k and 200k entries
 
 Each tool runs as a separate process, the way a user or CI runs it, in rounds (one run of every tool per
 round, so machine noise hits all of them alike); the medians and each tool's ratio to msgfmt are printed.
@@ -104,12 +105,39 @@ def profile(po: Path) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
 
 
+def linear(repeat: int, sizes: tuple[int, ...] = (20_000, 200_000)) -> None:
+    """`check`'s in-process time per entry on catalogs 10x apart, in interleaved rounds: linear time gives the
+    same time per entry (ratio ~1.0); anything quadratic shows as a ratio near 10."""
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    catalogs = {}
+    for size in sizes:
+        catalogs[size] = out / f"bench_{size}_ja.po"
+        if not catalogs[size].exists():
+            generate_catalog(catalogs[size], size)
+    times: dict[int, list[float]] = {size: [] for size in sizes}
+    for _ in range(repeat):
+        for size, po in catalogs.items():
+            times[size].append(in_process_seconds(po))
+    per_entry = {size: statistics.median(seconds) / size * 1e6 for size, seconds in times.items()}
+    print(f"run_check + render_json, in process; {repeat} rounds, medians")
+    for size in sizes:
+        print(f"{size:>8} entries {statistics.median(times[size]):8.3f} s {per_entry[size]:7.1f} µs/entry")
+    print(f"time per entry, {sizes[-1]:,} / {sizes[0]:,} entries: {per_entry[sizes[-1]] / per_entry[sizes[0]]:.2f} "
+          "(1.0 = linear)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of run_check and stop")
+    parser.add_argument("--linear", action="store_true",
+                        help="time per entry at 20,000 and 200,000 entries (in process) instead")
     args = parser.parse_args()
+    if args.linear:
+        linear(args.repeat)
+        return
 
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)

@@ -160,7 +160,7 @@ def test_a_broken_catalog_is_reported_and_the_site_keeps_serving(client, ja_po, 
     assert "last good version" in alert
     line = next(n for n, text in enumerate(ja_po.read_text(encoding="utf-8").splitlines(), 1)
                 if text == 'msgstr "本文へスキップ')
-    assert f"messages.po:{line}: syntax-error" in alert
+    assert f"messages.po:{line + 1}: syntax-error" in alert  # the line after an unterminated string, as msgfmt says
     assert 'data-code="syntax-error"' in response.text  # and check's own finding for the file
     page = client.get("/ja/office/")
     assert page.status_code == 200 and "国際戦略室は、本学が開学以来" in visible_text(page.text)

@@ -7,8 +7,10 @@ Findings and their severities:
            stale-template and literal-text (from extract.py/literals.py),
            glossary (project mode, from glossary.py: an agreed name missing from a translation),
            coverage (below --min-coverage), whitespace-mismatch on a leading/trailing newline,
-           untranslated, fuzzy, obsolete (CI must not pass an unfinished catalog)
-  warning  whitespace-mismatch on spaces, header (a fuzzy-marked one),
+           untranslated, fuzzy, obsolete (CI must not pass an unfinished catalog),
+           domain (a `domain` directive), encoding (a NUL in a string, bytes msgfmt copies unchecked)
+  warning  whitespace-mismatch on spaces, header (a fuzzy-marked one, a field Babel cannot read),
+           encoding (CRLF, a charset other than UTF-8, invalid bytes in comments),
            a draft locale's empty and unreviewed entries (not published yet: work in progress)
 
 The source locale's catalog (English: its msgids are the text) is checked like any other, but its empty
@@ -208,10 +210,12 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
     if locales and locale not in locales:
         return
     source = locale == source_locale
-    report = CatalogReport(shown, locale, catalog_stats(catalog), source)
+    report = CatalogReport(shown, locale, catalog_stats(catalog, pofile), source)
     result.catalogs.append(report)
     findings = result.findings
-    quality = check_catalog(catalog, shown, pofile=pofile, expected_locale=place, newstyle=newstyle)
+    # The reader's own findings (encoding, header fields Babel cannot read), then the entries'.
+    quality = [replace(f, path=shown) for f in pofile.findings]
+    quality += check_catalog(catalog, shown, pofile=pofile, expected_locale=place, newstyle=newstyle)
     findings.extend(quality)
     state = _state_findings(catalog, shown, source)
     if locale in draft_locales:  # in progress: CI passes it unfinished; once published it must be complete

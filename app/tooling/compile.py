@@ -120,7 +120,7 @@ def compile_catalog(po_path: Path, mo_path: Path, *, html: bool = True) -> Catal
     """
     with gc_paused():
         pofile = read_po_file(Path(po_path))
-        findings = check_catalog(pofile.catalog, po_path, pofile=pofile, newstyle=html)
+        findings = pofile.findings + check_catalog(pofile.catalog, po_path, pofile=pofile, newstyle=html)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         raise CatalogError(errors)

@@ -1,11 +1,19 @@
-"""Strict reading of gettext PO files into Babel catalogs.
+"""Strict reading of gettext PO files into Babel catalogs, with GNU msgfmt's verdicts.
 
 Babel's `read_po` is lenient (an unterminated `msgid "broken` is read as "broke", duplicates are merged
-silently) and strict about valid things (it rejects `#~|` lines). GNU `msgfmt --check` is the reference
-for what is an error, so this module tokenizes the file itself, in one pass, reporting every problem with
-its line, and builds the Babel `Catalog` from the tokens it has already validated (parsing twice would
-double the cost on large catalogs). Babel's own `Catalog`/`Message` objects are what it returns, so
-everything downstream (`write_mo`, `Catalog.update`, checkers) is plain Babel.
+silently) and strict about valid things (it rejects `#~|` lines and header dates it cannot parse). GNU
+msgfmt is the reference for what a catalog is, so this module follows its lexer and grammar (gettext 0.21:
+`po-lex.c`, `po-gram-gen.y`, `read-catalog.c`): the same tokens (keywords, strings, `[`, NUMBER, `]`,
+comments; anything else is junk, including a BOM, a no-break space or U+2028 between tokens), the same
+LALR states with bison's default reductions and error recovery, so that what msgfmt rejects is rejected at
+msgfmt's line and what it accepts is read. tests/tooling/test_conformance.py runs msgfmt live over GNU's own
+test inputs to prove it; README.md ("Conformance with GNU msgfmt") lists the deliberate differences.
+
+Encoding, as msgfmt does it: bytes before the header entry are not checked; from the header on, its
+`charset=` decides, and a string with bytes invalid in it is an error (a comment with such bytes is not).
+The file is decoded once as UTF-8 (a NUL byte or invalid bytes kept as surrogate escapes) and again with the
+declared charset only if that is another one. Babel's own `Catalog`/`Message` objects are what it returns,
+so everything downstream (`write_mo`, `Catalog.update`, checkers) is plain Babel, used through its public API.
 
 Deliberate differences from `read_po` (tests/tooling/test_pofile_matches_babel.py pins them): message flags
 are exactly the flags written in the file (Babel guesses `python-format` from the msgid: "50% off" looks like
@@ -18,42 +26,64 @@ from __future__ import annotations
 import codecs
 import gc
 import io
+import os
 import re
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import _extract_locations, write_po
+from babel.messages.pofile import write_po
 
-from app.tooling.findings import Finding
+from app.tooling.findings import ERROR, WARNING, Finding
 
 SYNTAX_ERROR = "syntax-error"
 ENCODING_ERROR = "encoding-error"
 DUPLICATE = "duplicate"
 HEADER = "header"
 UNREADABLE = "unreadable"
-#: Codes that mean "this file is not a valid catalog": `check` exits 2 on them, `compile` refuses.
+#: Findings about how a readable file is encoded (non-UTF-8 charset, CRLF, bad bytes in comments).
+ENCODING = "encoding"
+#: A `domain` directive: `msgfmt -o FILE` ignores it, `msgfmt --check` calls it an error.
+DOMAIN = "domain"
 WIDTH = 76  # Babel's and GNU gettext's default line width; every catalog is written with the same one
 _MAX_ERRORS = 50  # a binary or badly broken file would otherwise report one error per line
 
-# The header's charset decides how the whole file is decoded, so it is found on the raw bytes first.
-_CHARSET_RE = re.compile(rb'^\s*"Content-Type:[^"\n]*charset=([-\w.:]+)', re.MULTILINE | re.IGNORECASE)
-# One C-style string literal (possibly several on one line, as msgfmt allows) and the escapes inside it.
-_STRING_RE = re.compile(r'"((?:[^"\\]|\\.)*)"[ \t]*')
-_ESCAPE_RE = re.compile(r'\\(?:([ntrabfv\\"\'?])|([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.|$))')
-_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
-                   "\\": "\\", '"': '"', "'": "'", "?": "?"}
-_PLURAL_KEYWORD_RE = re.compile(r"msgstr\[(\d+)\]\Z")
-_PREVIOUS_KEYWORDS = frozenset({"msgctxt", "msgid", "msgid_plural"})  # of `#|` lines
+# Tokens (po-gram-gen.y's), and the keywords that make them.
+(_COMMENT, _DOMAIN, _STRING, _MSGID, _MSGCTXT, _MSGID_PLURAL, _MSGSTR, _PREV_MSGID, _PREV_MSGCTXT,
+ _PREV_MSGID_PLURAL, _PREV_STRING, _NAME, _LBRACKET, _RBRACKET, _NUMBER, _JUNK, _EOF) = range(17)
+_KEYWORDS = {"domain": _DOMAIN, "msgid": _MSGID, "msgid_plural": _MSGID_PLURAL, "msgstr": _MSGSTR,
+             "msgctxt": _MSGCTXT}
+_PREV_KEYWORDS = {"msgid": _PREV_MSGID, "msgid_plural": _PREV_MSGID_PLURAL, "msgctxt": _PREV_MSGCTXT}
+# What the po_file state accepts: anything else is a syntax error there.
+_STARTS = frozenset({_COMMENT, _DOMAIN, _MSGID, _MSGCTXT, _PREV_MSGID, _PREV_MSGCTXT, _EOF})
 
-_KEYWORDS = frozenset({"msgid", "msgstr", "msgctxt", "msgid_plural"})
-# Parser states: where the next string continuation line belongs (_SKIP: inside a broken entry).
-_IDLE, _CTXT, _ID, _PLURAL, _STR, _STRN, _SKIP = range(7)
-_STATE_NAMES = {_CTXT: "msgctxt", _ID: "msgid", _PLURAL: "msgid_plural", _STR: "msgstr",
-                _STRN: "msgstr[]"}
+# The common line shapes, read without the general tokenizer: `keyword "plain"` and `"plain"`.
+_FAST_LINE_RE = re.compile(r'[ \t]*(?:(msgid|msgstr|msgctxt|msgid_plural)[ \t]*|msgstr\[([0-9])\][ \t]*)?'
+                           r'"([^"\\\x00\x04]*)"[ \t\r]*')
+_FAST_KEYWORDS = {"msgid": _MSGID, "msgstr": _MSGSTR, "msgctxt": _MSGCTXT, "msgid_plural": _MSGID_PLURAL}
+# po-lex.c's tokens: whitespace is " \t\r\f\v" only; a string ends at its quote or at the end of the line.
+_TOKEN_RE = re.compile(r'(?P<ws>[ \t\r\f\v]+)|(?P<str>"(?:[^"\\]|\\.)*(?:"|\\?$))|(?P<name>[A-Za-z_$][\w$]*)'
+                       r'|(?P<num>[0-9]+)|(?P<hash>#)|(?P<junk>.)', re.ASCII)
+_ESCAPE_RE = re.compile(r'\\(?:([ntbrfva\\"])|([0-7]{1,3})|x([0-9a-fA-F]+)|(.|$))')
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\",
+                   '"': '"'}
+_SURROGATE_RE = re.compile("[\udc80-\udcff]")
+_FLAG_SPLIT_RE = re.compile(r"[\n \t\r\f\v,]+")
+_LOCATION_RE = re.compile("(?:\u2068[^\u2069]*\u2069|[^\\s\u2068\u2069])+|[\u2068\u2069]")
+# The charsets msgfmt converts from (po-charset.c's list); for any other name it reads the bytes unchecked.
+_GNU_CHARSETS = frozenset(name.lower() for name in (
+    "ASCII ANSI_X3.4-1968 US-ASCII ISO-8859-1 ISO_8859-1 ISO-8859-2 ISO_8859-2 ISO-8859-3 ISO_8859-3 "
+    "ISO-8859-4 ISO_8859-4 ISO-8859-5 ISO_8859-5 ISO-8859-6 ISO_8859-6 ISO-8859-7 ISO_8859-7 ISO-8859-8 "
+    "ISO_8859-8 ISO-8859-9 ISO_8859-9 ISO-8859-13 ISO_8859-13 ISO-8859-14 ISO_8859-14 ISO-8859-15 "
+    "ISO_8859-15 KOI8-R KOI8-U KOI8-T CP850 CP866 CP874 CP932 CP949 CP950 CP1250 CP1251 CP1252 CP1253 "
+    "CP1254 CP1255 CP1256 CP1257 GB2312 EUC-JP EUC-KR EUC-TW BIG5 BIG5-HKSCS GBK GB18030 SHIFT_JIS JOHAB "
+    "TIS-620 VISCII GEORGIAN-PS UTF-8").split())
+_JAPANESE_RE = re.compile("[\u3040-\u30ff]")
+_MAX_DIGITS = 18  # longer numbers are not converted (Python refuses over 4,300 digits; msgfmt overflows)
 
 
 class CatalogError(Exception):
@@ -76,42 +106,13 @@ class PoFile:
     header: list[tuple[str, str]] = field(default_factory=list)  # (name, value) as written, in order
     # msgid line → msgstr line: msgfmt reports translation problems on the msgstr line, and so do we
     msgstr_lines: dict[int, int] = field(default_factory=dict)
-
-
-class _StringError(Exception):
-    pass
-
-
-def _unescape(inner: str) -> str:
-    def replace(match: re.Match) -> str:
-        simple, octal, hexa, bad = match.groups()
-        if simple:
-            return _SIMPLE_ESCAPES[simple]
-        if octal:
-            return chr(int(octal, 8))
-        if hexa:
-            return chr(int(hexa, 16))
-        raise _StringError("invalid control sequence")
-
-    return _ESCAPE_RE.sub(replace, inner)
-
-
-def _parse_strings(text: str) -> str:
-    """The value of one or more adjacent string literals; the slow path for anything unusual."""
-    if text[-1:] == '"' and len(text) > 1:
-        inner = text[1:-1]
-        if "\\" not in inner and '"' not in inner:
-            return inner
-    parts, pos = [], 0
-    while pos < len(text):
-        match = _STRING_RE.match(text, pos)
-        if not match:
-            if text[pos] == '"':
-                raise _StringError("end-of-line within string")
-            raise _StringError(f"unexpected text after string: {text[pos:pos + 20]!r}")
-        parts.append(_unescape(match.group(1)))
-        pos = match.end()
-    return "".join(parts)
+    header_untranslated: bool = False  # a header entry with an empty msgstr: msgfmt counts it untranslated
+    charset: str = "utf-8"  # the Python codec the strings were decoded with
+    declared_charset: str | None = None  # as the header's `charset=` says, None without one
+    crlf_lines: int = 0  # lines ending in CR LF
+    # What msgfmt accepts but a maintainer should know (encoding, header fields Babel cannot read, domain
+    # directives): `check` reports them with the other findings.
+    findings: list[Finding] = field(default_factory=list)
 
 
 def is_text_charset(name: str) -> bool:
@@ -123,28 +124,617 @@ def is_text_charset(name: str) -> bool:
         return False
 
 
-def _decode(data: bytes, path: str) -> tuple[str, list[Finding]]:
-    if b"\x00" in data:
-        return "", [Finding(path, data.count(b"\n", 0, data.index(b"\x00")) + 1, ENCODING_ERROR,
-                            "NUL byte: a binary (or UTF-16) file, not a PO file")]
-    match = _CHARSET_RE.search(data, 0, 64 * 1024)
-    charset = match.group(1).decode("ascii") if match else "UTF-8"
-    if not is_text_charset(charset):  # e.g. the template placeholder "CHARSET"; the header check reports it
-        charset = "UTF-8"
+def _codec(name: str | None) -> str | None:
+    if name is None or not is_text_charset(name):
+        return None
+    return codecs.lookup(name).name
+
+
+def header_charset(header: str) -> str | None:
+    """The charset msgfmt takes from a header: what follows the first `charset=` up to a space or newline,
+    wherever it is (not only on a `Content-Type:` line)."""
+    start = header.find("charset=")
+    if start < 0:
+        return None
+    return re.match(r"[^ \t\n]*", header[start + 8:]).group()
+
+
+class _Restart(Exception):
+    """The header declares a charset other than the one the text was decoded with: decode again."""
+
+    def __init__(self, codec: str):
+        self.codec = codec
+
+
+def _unescape(inner: str, parser: "_Parser", line: int) -> str:
+    """The value of a string literal's inside, as po-lex.c's control_sequence() reads it."""
+    raw_bytes = False
+
+    def replace(match: re.Match) -> str:
+        nonlocal raw_bytes
+        simple, octal, hexa, bad = match.groups()
+        if simple:
+            return _SIMPLE_ESCAPES[simple]
+        value = int(octal, 8) & 0xFF if octal else int(hexa[-2:], 16) if hexa else None
+        if value is None:
+            parser.error(line, "invalid control sequence")
+            return " " + bad
+        if value >= 0x80:
+            raw_bytes = True
+            return chr(0xDC00 + value)  # a byte, decoded with the others below
+        return chr(value)
+
+    value = _ESCAPE_RE.sub(replace, inner)
+    if raw_bytes:  # "\xe3\x81\x82" is three bytes of the file's charset, not three Latin-1 characters
+        value = value.encode(parser.codec, "surrogateescape").decode(parser.codec, "replace")
+    return value
+
+
+class _Parser:
+    """po-gram-gen.y as a hand-written LALR automaton with bison's default reductions and error recovery:
+    the states below are bison's, named after the rule position they stand for."""
+
+    (FILE, DOMAIN_KW, CTXT_KW, CTXT, ID_KW, ID, MSGSTR_KW, MSGSTR, PLURAL_KW, PLURAL, AFTER_PLURAL,
+     FORM_KW, FORM_LB, FORM_NUM, FORM_RB, FORM, FORMS, PREV_CTXT_KW, PREV_CTXT, PREV_ID_KW, PREV_ID,
+     PREV_PLURAL_KW, PREV_PLURAL, AFTER_PREV) = range(24)
+
+    def __init__(self, path: str, codec: str, checked_codec: str | None, lossy: bool, last_line: int):
+        self.path = path
+        self.last_line = last_line  # a string unterminated on it ends at the end of the file, not of a line
+        self.codec = codec  # what the text was decoded with
+        self.checked_codec = checked_codec  # the one strings are checked against once the header is read
+        self.lossy = lossy  # the text holds surrogate escapes: bytes invalid in `codec`
+        self.check_strings = False  # msgfmt checks strings only after the header entry
+        self.errors: list[Finding] = []
+        self.notes: list[Finding] = []  # non-fatal: the PoFile's findings
+        self.entries: list[tuple] = []
+        self.seen: dict = {}
+        self.previous_by_line: dict[int, dict[str, str]] = {}  # msgid line -> its `#|` keyword: string
+        self.domains: list[tuple[int, str]] = []
+        self.state = self.FILE
+        self.recoveries = 0
+        self.errstatus = 0  # bison's yyerrstatus: tokens to shift before syntax errors are reported again
+        self.plural_counter = 0  # po-gram-gen.y's static plural_counter (reset by each msgid_plural)
+        self.bad_comment_lines: list[int] = []  # lines with bytes invalid in the charset, read as U+FFFD
+        self.bad_string_lines: list[int] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        self.obsolete = False  # the message's #~: its msgid's
+        self.list_first = (0, False)  # (line, #~) of the current string list's first string
+        self.parts: list[tuple[int, bool]] = []  # (line, #~) of the message's parts, checked when it ends
+        self.keyword = (0, False)  # msgctxt or msgid_plural, checked against its strings
+        self.prev: bool | None = None  # the #~ of `#|` lines before the message
+        self.previous: dict[str, list[str]] = {}  # their keyword ("msgctxt", "msgid", "msgid_plural"): strings
+        self.previous_target: list[str] | None = None
+        self.form_keyword = (0, False)  # msgstr[N]: its `[`, number, `]` and strings are checked against it
+        self.form_parts: list[tuple[int, bool]] = []
+        self.first_form: tuple[int, bool] | None = None
+        self.msgid_line = self.msgstr_line = 0
+        self.ctxt = self.msgid = self.plural = None
+        self.target: list[str] | None = None
+        self.strings: list[list[str]] = []
+        self.form_index = ""
+        self.no_plural = False  # msgstr[N] without msgid_plural: an error when the message ends
+        self.flags: list[str] = []
+        self.locations: list[str] = []
+        self.auto_comments: list[str] = []
+        self.user_comments: list[str] = []
+
+    def error(self, line: int, message: str, code: str = SYNTAX_ERROR, msgid: str = "", msgctxt: str = "") -> None:
+        self.errors.append(Finding(self.path, line, code, message, msgid, msgctxt=msgctxt))
+
+    # -- the lexer ---------------------------------------------------------------------------------------
+
+    def parse(self, text: str) -> None:
+        lines = text.split("\n")
+        numbered = enumerate(lines, 1)
+        if "\\\n" in text:  # backslash-newline continues a line anywhere (po-lex.c's lex_getc)
+            lines, numbers = _join_continued(lines)
+            numbered = zip(numbers, lines)
+        fast = _FAST_LINE_RE.fullmatch
+        feed = self.feed
+        lossy = self.lossy  # then every string is checked for invalid bytes: no fast path
+        appending = (self.ID, self.MSGSTR, self.FORM, self.CTXT, self.PLURAL)
+        target = None  # the string list a plain continuation line extends, while that is all it does
+        lineno = 0
+        for lineno, line in numbered:
+            first = line[:1]
+            if first == "#":
+                second = line[1:2]
+                if second != "~" and second != "|":
+                    feed(_COMMENT, line[1:], lineno, False)
+                    target = None
+                    continue
+                match = None
+            else:
+                match = None if lossy or not first else fast(line)
+            if match is not None:
+                keyword, form, value = match.groups()
+                if keyword is None and form is None:
+                    if target is not None:
+                        target.append(value)
+                        continue
+                    feed(_STRING, value, lineno, False)
+                elif form is not None:
+                    feed(_MSGSTR, None, lineno, False)
+                    feed(_LBRACKET, None, lineno, False)
+                    feed(_NUMBER, form, lineno, False)
+                    feed(_RBRACKET, None, lineno, False)
+                    feed(_STRING, value, lineno, False)
+                else:
+                    self.keyword_line(_FAST_KEYWORDS[keyword], value, lineno)
+            else:
+                stripped = line.lstrip(" \t\r\f\v")
+                if not stripped:
+                    continue
+                if stripped[0] == "#" and stripped[1:2] not in ("~", "|"):
+                    feed(_COMMENT, stripped[1:], lineno, False)
+                else:
+                    self.tokenize(line, lineno)
+            target = self.target if self.state in appending and not self.list_first[1] and not self.errstatus \
+                else None
+            if len(self.errors) >= _MAX_ERRORS:
+                return
+        feed(_EOF, None, lineno, False)
+
+    def tokenize(self, line: str, lineno: int) -> None:
+        """The general tokenizer, for any line the fast path does not take."""
+        obsolete = previous = False
+        feed = self.feed
+        pos, end = 0, len(line)
+        while pos < end:
+            match = _TOKEN_RE.match(line, pos)
+            kind = match.lastgroup
+            pos = match.end()
+            if kind == "ws":
+                continue
+            if kind == "str":
+                text = match.group()
+                if len(text) < 2 or text[-1] != '"' or text.endswith('\\"') and _odd_backslashes(text):
+                    # msgfmt reports it once it has read the newline: on the next line
+                    at_end = lineno >= self.last_line
+                    self.error(lineno if at_end else lineno + 1,
+                               "end-of-file within string" if at_end else "end-of-line within string")
+                    inner = text[1:]
+                else:
+                    inner = text[1:-1]
+                feed(_PREV_STRING if previous else _STRING, self.string_value(inner, lineno), lineno, obsolete)
+            elif kind == "name":
+                word = match.group()
+                kind_id = (_PREV_KEYWORDS if previous else _KEYWORDS).get(word)
+                if kind_id is None:
+                    self.error(lineno, f'keyword "{word}" unknown')
+                    kind_id = _NAME
+                feed(kind_id, None, lineno, obsolete)
+            elif kind == "num":
+                feed(_NUMBER, match.group(), lineno, obsolete)
+            elif kind == "hash":
+                following = line[pos:pos + 1]
+                if following == "~":
+                    obsolete = True
+                    pos += 1
+                    if line[pos:pos + 1] == "|":
+                        previous = True
+                        pos += 1
+                elif following == "|":
+                    previous = True
+                    pos += 1
+                else:
+                    feed(_COMMENT, line[pos:], lineno, obsolete)
+                    return
+            else:
+                char = match.group()
+                if char == "[":
+                    feed(_LBRACKET, None, lineno, obsolete)
+                elif char == "]":
+                    feed(_RBRACKET, None, lineno, obsolete)
+                else:
+                    feed(_JUNK, char, lineno, obsolete)
+
+    def string_value(self, inner: str, lineno: int) -> str:
+        value = _unescape(inner, self, lineno) if "\\" in inner else inner
+        if "\x04" in value:
+            self.error(lineno, "context separator <EOT> within string")
+        if self.lossy and _SURROGATE_RE.search(value):
+            if self.check_strings:
+                self.error(lineno, f"invalid multibyte sequence (not {self.checked_codec.upper()})",
+                           ENCODING_ERROR)
+            else:  # before the header (or without a known charset) msgfmt copies the bytes as they are
+                self.bad_string_lines.append(lineno)
+            value = _SURROGATE_RE.sub("\ufffd", value)
+        if "\x00" in value:  # msgfmt keeps a string up to its first NUL (po-lex.c: xstrdup), and so do we
+            value = value[:value.index("\x00")]
+            self.notes.append(Finding(self.path, lineno, ENCODING, "NUL byte in a string: msgfmt and the .mo "
+                                      "keep only the text before it"))
+        return value
+
+    # -- the grammar -------------------------------------------------------------------------------------
+
+    def syntax_error(self, kind: int, value, line: int, obsolete: bool) -> None:
+        """bison's yyerrlab: report (unless recovering), drop the partial message, and go on in po_file with
+        this token if it can start something there, or without it."""
+        if self.errstatus == 0:
+            if kind == _COMMENT:  # po-lex.c has read the comment's newline too: msgfmt says the next line
+                line += 1
+            if kind == _JUNK and value == "\x00":
+                self.error(line, "NUL byte outside a string: a binary (or UTF-16) file, not a PO file",
+                           ENCODING_ERROR)
+            else:
+                self.error(line, f"syntax error: {_describe(kind, value)} {_EXPECTED.get(self.state, 'here')}")
+        discard = self.errstatus == 3
+        self._reset()
+        self.state = self.FILE
+        self.errstatus = 3
+        self.recoveries += 1
+        if discard or kind not in _STARTS:
+            return
+        self.shift(kind, value, line, obsolete)
+        self.errstatus = 2
+
+    # `#~` consistency, as po-gram-gen.y's check_obsolete calls make it: a string continuing a list against the
+    # list's first string at once; a rule's parts against its first part when the rule is reduced.
+    def check_obsolete(self, first: bool, line: int, obsolete: bool) -> None:
+        if obsolete != first:
+            self.error(line, "inconsistent use of #~")
+
+    def start_list(self, target: list, value: str, line: int, obsolete: bool) -> None:
+        target.append(value)
+        self.target, self.list_first = target, (line, obsolete)
+
+    def reduce_message(self) -> None:
+        """The message rule's checks: every part against the message's own #~ (its msgid's)."""
+        for line, obsolete in self.parts:
+            self.check_obsolete(self.obsolete, line, obsolete)
+
+    def feed(self, kind: int, value, line: int, obsolete: bool) -> None:
+        """One token from the lexer. After a syntax error, three tokens must be taken before the next syntax
+        error is reported (bison's yyerrstatus)."""
+        if not self.errstatus:
+            return self.shift(kind, value, line, obsolete)
+        recoveries = self.recoveries
+        self.shift(kind, value, line, obsolete)
+        if self.recoveries == recoveries:
+            self.errstatus -= 1
+
+    def keyword_line(self, kind: int, value: str, line: int) -> None:
+        """`msgid "..."` or `msgstr "..."` where a catalog has them, in one step (most of a catalog's lines);
+        anything else as its two tokens. (Neither is `#~`: in these states no `#~` check can fail.)"""
+        state = self.state
+        if not self.errstatus:
+            if kind == _MSGID:
+                if state == self.MSGSTR or state == self.FORMS and not self.no_plural:
+                    self.reduce_message()
+                    self.finish()
+                    self._reset()
+                    state = self.FILE
+                if state == self.FILE:
+                    self.obsolete = False
+                    self.msgid = [value]
+                    self.target, self.list_first = self.msgid, (line, False)
+                    self.msgid_line, self.state = line, self.ID
+                    return
+            elif kind == _MSGSTR and state == self.ID and not self.obsolete and not self.list_first[1]:
+                self.target = [value]
+                self.strings, self.list_first = [self.target], (line, False)
+                self.msgstr_line, self.state = line, self.MSGSTR
+                return
+        self.feed(kind, None, line, False)
+        self.feed(_STRING, value, line, False)
+
+    def shift(self, kind: int, value, line: int, obsolete: bool) -> None:
+        state = self.state
+        if state == self.FILE:
+            if kind == _COMMENT:
+                self.comment(value, line)
+            elif kind == _MSGID:
+                self.obsolete, self.msgid_line, self.state = obsolete, line, self.ID_KW
+            elif kind == _MSGCTXT:
+                self.keyword, self.state = (line, obsolete), self.CTXT_KW
+            elif kind == _DOMAIN:
+                self.state = self.DOMAIN_KW
+            elif kind == _PREV_MSGID:
+                self.prev, self.state = obsolete, self.PREV_ID_KW
+                self.previous_target = self.previous["msgid"] = []
+            elif kind == _PREV_MSGCTXT:
+                self.prev, self.state = obsolete, self.PREV_CTXT_KW
+                self.previous_target = self.previous["msgctxt"] = []
+            elif kind != _EOF:
+                self.syntax_error(kind, value, line, obsolete)
+            return
+        if kind == _STRING:
+            if state == self.ID or state == self.MSGSTR or state == self.FORM or state == self.CTXT \
+                    or state == self.PLURAL:
+                self.check_obsolete(self.list_first[1], line, obsolete)
+                self.target.append(value)
+                return
+            if state == self.ID_KW:
+                self.msgid, self.state = [], self.ID
+                self.start_list(self.msgid, value, line, obsolete)
+                self.parts = [(line, obsolete)]
+                return
+            if state == self.MSGSTR_KW:
+                self.strings, self.state = [[]], self.MSGSTR
+                self.start_list(self.strings[0], value, line, obsolete)
+                self.parts.append((line, obsolete))
+                return
+            if state == self.FORM_RB:
+                self.strings.append([])
+                self.state = self.FORM
+                self.start_list(self.strings[-1], value, line, obsolete)
+                self.form_parts.append((line, obsolete))
+                return
+            if state == self.CTXT_KW:
+                self.ctxt, self.state = [], self.CTXT
+                self.start_list(self.ctxt, value, line, obsolete)
+                return
+            if state == self.PLURAL_KW:
+                self.plural, self.state = [], self.PLURAL
+                self.start_list(self.plural, value, line, obsolete)
+                return
+            if state == self.DOMAIN_KW:
+                self.domains.append((line, value))
+                self.state = self.FILE
+                return
+        elif kind == _PREV_STRING:
+            following = {self.PREV_CTXT_KW: self.PREV_CTXT, self.PREV_ID_KW: self.PREV_ID,
+                         self.PREV_PLURAL_KW: self.PREV_PLURAL}.get(state)
+            if following is not None:
+                self.state = following
+                self.previous_target.append(value)
+                return
+            if state in (self.PREV_CTXT, self.PREV_ID, self.PREV_PLURAL):
+                self.previous_target.append(value)
+                return
+        # Tokens other than a string continuing the current list.
+        if state == self.CTXT and kind == _MSGID:  # msg_intro: MSGCTXT string_list MSGID, reduced at once
+            keyword_obsolete = self.keyword[1]
+            self.check_obsolete(keyword_obsolete, *self.list_first)
+            self.check_obsolete(keyword_obsolete, line, obsolete)
+            if self.prev is not None:
+                self.check_obsolete(self.prev, line, obsolete)
+            self.obsolete, self.msgid_line, self.state = obsolete, line, self.ID_KW
+            return
+        if state == self.ID:
+            if kind == _MSGSTR:
+                self.parts.append((line, obsolete))
+                self.msgstr_line, self.state = line, self.MSGSTR_KW
+                return
+            if kind == _MSGID_PLURAL:
+                self.keyword, self.state = (line, obsolete), self.PLURAL_KW
+                return
+            self.reduce_message()
+            self.error(self.msgid_line, "missing 'msgstr' section")  # the default reduction, then po_file
+            return self.reduced(kind, value, line, obsolete)
+        if state == self.MSGSTR:
+            self.reduce_message()
+            self.finish()
+            return self.reduced(kind, value, line, obsolete)
+        if state == self.MSGSTR_KW and kind == _LBRACKET:  # msgstr[N] without msgid_plural
+            self.no_plural, self.strings, self.state = True, [], self.FORM_LB
+            self.form_keyword, self.form_parts = self.parts.pop(), [(line, obsolete)]
+            return
+        if state == self.PLURAL:  # msgid_pluralform: MSGID_PLURAL string_list
+            self.check_obsolete(self.keyword[1], *self.list_first)
+            self.parts.append(self.keyword)
+            self.plural_counter, self.state = 0, self.AFTER_PLURAL
+            return self.shift(kind, value, line, obsolete)
+        if state == self.AFTER_PLURAL or state == self.FORMS:
+            if kind == _MSGSTR:
+                if state == self.AFTER_PLURAL:
+                    self.msgstr_line = line
+                self.form_keyword, self.form_parts, self.state = (line, obsolete), [], self.FORM_KW
+                return
+            self.reduce_message()
+            if state == self.AFTER_PLURAL:
+                self.error(self.msgid_line, "missing 'msgstr[]' section")
+            elif self.no_plural:
+                self.error(self.msgid_line, "missing 'msgid_plural' section")
+            else:
+                self.finish()
+            return self.reduced(kind, value, line, obsolete)
+        if state == self.FORM_KW and kind == _LBRACKET:
+            self.form_parts.append((line, obsolete))
+            self.state = self.FORM_LB
+            return
+        if state == self.FORM_LB and kind == _NUMBER:
+            self.form_parts.append((line, obsolete))
+            self.form_index, self.state = value, self.FORM_NUM
+            return
+        if state == self.FORM_NUM and kind == _RBRACKET:
+            self.form_parts.append((line, obsolete))
+            self.state = self.FORM_RB
+            return
+        if state == self.FORM:  # pluralform: MSGSTR '[' NUMBER ']' string_list, then pluralform_list
+            form_line, form_obsolete = self.form_keyword
+            for part in self.form_parts:
+                self.check_obsolete(form_obsolete, *part)
+            digits = self.form_index.lstrip("0") or "0"
+            if len(digits) > _MAX_DIGITS or int(digits) != self.plural_counter:
+                self.error(form_line, "first plural form has nonzero index" if self.plural_counter == 0
+                           else "plural form has wrong index")
+            self.plural_counter += 1
+            if self.first_form is None:
+                self.first_form = self.form_keyword
+                self.parts.append(self.form_keyword)
+            else:
+                self.check_obsolete(self.first_form[1], *self.form_keyword)
+            self.state = self.FORMS
+            return self.shift(kind, value, line, obsolete)
+        if state == self.PREV_CTXT and kind == _PREV_MSGID:
+            self.state = self.PREV_ID_KW
+            self.previous_target = self.previous["msgid"] = []
+            return
+        if state == self.PREV_ID and kind == _PREV_MSGID_PLURAL:
+            self.state = self.PREV_PLURAL_KW
+            self.previous_target = self.previous["msgid_plural"] = []
+            return
+        if state == self.PREV_ID or state == self.PREV_PLURAL:
+            self.state = self.AFTER_PREV
+            return self.shift(kind, value, line, obsolete)
+        if state == self.AFTER_PREV:
+            if kind == _MSGID:  # message_intro: prev msg_intro
+                self.check_obsolete(self.prev, line, obsolete)
+                self.obsolete, self.msgid_line, self.state = obsolete, line, self.ID_KW
+                return
+            if kind == _MSGCTXT:
+                self.keyword, self.state = (line, obsolete), self.CTXT_KW
+                return
+        self.syntax_error(kind, value, line, obsolete)
+
+    def reduced(self, kind: int, value, line: int, obsolete: bool) -> None:
+        """A message rule was reduced (complete or not): the token goes on in po_file."""
+        self._reset()
+        self.state = self.FILE
+        self.shift(kind, value, line, obsolete)
+
+    def comment(self, text: str, line: int) -> None:
+        if self.lossy and _SURROGATE_RE.search(text):
+            self.bad_comment_lines.append(line)  # msgfmt does not check comments' bytes
+            text = _SURROGATE_RE.sub("\ufffd", text)
+        first = text[:1]
+        if first == "," or first == "!":
+            self.flags.extend(_FLAG_SPLIT_RE.split(text[1:]))
+        elif first == ":":
+            self.locations.append(text[1:])
+        elif first == ".":
+            comment = text[1:].strip()
+            if comment:
+                self.auto_comments.append(comment)
+        else:
+            self.user_comments.append(text.strip())
+
+    def finish(self) -> None:
+        """A complete message: po-gram-gen.y's do_callback_message and read-catalog.c's duplicate check."""
+        msgid = "".join(self.msgid)
+        context = None if self.ctxt is None else "".join(self.ctxt)
+        key = msgid if context is None else (msgid, context)
+        first = self.seen.get(key)
+        if first is not None:
+            self.error(self.msgid_line, f"duplicate message definition (first defined at line {first})",
+                       DUPLICATE, msgid, context or "")
+            return
+        self.seen[key] = self.msgid_line
+        if "msgid" in self.previous:
+            self.previous_by_line[self.msgid_line] = {key: "".join(parts) for key, parts in self.previous.items()}
+        plural = None if self.plural is None else "".join(self.plural)
+        strings = ["".join(parts) for parts in self.strings]
+        self.entries.append((self.msgid_line, self.msgstr_line, self.obsolete, context, msgid, plural, strings,
+                             self.flags, self.locations, self.auto_comments, self.user_comments))
+        if context is None and msgid == "" and not self.obsolete:
+            self.header_read(strings[0])
+
+    def header_read(self, header: str) -> None:
+        """Every header entry sets the charset the rest of the file is checked against (po-charset.c)."""
+        declared = header_charset(header)
+        if declared is None or declared.lower() not in _GNU_CHARSETS or _codec(declared) is None:
+            return  # msgfmt reads on without checking (header_findings reports the charset)
+        codec = _codec(declared)
+        if codec != self.codec:
+            if self.checked_codec is None:  # only the first reading restarts
+                raise _Restart(codec)
+            return
+        self.checked_codec = codec
+        self.check_strings = True
+
+
+# For syntax error messages: what came, and what the grammar wanted instead in each state.
+_TOKEN_NAMES = {_COMMENT: "a comment", _DOMAIN: "domain", _STRING: "a string", _MSGID: "msgid",
+                _MSGCTXT: "msgctxt", _MSGID_PLURAL: "msgid_plural", _MSGSTR: "msgstr", _PREV_MSGID: "#| msgid",
+                _PREV_MSGCTXT: "#| msgctxt", _PREV_MSGID_PLURAL: "#| msgid_plural", _PREV_STRING: "a #| string",
+                _NAME: "an unknown keyword", _LBRACKET: "'['", _RBRACKET: "']'", _NUMBER: "a number",
+                _EOF: "the end of the file"}
+_P = _Parser
+_EXPECTED = {
+    _P.FILE: "outside an entry (msgid, msgctxt or a comment expected)",
+    _P.DOMAIN_KW: "after domain (a string expected)", _P.CTXT_KW: "after msgctxt (a string expected)",
+    _P.CTXT: "after msgctxt (msgid expected)", _P.ID_KW: "after msgid (a string expected)",
+    _P.MSGSTR_KW: "after msgstr (a string expected)", _P.PLURAL_KW: "after msgid_plural (a string expected)",
+    _P.FORM_KW: "after msgid_plural (msgstr[N] expected)", _P.FORM_LB: "in msgstr[N] (a number from 0-9 expected)",
+    _P.FORM_NUM: "in msgstr[N] (']' expected)", _P.FORM_RB: "after msgstr[N] (a string expected)",
+    _P.PREV_CTXT_KW: "after #| msgctxt (a string expected)", _P.PREV_CTXT: "after #| msgctxt (#| msgid expected)",
+    _P.PREV_ID_KW: "after #| msgid (a string expected)", _P.PREV_PLURAL_KW: "after #| msgid_plural (a string expected)",
+    _P.AFTER_PREV: "after #| lines (msgid or msgctxt expected)",
+}
+
+
+def _describe(kind: int, value) -> str:
+    if kind == _JUNK:
+        if value == "\ufeff":
+            return "a byte order mark (U+FEFF)"
+        if "\udc80" <= value <= "\udcff":  # a byte that is not valid in the charset
+            return f"the byte 0x{ord(value) - 0xDC00:02X}"
+        return f"the character {value!r}" if value.isascii() else f"the character U+{ord(value):04X} {value!r}"
+    return _TOKEN_NAMES[kind]
+
+
+def _odd_backslashes(text: str) -> bool:
+    """Whether the quote at the end of `text` is escaped (preceded by an odd number of backslashes)."""
+    count = len(text) - 1 - len(text[:-1].rstrip("\\"))
+    return count % 2 == 1
+
+
+def _join_continued(lines: list[str]) -> tuple[list[str], list[int]]:
+    joined, numbers, pending = [], [], ""
+    for number, line in enumerate(lines, 1):
+        if line.endswith("\\") and number < len(lines):
+            pending += line[:-1]
+            continue
+        joined.append(pending + line)
+        numbers.append(number)
+        pending = ""
+    return joined, numbers
+
+
+def _decode(data: bytes, codec: str) -> tuple[str, bool]:
+    """The text and whether it holds surrogate escapes for bytes that are not valid in `codec`."""
     try:
-        text = data.decode(charset)
+        return data.decode(codec), False
     except UnicodeDecodeError:
-        errors = []
-        for number, raw in enumerate(data.split(b"\n"), 1):
-            try:
-                raw.decode(charset)
-            except UnicodeDecodeError as exc:
-                errors.append(Finding(path, number, ENCODING_ERROR,
-                                      f"invalid {charset.upper()} byte sequence at column {exc.start + 1}"))
-                if len(errors) >= _MAX_ERRORS:
-                    break
-        return "", errors
-    return text.lstrip("\ufeff"), []
+        return data.decode(codec, "surrogateescape"), True
+
+
+def _japanese_encoding(data: bytes) -> str | None:
+    """The Japanese legacy encoding `data` is valid in and shows kana in, if any (a file saved as Shift_JIS
+    or EUC-JP that declares UTF-8)."""
+    for codec, name in (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP")):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _JAPANESE_RE.search(text):
+            return name
+    return None
+
+
+def _read(data: bytes, path: str) -> _Parser:
+    """The file tokenized and parsed: as UTF-8 first, again with the header's charset if it is another."""
+    text, lossy = _decode(data, "utf-8")
+    parser = _Parser(path, "utf-8", None, lossy, text.count("\n") + 1)
+    try:
+        parser.parse(text)
+    except _Restart as restart:
+        text, lossy = _decode(data, restart.codec)
+        parser = _Parser(path, restart.codec, restart.codec, lossy, text.count("\n") + 1)
+        parser.parse(text)  # the header declares the codec it was decoded with: no second restart
+    return parser
+
+
+def _parse_location(text: str) -> list[tuple[str, int | None]]:
+    """`#:` references as Babel's read_po takes them (names with spaces between U+2068 and U+2069; a reference
+    whose line is not a number is dropped), with no int() of a number too long to be a line."""
+    if "\u2068" in text or "\u2069" in text:
+        tokens = [token.replace("\u2068", "").replace("\u2069", "") for token in _LOCATION_RE.findall(text)]
+    else:
+        tokens = text.split()
+    locations = []
+    for token in tokens:
+        name, colon, number = token.rpartition(":")
+        if not colon:
+            locations.append((token, None))
+        elif number.isascii() and number.isdigit() and len(number) <= _MAX_DIGITS:
+            locations.append((name, int(number)))
+    return locations
 
 
 def _header_fields(header: str) -> list[tuple[str, str]]:
@@ -154,210 +744,6 @@ def _header_fields(header: str) -> list[tuple[str, str]]:
         if sep:
             fields.append((name.strip(), value.strip()))
     return fields
-
-
-def _read_comment(line: str, flags: list, locations: list, auto_comments: list, user_comments: list) -> None:
-    second = line[1:2]
-    if second == ",":
-        flags.extend(flag.strip() for flag in line[2:].split(","))
-    elif second == ":":
-        locations.extend(_extract_locations(line[2:]))
-    elif second == ".":
-        comment = line[2:].strip()
-        if comment:
-            auto_comments.append(comment)
-    elif second != "|" and second != "~":  # `#|`, `#~|`: previous msgids, not comments (see the docstring)
-        user_comments.append(line[1:].strip())
-
-
-class _Parser:
-    """One pass over the lines: a small state machine following msgfmt's grammar."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self.errors: list[Finding] = []
-        self.entries: list[tuple] = []  # (lines, obsolete, context, msgid, plural, strings, flags, comments)
-        self.seen: dict = {}
-        self.previous_by_line: dict[int, dict[str, list[str]]] = {}  # msgid line → its `#|` keyword: parts
-        self._reset()
-
-    def _reset(self) -> None:
-        self.state = _IDLE
-        self.obsolete = False
-        self.msgid_line = self.msgstr_line = 0
-        self.ctxt = self.msgid = self.plural = None
-        self.target: list[str] | None = None  # where the next continuation string goes
-        self.strings: list[list[str]] = []
-        self.flags: list[str] = []
-        self.locations: list[str] = []
-        self.auto_comments: list[str] = []
-        self.user_comments: list[str] = []
-        self.previous: dict[str, list[str]] | None = None  # the `#|` lines read so far
-        self.previous_parts: list[str] | None = None
-
-    def error(self, line: int, message: str, code: str = SYNTAX_ERROR, msgid: str = "", msgctxt: str = "") -> None:
-        self.errors.append(Finding(self.path, line, code, message, msgid, msgctxt=msgctxt))
-
-    def finish(self) -> None:
-        """End the entry being read (at a comment, the next msgctxt/msgid, or the end of the file)."""
-        state = self.state
-        if state == _IDLE:
-            return  # comments read so far belong to the entry that follows
-        if state in (_STR, _STRN):
-            msgid = "".join(self.msgid)
-            context = None if self.ctxt is None else "".join(self.ctxt)
-            key = msgid if context is None else (msgid, context)
-            first = self.seen.get(key)
-            if first is not None:
-                self.error(self.msgid_line, f"duplicate message definition (first defined at line {first})",
-                           DUPLICATE, msgid, context or "")
-            else:
-                self.seen[key] = self.msgid_line
-                if self.previous:
-                    self.previous_by_line[self.msgid_line] = self.previous
-                plural = None if self.plural is None else "".join(self.plural)
-                self.entries.append((self.msgid_line, self.msgstr_line, self.obsolete, context, msgid, plural,
-                                     ["".join(parts) for parts in self.strings], self.flags,
-                                     self.locations, self.auto_comments, self.user_comments))
-        elif state != _SKIP:
-            self.error(self.msgid_line, "missing 'msgstr' section")
-        self._reset()
-
-    def fail(self, line: int, message: str) -> None:
-        """Report a syntax error and skip the rest of the broken entry, as msgfmt does."""
-        self.error(line, message)
-        self._reset()
-        self.state = _SKIP
-
-    def parse(self, text: str) -> None:
-        append = None  # the current section's list.append, while plain continuation lines can go there
-        for lineno, line in enumerate(text.split("\n"), 1):
-            line = line.strip()
-            if not line:
-                continue
-            first = line[0]
-            if first == '"':
-                inner = line[1:-1]
-                # Most lines of a large catalog are plain continuation strings: no method call for them.
-                if append is not None and line[-1] == '"' and inner and '"' not in inner and "\\" not in inner:
-                    append(inner)
-                    continue
-                self.string_line(lineno, line, False)
-            elif first == "#":
-                second = line[1:2]
-                if second == "~":
-                    rest = line[2:].lstrip()
-                    if rest and rest[0] != "|":  # `#~|` is an obsolete entry's previous msgid: a comment
-                        self.message_line(lineno, rest, True)
-                    continue
-                if self.state != _IDLE:
-                    self.finish()
-                if second == "|":
-                    self.previous_line(lineno, line[2:].strip())
-                else:
-                    _read_comment(line, self.flags, self.locations, self.auto_comments, self.user_comments)
-            else:
-                self.message_line(lineno, line, False)
-            target = self.target
-            append = target.append if target is not None and not self.obsolete else None
-            if len(self.errors) >= _MAX_ERRORS:
-                return
-        self.finish()
-
-    def previous_line(self, lineno: int, text: str) -> None:
-        """`#| msgid "..."`, `#| "..."`: the English a fuzzy entry was translated from. msgfmt parses these
-        lines as it parses the entry itself, so a broken one is a syntax error here too."""
-        keyword, _, strings = text.partition(" ") if text[:1] != '"' else ("", "", text)
-        if keyword and keyword not in _PREVIOUS_KEYWORDS:
-            return self.error(lineno, f'keyword "{keyword}" unknown')
-        try:
-            value = _parse_strings(strings.strip())
-        except _StringError as exc:
-            return self.error(lineno, str(exc))
-        if self.previous is None:
-            self.previous = {}
-        if keyword:
-            self.previous_parts = self.previous[keyword] = [value]
-        elif self.previous_parts is None:
-            self.error(lineno, "syntax error: string outside msgctxt, msgid or msgstr")
-        else:
-            self.previous_parts.append(value)
-
-    def message_line(self, lineno: int, line: str, obsolete: bool) -> None:
-        if line[0] == '"':
-            self.string_line(lineno, line, obsolete)
-            return
-        quote = line.find('"')
-        keyword = line[:quote].rstrip() if quote >= 0 else line.split()[0]
-        plural_index = None
-        if keyword not in _KEYWORDS:
-            match = _PLURAL_KEYWORD_RE.match(keyword)
-            if match is None:
-                return self.fail(lineno, f'keyword "{keyword}" unknown')
-            plural_index = int(match.group(1))
-        if quote < 0:
-            return self.fail(lineno, f"missing string after {keyword}")
-        try:
-            value = _parse_strings(line[quote:])
-        except _StringError as exc:
-            return self.fail(lineno, str(exc))
-        state = self.state
-        starts_entry = keyword == "msgctxt" or (keyword == "msgid" and state != _CTXT)
-        if not starts_entry and state not in (_IDLE, _SKIP) and obsolete != self.obsolete:
-            return self.fail(lineno, "inconsistent use of #~")
-        if keyword == "msgid":
-            if starts_entry:
-                self.finish()
-            self.state, self.obsolete, self.msgid, self.msgid_line = _ID, obsolete, [value], lineno
-            self.target = self.msgid
-        elif keyword == "msgctxt":
-            self.finish()
-            self.state, self.obsolete, self.ctxt, self.msgid_line = _CTXT, obsolete, [value], lineno
-            self.target = self.ctxt
-        elif state == _SKIP:
-            return
-        elif keyword == "msgstr":
-            if state != _ID:
-                return self.out_of_place(lineno, keyword, state)
-            self.state, self.strings, self.msgstr_line = _STR, [[value]], lineno
-            self.target = self.strings[0]
-        elif keyword == "msgid_plural":
-            if state != _ID:
-                return self.out_of_place(lineno, keyword, state)
-            self.state, self.plural = _PLURAL, [value]
-            self.target = self.plural
-        elif state == _ID:
-            self.fail(lineno, "missing 'msgid_plural' section")
-        elif state not in (_PLURAL, _STRN):
-            self.out_of_place(lineno, keyword, state)
-        elif plural_index != len(self.strings):
-            self.fail(lineno, "first plural form has nonzero index" if state == _PLURAL
-                      else "plural form has wrong index")
-        else:
-            if state == _PLURAL:
-                self.msgstr_line = lineno
-            self.state = _STRN
-            self.target = [value]
-            self.strings.append(self.target)
-
-    def out_of_place(self, lineno: int, keyword: str, state: int) -> None:
-        after = "without a msgid" if state == _IDLE else f"after {_STATE_NAMES[state]}"
-        self.fail(lineno, f"syntax error: {keyword} {after}")
-
-    def string_line(self, lineno: int, line: str, obsolete: bool) -> None:
-        state = self.state
-        if state == _SKIP:
-            return
-        try:
-            value = _parse_strings(line)
-        except _StringError as exc:
-            return self.fail(lineno, str(exc))
-        if state == _IDLE:
-            self.fail(lineno, "syntax error: string outside msgctxt, msgid or msgstr")
-        elif obsolete != self.obsolete:
-            self.fail(lineno, "inconsistent use of #~")
-        else:
-            self.target.append(value)
 
 
 # What Message.__init__ sets, in whatever Babel version is installed, for _new_message to start from;
@@ -386,39 +772,48 @@ def _new_message(msgid, string, locations: list, flags: list, auto_comments: lis
     return message
 
 
+def _set_header(catalog: Catalog, pofile: PoFile, header: str, flags: list, user: list, lineno: int) -> None:
+    """The header entry into Babel's catalog, one field at a time: a field Babel cannot read (a date in a
+    format it does not know, a Plural-Forms it cannot split) is a finding, as msgfmt reads on."""
+    pofile.header_line = lineno
+    pofile.header = _header_fields(header)
+    pofile.header_untranslated = header == ""
+    pofile.declared_charset = header_charset(header)
+    catalog.header_comment = "\n".join(f"# {comment}".rstrip() for comment in user)
+    catalog.fuzzy = "fuzzy" in flags
+    for name, value in pofile.header:
+        try:
+            catalog.mime_headers = [(name, value)]
+        except Exception as exc:  # Babel parses dates, plural counts and locales here and can raise anything
+            pofile.findings.append(Finding(str(pofile.path), lineno, HEADER,
+                                           f"Babel cannot read the {name} header ({value[:60]!r}: "
+                                           f"{str(exc)[:80]}); msgfmt ignores it", severity=WARNING))
+
+
 def _build_catalog(entries: list[tuple], pofile: PoFile) -> None:
     catalog = pofile.catalog
-    path = str(pofile.path)
     msgstr_lines = pofile.msgstr_lines
     for lineno, msgstr_line, obsolete, context, msgid, plural, strings, flags, locations, auto, user in entries:
         msgstr_lines[lineno] = msgstr_line
-        if msgid == "" and context is None and not obsolete:
-            pofile.header_line = lineno
-            header = strings[0]
-            pofile.header = _header_fields(header)
-            try:
-                catalog[""] = Message("", header, flags=flags, user_comments=user)
-            except Exception as exc:  # Babel parses dates, plural counts and locales here and can raise anything
-                raise CatalogError([Finding(path, lineno, HEADER, f"header cannot be read: {exc}")]) from exc
+        flags = [flag for flag in flags if flag]
+        if msgid == "" and context is None and not obsolete:  # the header (a second one is a duplicate)
+            _set_header(catalog, pofile, strings[0], flags, user, lineno)
             continue
         if plural is None:
             message_id, string = msgid, strings[0]
         else:
             message_id, string = (msgid, plural), tuple(strings)
-        parsed_locations = []
-        for location in locations:
-            name, colon, number = location.rpartition(":")
-            if colon and number.isdigit():
-                parsed_locations.append((name, int(number)))
-            else:
-                parsed_locations.append((location, None))
+        parsed_locations = [location for text in locations for location in _parse_location(text)]
         message = _new_message(message_id, string, parsed_locations, flags, auto, user, lineno, context)
         if obsolete:
             catalog.obsolete[msgid if context is None else (msgid, context)] = message
-        elif msgid == "":
-            # An empty msgid with a context is an ordinary entry for msgfmt, but Catalog.__setitem__ would
-            # take it for the header; store it under the key Babel itself would use.
-            catalog._messages[(msgid, context)] = message
+        elif msgid == "" and plural is None:
+            # An empty msgid with a context is an ordinary entry for msgfmt, but Catalog.__setitem__ takes
+            # any msgid "" for the header; a 1-tuple id gives the same key ("", context) through the
+            # ordinary path, which wants a sequence as the string while it stores the message.
+            message.string = (string,)
+            catalog[(msgid,)] = message
+            message.string = string
         else:
             catalog[message_id] = message
 
@@ -441,39 +836,92 @@ def gc_paused():
             gc.enable()
 
 
+def _encoding_findings(data: bytes, parser: _Parser, pofile: PoFile) -> list[Finding]:
+    path = str(pofile.path)
+    findings = []
+    # A comment read as U+FFFD loses nothing that matters (a warning); a string does (an error).
+    for lines, where, why, severity in (
+            (parser.bad_comment_lines, "comment", "msgfmt skips comments", WARNING),
+            (parser.bad_string_lines, "string", "msgfmt copies them unchecked before the header or without a "
+                                                "charset it knows", ERROR)):
+        if lines:
+            legacy = _japanese_encoding(data)
+            hint = f"; the file looks like {legacy}: convert it with `iconv -f {legacy} -t UTF-8`" if legacy else ""
+            findings.append(Finding(path, lines[0], ENCODING,
+                                    f"{len(lines)} {where} line(s) with bytes that are not {parser.codec.upper()} "
+                                    f"({why}): read as U+FFFD{hint}", severity=severity))
+    if pofile.crlf_lines:
+        findings.append(Finding(path, 1, ENCODING,
+                                f"{pofile.crlf_lines} line(s) end in CR LF: msgfmt reads them, but every rewrite "
+                                "turns them into LF; convert once with `sed -i 's/\\r$//' FILE`", severity=WARNING))
+    if pofile.declared_charset and _codec(pofile.declared_charset) not in (None, "utf-8"):
+        findings.append(Finding(path, pofile.header_line or 1, ENCODING,
+                                f"charset={pofile.declared_charset}, not UTF-8: convert with "
+                                "`msgconv --to-code=UTF-8 FILE -o FILE` (GNU gettext)", severity=WARNING))
+    return findings + parser.notes + [Finding(path, line, DOMAIN, f"`domain {name!r}` directive: "
+                                              "msgfmt -o ignores it, msgfmt --check rejects it; one catalog is "
+                                              "one domain here") for line, name in parser.domains]
+
+
 def parse_po(data: bytes, path: Path) -> PoFile:
     """Parse PO bytes strictly. Raises CatalogError listing every syntax, encoding and duplicate problem."""
-    text, errors = _decode(data, str(path))
-    if errors:
-        raise CatalogError(errors)
+    path = Path(path)
     with gc_paused():
-        parser = _Parser(str(path))
-        parser.parse(text)
-        if parser.errors:
-            raise CatalogError(parser.errors)
-        pofile = PoFile(path=path, catalog=Catalog(locale=None, fuzzy=False))
+        parser = _read(data, str(path))
+        errors = parser.errors
+        if errors:
+            if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                errors = [Finding(str(path), 1, ENCODING_ERROR, "a UTF-16 file: a PO file must be in a charset "
+                                  "ASCII is part of; convert it with `iconv -f UTF-16 -t UTF-8`")]
+            invalid = [f for f in errors if f.code == ENCODING_ERROR and f.message.startswith("invalid multibyte")]
+            legacy = _japanese_encoding(data) if invalid and parser.checked_codec == "utf-8" else None
+            if legacy:
+                errors = [f for f in errors if f not in invalid]
+                errors.insert(0, Finding(str(path), invalid[0].line, ENCODING_ERROR,
+                                         f"not UTF-8 though the header says so: the file is {legacy} "
+                                         f"({len(invalid)} strings are invalid UTF-8); convert it with "
+                                         f"`iconv -f {legacy} -t UTF-8`"))
+            raise CatalogError(sorted(errors, key=lambda f: f.line) if legacy else errors)
+        pofile = PoFile(path=path, catalog=Catalog(locale=None, fuzzy=False), charset=parser.codec,
+                        crlf_lines=data.count(b"\r\n"))
         _build_catalog(parser.entries, pofile)
         if parser.previous_by_line:
             _set_previous(pofile.catalog, parser.previous_by_line)
+        pofile.findings[:0] = _encoding_findings(data, parser, pofile)
     return pofile
 
 
-def _set_previous(catalog: Catalog, previous_by_line: dict[int, dict[str, list[str]]]) -> None:
+def _set_previous(catalog: Catalog, previous_by_line: dict[int, dict[str, str]]) -> None:
+    """`#| msgid` (and `#| msgid_plural`) into Message.previous_id, `#| msgctxt` into `previous_context`."""
     for message in messages(catalog):
         previous = previous_by_line.get(message.lineno)
-        if previous and "msgid" in previous:
-            message.previous_id = ["".join(previous[key]) for key in ("msgid", "msgid_plural") if key in previous]
+        if previous:
+            message.previous_id = [previous[key] for key in ("msgid", "msgid_plural") if key in previous]
             if "msgctxt" in previous:
-                message.previous_context = "".join(previous["msgctxt"])
+                message.previous_context = previous["msgctxt"]
 
 
 def read_po_file(path: Path) -> PoFile:
-    """Read a catalog from disk strictly; an unreadable file is a CatalogError too."""
+    """Read a catalog from disk strictly; an unreadable file is a CatalogError too. Only a regular file is
+    read: a FIFO, a device (/dev/zero would be read until memory runs out) or a directory is refused at
+    once, without blocking (opened with O_NONBLOCK, checked with fstat before any read)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise CatalogError([Finding(str(path), 0, UNREADABLE, exc.strerror or str(exc))]) from exc
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket or other file")
+            raise CatalogError([Finding(str(path), 0, UNREADABLE, f"not a regular file ({kind})")])
+        with os.fdopen(fd, "rb", closefd=False) as fileobj:
+            data = fileobj.read()
+    except OSError as exc:
+        raise CatalogError([Finding(str(path), 0, UNREADABLE, exc.strerror or str(exc))]) from exc
+    finally:
+        os.close(fd)
     return parse_po(data, path)
 
 

@@ -1,6 +1,8 @@
 """Translation statistics counted exactly as GNU `msgfmt --statistics` counts them.
 
-The header and obsolete (`#~`) entries are not counted. An entry whose first msgstr is empty is
+Obsolete (`#~`) entries are not counted, nor is the header entry, except as msgfmt does: a header entry
+whose msgstr is empty counts as untranslated (msgfmt drops it like any untranslated entry, counting it;
+`PoFile.header_untranslated` says so, as Babel's Catalog does not keep it). An entry whose first msgstr is
 untranslated, even when marked fuzzy; otherwise a fuzzy entry is fuzzy. A plural entry counts as translated
 when its first form is (msgfmt 0.21 looks only at `msgstr[0]`; empty later forms are reported by the
 checks instead). Babel's `compile --statistics` counts fuzzy entries as translated: this does not.
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog
 
-from app.tooling.pofile import messages
+from app.tooling.pofile import PoFile, messages
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,10 @@ class CatalogStats:
         return 100.0 if self.total == 0 else 100.0 * self.translated / self.total
 
 
-def catalog_stats(catalog: Catalog) -> CatalogStats:
-    translated = fuzzy = untranslated = 0
+def catalog_stats(catalog: Catalog, pofile: PoFile | None = None) -> CatalogStats:
+    """The counts of `catalog`; with the `pofile` it was read from, the header's too."""
+    translated = fuzzy = 0
+    untranslated = 1 if pofile is not None and pofile.header_untranslated else 0
     for message in messages(catalog):
         string = message.string
         first = string if isinstance(string, str) else (string[0] if string else "")

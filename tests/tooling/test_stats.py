@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.tooling.pofile import parse_po, read_catalog
+from app.tooling.pofile import parse_po, read_catalog, read_po_file
 from app.tooling.stats import CatalogStats, catalog_stats
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "po" / "corpus"
@@ -87,3 +87,16 @@ def test_obsolete_counted_separately_and_coverage():
     assert stats.coverage == 100.0
     assert CatalogStats(0, 0, 0, 0, 0).coverage == 100.0
     assert CatalogStats(3, 1, 1, 1, 0).coverage == pytest.approx(33.333, abs=0.001)
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "x"\n', (1, 0, 1)),  # an empty header counts as untranslated
+    ('#, fuzzy\nmsgid ""\nmsgstr ""\n"Language: ja\\n"\n\nmsgid "a"\nmsgstr "x"\n', (1, 0, 0)),  # fuzziness ignored
+    ('#~ msgid ""\n#~ msgstr ""\n\nmsgid "a"\nmsgstr "x"\n', (1, 0, 0)),  # an obsolete one does not count
+])
+def test_header_counts_as_msgfmt_counts_it(body, expected, tmp_path):
+    path = tmp_path / "header.po"
+    path.write_text(body, encoding="utf-8")
+    pofile = read_po_file(path)
+    assert counts(catalog_stats(pofile.catalog, pofile)) == msgfmt_counts(path) == expected
+    assert catalog_stats(pofile.catalog, pofile).total == sum(expected)
