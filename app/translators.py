@@ -197,6 +197,9 @@ def template_helpers():
 def only_when_enabled():
     if not current_app.config["TRANSLATION_STATUS_ENABLED"]:
         abort(404)
+    if current_app.config["TRANSLATION_STATUS_SIGN_IN"]:
+        from .editor import redirect_unless_signed_in  # imported here: the editor imports this module
+        return redirect_unless_signed_in()
 
 
 bp.after_request(content_language)

@@ -60,7 +60,7 @@ def unfinish(po) -> None:
 @pytest.fixture
 def status_app(translations_copy):
     return create_app({"TESTING": True, "BASE_URL": BASE_URL, "TRANSLATIONS_DIR": translations_copy,
-                       "TRANSLATION_STATUS_ENABLED": True})
+                       "TRANSLATION_STATUS_ENABLED": True, "TRANSLATION_STATUS_SIGN_IN": False})
 
 
 @pytest.fixture
@@ -292,7 +292,7 @@ def test_a_saved_edit_shows_on_the_next_load_of_the_running_site(translations_co
 
     def make_app(base_url):
         return create_app({"BASE_URL": base_url, "TRANSLATIONS_DIR": translations_copy, "PAGE_CACHE": False,
-                           "TRANSLATION_STATUS_ENABLED": True})
+                           "TRANSLATION_STATUS_ENABLED": True, "TRANSLATION_STATUS_SIGN_IN": False})
 
     with serve_app(make_app) as server:
         page_url = server.url + "/ja/message/"
