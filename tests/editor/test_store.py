@@ -258,3 +258,34 @@ def test_on_the_project_catalog_the_diff_is_one_entry_and_two_header_fields(ja_p
     assert len(diff) == 6 and diff[4:] == [f'-msgstr "{current[0]}"', '+msgstr "設立"']
     assert {line[1:].split(":")[0] for line in diff[:4]} == {'"PO-Revision-Date', '"Last-Translator'}
     msgfmt_check(ja_po)
+
+
+def test_a_file_changed_by_anyone_else_is_validated_whole_again(store, po):
+    """The second save finds the entry without a full parse (the file is the one the first wrote); once a
+    text editor has touched the file, the next save parses all of it and refuses a broken one."""
+    assert isinstance(store.save(UNTRANSLATED, ["一"], [""], ALICE), Saved)
+    assert isinstance(store.save(UNTRANSLATED, ["二"], ["一"], ALICE), Saved)  # the fast path
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "Untranslated"\nmsgstr "dup"\n', encoding="utf-8")
+    with pytest.raises(CatalogError):
+        store.save(UNTRANSLATED, ["三"], ["二"], ALICE)
+
+
+def test_the_same_msgid_in_two_contexts_is_two_entries(store, po):
+    po.write_text(CATALOG + '\nmsgctxt "footer"\nmsgid "Untranslated"\nmsgstr ""\n', encoding="utf-8")
+    assert isinstance(store.save(UNTRANSLATED, ["本文"], [""], ALICE), Saved)
+    assert isinstance(store.save(EntryKey("footer", "Untranslated"), ["脚注"], [""], ALICE), Saved)
+    assert isinstance(store.save(UNTRANSLATED, ["本文2"], ["本文"], ALICE), Saved)
+    catalog = read_po_file(po).catalog
+    assert strings_of(find_message(catalog, UNTRANSLATED)) == ("本文2",)
+    assert strings_of(find_message(catalog, EntryKey("footer", "Untranslated"))) == ("脚注",)
+    assert store.entry(EntryKey("footer", "Untranslated"))[0].string == "脚注"
+    assert store.entry(HELLO)[1] == "Old %(name)s" and store.entry(HOME)[1] is None
+
+
+def test_a_lock_held_too_long_is_busy_and_nothing_is_written(store, po):
+    from app.editor import store as store_module
+    with store_module.catalog_lock(po):
+        with pytest.raises(store_module.CatalogBusy):
+            with store_module.catalog_lock(po, timeout=0.05):
+                pass
+    assert po.read_text(encoding="utf-8") == CATALOG
