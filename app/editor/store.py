@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -352,6 +353,13 @@ def _patch(text: _Text, entry: _Entry, strings: tuple[str, ...], fuzzy: bool, he
     return start + shift, end + shift
 
 
+_VALID: dict[Path, deque] = {}  # per process: SHA-256 of the last versions of each catalog known valid
+
+
+def _valid_digests(path: Path) -> deque:
+    return _VALID.setdefault(Path(path), deque(maxlen=8))
+
+
 # --- the save ---------------------------------------------------------------------------------------------
 
 class CatalogStore:
@@ -383,16 +391,17 @@ class CatalogStore:
         not a valid catalog, CatalogBusy when the lock stays taken (nothing is written then).
 
         The whole file is parsed (and so validated) unless it is byte for byte the file the last save wrote
-        (its SHA-256 is kept in the lock file): then only this entry is found and read. A 20,000-entry
-        catalog takes ~0.6 s to parse, which would make saves queue behind each other.
+        (its SHA-256 is kept in the lock file) or one this process has parsed: then only this entry is found
+        and read. A 20,000-entry catalog takes ~0.6 s to parse, which would make saves queue behind each other.
         """
         strings, base = tuple(strings), tuple(base)
+        self._validate_outside_lock()
         with catalog_lock(self.po_path) as lock_fd:
             data = self.po_path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             text = _Text.of(data)
-            ours = os.pread(lock_fd, 64, 0).decode("ascii", "replace") == digest
-            found = (_find_by_text(text, key) if ours else None) or _find_by_parse(text, data, self.po_path, key)
+            known = digest in _valid_digests(self.po_path) or os.pread(lock_fd, 64, 0).decode("ascii", "replace") == digest
+            found = (_find_by_text(text, key) if known else None) or _find_by_parse(text, data, self.po_path, key)
             if found is None:
                 raise EntryGone(key)
             message = found.message
@@ -418,11 +427,24 @@ class CatalogStore:
             if check is None or strings_of(check) != strings or (FUZZY in check.flags) != fuzzy:
                 raise RuntimeError(f"patching {key} did not give the expected entry")  # pragma: no cover
             atomic_write(self.po_path, patched)
+            written = hashlib.sha256(patched).hexdigest()
             os.ftruncate(lock_fd, 0)
-            os.pwrite(lock_fd, hashlib.sha256(patched).hexdigest().encode(), 0)
+            os.pwrite(lock_fd, written.encode(), 0)
+            _valid_digests(self.po_path).append(written)
             commit = self._commit(key, author, action) if self.git_commits else None
             self._audit(key, author, action, on_disk, strings, fuzzy, commit)
             return Saved(on_disk, strings, fuzzy, commit)
+
+    def _validate_outside_lock(self) -> None:
+        """Parse (and so validate) a catalog someone else changed before taking the lock, so the slow part
+        runs in parallel instead of holding up every other save; under the lock the file is only parsed
+        again if it changed in between. Raises CatalogError for a broken file."""
+        data = self.po_path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        seen = _valid_digests(self.po_path)
+        if digest not in seen:
+            parse_po(data, self.po_path)
+            seen.append(digest)
 
     def _audit(self, key, author, action, before, after, fuzzy, commit) -> None:
         with connect(self.db_path) as db:
