@@ -7,7 +7,7 @@ For the project's ja catalog and for a generated 20,000-entry one, in turn:
   POST it (redirects not followed). 30% of the saves go to two "hot" entries every client shares (real
   races), the rest to two entries of the client's own;
 - meanwhile a "text editor" process keeps rewriting four other entries the way an editor writes a file
-  (read, change in memory, write a temporary file, rename over the catalog). It is a well-behaved editor:
+  (read, change in memory, write a temporary file, rename over the catalog), every --editor-interval s. It is a well-behaved editor:
   it takes the catalog's lock (as `flock messages.po.lock ...` would) for its check-and-rename, and redoes
   its change when the file changed since it read it (vim's "file changed since reading" check);
 - a checker runs `msgfmt -c` on a snapshot of the catalog every 100 ms.
@@ -122,7 +122,7 @@ def client(number: int, base_url: str, keys: list[EntryKey], hot: list[EntryKey]
 
 # --- the text editor and the checker ----------------------------------------------------------------------
 
-def text_editor(po: Path, keys: list[EntryKey], stop, results) -> None:
+def text_editor(po: Path, keys: list[EntryKey], interval: float, stop, results) -> None:
     """Rewrite `keys` in turn, as an editor that saves by rename and checks for changes on disk."""
     last, writes, redone = {}, 0, 0
     number = 0
@@ -150,7 +150,7 @@ def text_editor(po: Path, keys: list[EntryKey], stop, results) -> None:
         last[key] = value
         writes += 1
         number += 1
-        time.sleep(0.2)
+        time.sleep(interval)
     results.put((last, writes, redone))
 
 
@@ -169,7 +169,7 @@ def checker(po: Path, stop, results) -> None:
 
 # --- one run ----------------------------------------------------------------------------------------------
 
-def run(label: str, entries: int | None, clients: int, saves: int) -> tuple[list[float], bool]:
+def run(label: str, entries: int | None, clients: int, saves: int, interval: float) -> tuple[list[float], bool]:
     work = Path(tempfile.mkdtemp(prefix="editor-soak-"))
     translations = work / "translations"
     shutil.copytree(ROOT / "translations", translations, ignore=shutil.ignore_patterns("*.mo", "*.lock"))
@@ -205,7 +205,7 @@ def run(label: str, entries: int | None, clients: int, saves: int) -> tuple[list
                     raise SystemExit(f"{label}: the server did not start; see {work / 'server.log'}")
                 time.sleep(0.2)
         stop, results = multiprocessing.Event(), multiprocessing.Queue()
-        background = [multiprocessing.Process(target=text_editor, args=(po, editor_keys, stop, results)),
+        background = [multiprocessing.Process(target=text_editor, args=(po, editor_keys, interval, stop, results)),
                       multiprocessing.Process(target=checker, args=(po, stop, results))]
         for process in background:
             process.start()
@@ -289,13 +289,14 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--saves", type=int, default=50)
     parser.add_argument("--entries", type=int, default=20000)
+    parser.add_argument("--editor-interval", type=float, default=0.5, help="seconds between the text editor's saves")
     args = parser.parse_args()
     project_count = sum(1 for _ in messages(read_catalog(ROOT / "translations/ja/LC_MESSAGES/messages.po")))
     runs = [(f"project catalog ({project_count} entries)", None, 0.150),
             (f"generated catalog ({args.entries:,} entries)", args.entries, 1.0)]
     figures, ok = [], True
     for label, entries, target in runs:
-        latencies, passed = run(label, entries, args.clients, args.saves)
+        latencies, passed = run(label, entries, args.clients, args.saves, args.editor_interval)
         ok &= passed
         figures.append((label, latencies, target))
     print("\nsave latency (POST, acknowledged saves), gunicorn 4 workers:")

@@ -22,7 +22,6 @@ import os
 import re
 import subprocess
 import time
-from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -117,6 +116,27 @@ def find_message(catalog, key: EntryKey) -> Message | None:
     return message
 
 
+def _lock_path(po_path: Path) -> Path:
+    return Path(po_path).with_name(Path(po_path).name + ".lock")
+
+
+def _known_valid(po_path: Path) -> set[str]:
+    """SHA-256 digests of recent versions of the catalog that a save wrote or a full parse found valid,
+    one a line in the lock file: shared by every process, so each version is parsed once, not once each."""
+    try:
+        return set(_lock_path(po_path).read_bytes().decode("ascii", "replace").split())
+    except FileNotFoundError:
+        return set()
+
+
+def _remember_valid(po_path: Path, digest: str) -> None:
+    fd = os.open(_lock_path(po_path), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, f"{digest}\n".encode())  # one small O_APPEND write: never interleaved with another
+    finally:
+        os.close(fd)
+
+
 LOCK_TIMEOUT = 20  # seconds a save waits for another one (or a text editor holding the lock) to finish
 
 
@@ -129,11 +149,10 @@ def catalog_lock(po_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[int]:
     """Exclusive lock on `<catalog>.lock`, beside it: every process saving to this catalog takes it.
 
     A separate lock file, not the catalog: the catalog is replaced by rename on every save, and a lock on
-    the old inode would not exclude a process that opened the new one. The lock file also holds the
-    SHA-256 of the catalog the last save wrote (see CatalogStore.save). Yields the lock file's descriptor.
+    the old inode would not exclude a process that opened the new one. The lock file also lists the
+    SHA-256 of recent versions known valid (see CatalogStore.save). Yields the lock file's descriptor.
     """
-    lock_path = Path(po_path).with_name(Path(po_path).name + ".lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(_lock_path(po_path), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -156,12 +175,13 @@ _CHARSET_RE = re.compile(rb'"Content-Type:[^"\n]*charset=([-\w.:]+)', re.IGNOREC
 
 @dataclass
 class _Text:
-    """A catalog file as lines that keep their line ends, so joining them gives the file back exactly."""
+    """A catalog file split at "\n" (a CRLF file's lines keep their "\r": `cr`), so joining them with "\n"
+    gives the file back exactly."""
 
     lines: list[str]
     charset: str
     bom: bool
-    newline: str
+    cr: str  # "\r" in a CRLF file, else ""
 
     @classmethod
     def of(cls, data: bytes) -> "_Text":
@@ -169,12 +189,11 @@ class _Text:
         charset = match.group(1).decode("ascii") if match else "utf-8"
         text = data.decode(charset)
         bom = text[:1] == "\ufeff"
-        parts = text[bom:].split("\n")
-        newline = "\r\n" if parts[0].endswith("\r") else "\n"
-        return cls([part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else []), charset, bom, newline)
+        lines = text[bom:].split("\n")
+        return cls(lines, charset, bom, "\r" if lines[0].endswith("\r") else "")
 
     def encode(self) -> bytes:
-        return (("\ufeff" if self.bom else "") + "".join(self.lines)).encode(self.charset)
+        return (("\ufeff" if self.bom else "") + "\n".join(self.lines)).encode(self.charset)
 
 
 @dataclass
@@ -216,7 +235,7 @@ def _section_end(lines: list[str], start: int) -> int:
 def _parse_snippet(text: _Text, start: int, end: int) -> Message | None:
     """The one entry in lines[start:end], read by the strict reader; None if they are not exactly one."""
     try:
-        catalog = parse_po("".join(text.lines[start:end]).encode("utf-8"), Path("entry.po")).catalog
+        catalog = parse_po("\n".join(text.lines[start:end]).encode("utf-8"), Path("entry.po")).catalog
     except CatalogError:
         return None
     found = list(messages(catalog))
@@ -242,7 +261,7 @@ def _find_by_text(text: _Text, key: EntryKey) -> _Entry | None:
     want = f"msgid {normalize(key.msgid, width=WIDTH)}".split("\n")
     lines = text.lines
     for index, line in enumerate(lines):
-        if line.rstrip("\r\n") != want[0] or [l.rstrip("\r\n") for l in lines[index + 1:index + len(want)]] != want[1:]:
+        if line.rstrip("\r") != want[0] or [l.rstrip("\r") for l in lines[index + 1:index + len(want)]] != want[1:]:
             continue
         before = lines[index - 1].lstrip() if index else ""
         if key.context is None and before.startswith(("msgctxt", '"')):
@@ -276,15 +295,14 @@ def _previous_msgid(comments: list[str]) -> str | None:
     return None if parts is None else "".join(unescape(part) for part in parts)
 
 
-def _msgstr_lines(strings: tuple[str, ...], plural: bool, newline: str) -> list[str]:
+def _msgstr_lines(strings: tuple[str, ...], plural: bool, cr: str) -> list[str]:
     """The msgstr section as Babel's write_po writes it (same normalize, same width)."""
-    if not plural:
-        return [f"msgstr {normalize(strings[0], width=WIDTH)}".replace("\n", newline) + newline]
-    return [f"msgstr[{index}] {normalize(form, width=WIDTH)}".replace("\n", newline) + newline
-            for index, form in enumerate(strings)]
+    keywords = [f"msgstr[{index}]" for index in range(len(strings))] if plural else ["msgstr"]
+    return [line + cr for keyword, form in zip(keywords, strings)
+            for line in f"{keyword} {normalize(form, width=WIDTH)}".split("\n")]
 
 
-def _set_fuzzy(lines: list[str], start: int, first: int, fuzzy: bool, newline: str) -> int:
+def _set_fuzzy(lines: list[str], start: int, first: int, fuzzy: bool, cr: str) -> int:
     """Set or clear the fuzzy flag among the comment lines lines[start:first]; return the change in line
     count. Clearing it also drops `#|` previous-msgid lines, which only mean something on a fuzzy entry."""
     flag_index = next((i for i in range(start, first) if lines[i].startswith("#,")), None)
@@ -292,7 +310,7 @@ def _set_fuzzy(lines: list[str], start: int, first: int, fuzzy: bool, newline: s
     if (FUZZY in flags) == fuzzy:
         return 0
     flags = sorted({*flags, FUZZY}) if fuzzy else [f for f in flags if f != FUZZY]
-    flag_line = "#" + ", ".join(["", *flags]) + newline if flags else None
+    flag_line = "#" + ", ".join(["", *flags]) + cr if flags else None
     if flag_index is None:
         # Babel's order: comments, #. , #: , #, and then #| lines.
         lines.insert(next((i for i in range(start, first) if lines[i].startswith("#|")), first), flag_line)
@@ -322,7 +340,7 @@ def _header_msgstr(lines: list[str]) -> int | None:
     return None
 
 
-def _set_header_fields(lines: list[str], values: dict[str, str], newline: str) -> None:
+def _set_header_fields(lines: list[str], values: dict[str, str], cr: str) -> None:
     """Replace (or add at the end of the header) the `Name: value` lines of the header's msgstr."""
     start = _header_msgstr(lines)
     if start is None:
@@ -334,30 +352,23 @@ def _set_header_fields(lines: list[str], values: dict[str, str], newline: str) -
         if match and match.group(1) in pending:
             prefix = "msgstr " if lines[index].lstrip().startswith("msgstr") else ""
             name = match.group(1)
-            lines[index] = f'{prefix}"{name}: {pending.pop(name)}\\n"{newline}'
-    lines[end:end] = [f'"{name}: {value}\\n"{newline}' for name, value in pending.items()]
+            lines[index] = f'{prefix}"{name}: {pending.pop(name)}\\n"{cr}'
+    lines[end:end] = [f'"{name}: {value}\\n"{cr}' for name, value in pending.items()]
 
 
 def _patch(text: _Text, entry: _Entry, strings: tuple[str, ...], fuzzy: bool, header: dict[str, str]) -> tuple[int, int]:
     """Change only `entry`'s msgstr lines and fuzzy flag, and the header's fields, in `text`; return the
     entry's new [start, end)."""
     lines = text.lines
-    new_msgstr = _msgstr_lines(strings, isinstance(entry.message.id, (tuple, list)), text.newline)
+    new_msgstr = _msgstr_lines(strings, isinstance(entry.message.id, (tuple, list)), text.cr)
     lines[entry.msgstr:entry.end] = new_msgstr
-    delta = _set_fuzzy(lines, entry.start, entry.keyword, fuzzy, text.newline)
+    delta = _set_fuzzy(lines, entry.start, entry.keyword, fuzzy, text.cr)
     start, end = entry.start, entry.msgstr + len(new_msgstr) + delta
     # The header comes before every entry: edited after the entry, the entry's indices shift with it.
     before = len(lines)
-    _set_header_fields(lines, header, text.newline)
+    _set_header_fields(lines, header, text.cr)
     shift = len(lines) - before
     return start + shift, end + shift
-
-
-_VALID: dict[Path, deque] = {}  # per process: SHA-256 of the last versions of each catalog known valid
-
-
-def _valid_digests(path: Path) -> deque:
-    return _VALID.setdefault(Path(path), deque(maxlen=8))
 
 
 # --- the save ---------------------------------------------------------------------------------------------
@@ -390,9 +401,9 @@ class CatalogStore:
         Raises EntryGone when the entry is no longer in the catalog, CatalogError when the file on disk is
         not a valid catalog, CatalogBusy when the lock stays taken (nothing is written then).
 
-        The whole file is parsed (and so validated) unless it is byte for byte the file the last save wrote
-        (its SHA-256 is kept in the lock file) or one this process has parsed: then only this entry is found
-        and read. A 20,000-entry catalog takes ~0.6 s to parse, which would make saves queue behind each other.
+        The whole file is parsed (and so validated) unless it is byte for byte a version a save wrote or a
+        process parsed (their SHA-256 are kept in the lock file): then only this entry is found and read. A
+        20,000-entry catalog takes ~0.6 s to parse, which would make saves queue behind each other.
         """
         strings, base = tuple(strings), tuple(base)
         self._validate_outside_lock()
@@ -400,7 +411,7 @@ class CatalogStore:
             data = self.po_path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             text = _Text.of(data)
-            known = digest in _valid_digests(self.po_path) or os.pread(lock_fd, 64, 0).decode("ascii", "replace") == digest
+            known = digest in _known_valid(self.po_path)
             found = (_find_by_text(text, key) if known else None) or _find_by_parse(text, data, self.po_path, key)
             if found is None:
                 raise EntryGone(key)
@@ -427,10 +438,9 @@ class CatalogStore:
             if check is None or strings_of(check) != strings or (FUZZY in check.flags) != fuzzy:
                 raise RuntimeError(f"patching {key} did not give the expected entry")  # pragma: no cover
             atomic_write(self.po_path, patched)
-            written = hashlib.sha256(patched).hexdigest()
-            os.ftruncate(lock_fd, 0)
-            os.pwrite(lock_fd, written.encode(), 0)
-            _valid_digests(self.po_path).append(written)
+            if os.fstat(lock_fd).st_size > 64 * 65:  # keep the last few digests
+                os.ftruncate(lock_fd, 0)
+            _remember_valid(self.po_path, hashlib.sha256(patched).hexdigest())
             commit = self._commit(key, author, action) if self.git_commits else None
             self._audit(key, author, action, on_disk, strings, fuzzy, commit)
             return Saved(on_disk, strings, fuzzy, commit)
@@ -441,10 +451,9 @@ class CatalogStore:
         again if it changed in between. Raises CatalogError for a broken file."""
         data = self.po_path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        seen = _valid_digests(self.po_path)
-        if digest not in seen:
+        if digest not in _known_valid(self.po_path):
             parse_po(data, self.po_path)
-            seen.append(digest)
+            _remember_valid(self.po_path, digest)
 
     def _audit(self, key, author, action, before, after, fuzzy, commit) -> None:
         with connect(self.db_path) as db:
