@@ -5,7 +5,8 @@ For the project's ja catalog and for a generated 20,000-entry one, in turn:
   copy of the catalogs (SITE_TRANSLATIONS_DIR) and a private database (SITE_INSTANCE_DIR);
 - 8 client processes, each signed in as its own translator, make 50 saves each: GET the entry's form, then
   POST it (redirects not followed). 30% of the saves go to two "hot" entries every client shares (real
-  races), the rest to two entries of the client's own;
+  races), the rest to two entries of the client's own. Between loading a form and saving it a client
+  "types" for a random time averaging --think seconds (0.5; 0 makes the clients save flat out);
 - meanwhile a "text editor" process keeps rewriting four other entries the way an editor writes a file
   (read, change in memory, write a temporary file, rename over the catalog), every --editor-interval s. It is a well-behaved editor:
   it takes the catalog's lock (as `flock messages.po.lock ...` would) for its check-and-rename, and redoes
@@ -87,7 +88,8 @@ def simple_entries(po: Path) -> list[EntryKey]:
 
 # --- the clients ------------------------------------------------------------------------------------------
 
-def client(number: int, base_url: str, keys: list[EntryKey], hot: list[EntryKey], saves: int, results) -> None:
+def client(number: int, base_url: str, keys: list[EntryKey], hot: list[EntryKey], saves: int, think: float,
+           results) -> None:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
 
@@ -113,7 +115,7 @@ def client(number: int, base_url: str, keys: list[EntryKey], hot: list[EntryKey]
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         base = html.unescape(re.search(r'name="base" value="([^"]*)"', page).group(1))
         text = f"クライアント{number} 保存{save}"
-        time.sleep(rng.random() * 0.01)  # a translator types
+        time.sleep(rng.random() * 2 * think)  # a translator reads and types
         started = time.perf_counter()
         status, _ = request(url, {"csrf_token": token, "msgstr": text, "base": base, "action": "save"})
         records.append((key.context, key.msgid, base, text, status, time.perf_counter() - started))
@@ -169,7 +171,8 @@ def checker(po: Path, stop, results) -> None:
 
 # --- one run ----------------------------------------------------------------------------------------------
 
-def run(label: str, entries: int | None, clients: int, saves: int, interval: float) -> tuple[list[float], bool]:
+def run(label: str, entries: int | None, clients: int, saves: int, interval: float, think: float
+        ) -> tuple[list[float], bool]:
     work = Path(tempfile.mkdtemp(prefix="editor-soak-"))
     translations = work / "translations"
     shutil.copytree(ROOT / "translations", translations, ignore=shutil.ignore_patterns("*.mo", "*.lock"))
@@ -211,7 +214,7 @@ def run(label: str, entries: int | None, clients: int, saves: int, interval: flo
             process.start()
         started = time.perf_counter()
         workers = [multiprocessing.Process(target=client, args=(
-            n, f"http://127.0.0.1:{port}", own[2 * n:2 * n + 2], hot, saves, results)) for n in range(clients)]
+            n, f"http://127.0.0.1:{port}", own[2 * n:2 * n + 2], hot, saves, think, results)) for n in range(clients)]
         for process in workers:
             process.start()
         records = [record for _ in workers for record in results.get(timeout=1800)]
@@ -290,16 +293,19 @@ def main() -> int:
     parser.add_argument("--saves", type=int, default=50)
     parser.add_argument("--entries", type=int, default=20000)
     parser.add_argument("--editor-interval", type=float, default=0.5, help="seconds between the text editor's saves")
+    parser.add_argument("--think", type=float, default=0.5,
+                        help="mean seconds between loading a form and saving it (0: clients save flat out)")
     args = parser.parse_args()
     project_count = sum(1 for _ in messages(read_catalog(ROOT / "translations/ja/LC_MESSAGES/messages.po")))
     runs = [(f"project catalog ({project_count} entries)", None, 0.150),
             (f"generated catalog ({args.entries:,} entries)", args.entries, 1.0)]
     figures, ok = [], True
     for label, entries, target in runs:
-        latencies, passed = run(label, entries, args.clients, args.saves, args.editor_interval)
+        latencies, passed = run(label, entries, args.clients, args.saves, args.editor_interval, args.think)
         ok &= passed
         figures.append((label, latencies, target))
-    print("\nsave latency (POST, acknowledged saves), gunicorn 4 workers:")
+    print(f"\nsave latency (POST, acknowledged saves), gunicorn 4 workers, {args.clients} clients, think time "
+          f"{args.think} s, text editor every {args.editor_interval} s:")
     for label, latencies, target in figures:
         p50, p99 = statistics.median(latencies), percentile(latencies, 99)
         print(f"  {label}: p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms "

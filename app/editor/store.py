@@ -182,6 +182,7 @@ class _Text:
     charset: str
     bom: bool
     cr: str  # "\r" in a CRLF file, else ""
+    joined: str  # the text as read (without a BOM), for searching; `lines` is what gets changed
 
     @classmethod
     def of(cls, data: bytes) -> "_Text":
@@ -190,7 +191,7 @@ class _Text:
         text = data.decode(charset)
         bom = text[:1] == "\ufeff"
         lines = text[bom:].split("\n")
-        return cls(lines, charset, bom, "\r" if lines[0].endswith("\r") else "")
+        return cls(lines, charset, bom, "\r" if lines[0].endswith("\r") else "", text[bom:])
 
     def encode(self) -> bytes:
         return (("\ufeff" if self.bom else "") + "\n".join(self.lines)).encode(self.charset)
@@ -256,21 +257,24 @@ def _entry_at(text: _Text, msgid_index: int, key: EntryKey) -> _Entry | None:
 
 
 def _find_by_text(text: _Text, key: EntryKey) -> _Entry | None:
-    """The entry found by its msgid lines as Babel writes them (no parse of the whole file); None when
-    the file writes them otherwise (then the caller parses the whole file)."""
-    want = f"msgid {normalize(key.msgid, width=WIDTH)}".split("\n")
-    lines = text.lines
-    for index, line in enumerate(lines):
-        if line.rstrip("\r") != want[0] or [l.rstrip("\r") for l in lines[index + 1:index + len(want)]] != want[1:]:
-            continue
-        before = lines[index - 1].lstrip() if index else ""
-        if key.context is None and before.startswith(("msgctxt", '"')):
-            if before.startswith("msgctxt"):
-                continue  # the same msgid with a context: another entry
-            return None  # a msgctxt over several lines, or no blank line between entries: let the parser decide
-        entry = _entry_at(text, index, key)
-        if entry is not None:
-            return entry
+    """The entry found by its msgid lines as Babel writes them (a string search, no parse of the whole
+    file); None when the file writes them otherwise (then the caller parses the whole file)."""
+    want = (text.cr + "\n").join(f"msgid {normalize(key.msgid, width=WIDTH)}".split("\n"))
+    joined, lines = text.joined, text.lines
+    position = joined.find(want)
+    while position >= 0:
+        end = position + len(want)
+        if (position == 0 or joined[position - 1] == "\n") and joined[end:end + len(text.cr) + 1] in (text.cr + "\n", ""):
+            index = joined.count("\n", 0, position)
+            before = lines[index - 1].lstrip() if index else ""
+            if key.context is None and before.startswith(("msgctxt", '"')):
+                if not before.startswith("msgctxt"):
+                    return None  # a msgctxt over several lines, or no blank line between entries: parse
+            else:
+                entry = _entry_at(text, index, key)
+                if entry is not None:
+                    return entry
+        position = joined.find(want, position + 1)
     return None
 
 
