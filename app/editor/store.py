@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -129,12 +130,72 @@ def _known_valid(po_path: Path) -> set[str]:
         return set()
 
 
-def _remember_valid(po_path: Path, digest: str) -> None:
+def _remember_valid(po_path: Path, data: bytes, digest: str) -> None:
+    """Record `data` (SHA-256 `digest`) as a valid version: its digest in the lock file, and the bytes
+    themselves in `<catalog>.valid`, from which the next change by someone else is validated as a diff."""
     fd = os.open(_lock_path(po_path), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
         os.write(fd, f"{digest}\n".encode())  # one small O_APPEND write: never interleaved with another
     finally:
         os.close(fd)
+    snapshot = Path(po_path).with_name(Path(po_path).name + ".valid")
+    fd, tmp = tempfile.mkstemp(dir=snapshot.parent, prefix=f".{snapshot.name}.")
+    with os.fdopen(fd, "wb") as file:  # no fsync: a cache; lost, the next change is parsed whole
+        file.write(data)
+    os.replace(tmp, snapshot)
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """Length of the common prefix of a and b, comparing 64 KiB at a time (C memcmp, few copies)."""
+    n, step, i = min(len(a), len(b)), 1 << 16, 0
+    while i < n and a[i:i + step] == b[i:i + step]:
+        i += step
+    if i >= n:
+        return n
+    lo, hi = i, min(i + step, n)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[i:mid] == b[i:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+_ENTRY_LINE_RE = re.compile(rb"\s*(#|msgctxt|msgid|\Z)")
+MAX_CHANGE = 256 * 1024  # bytes of changed entries validated as a diff; more is parsed whole
+
+
+def _valid_change(po_path: Path, data: bytes) -> bool:
+    """True when `data` is a small change from the last valid version (`<catalog>.valid`) and the changed
+    entries are valid on their own and add no duplicate; False means "parse the whole file"."""
+    try:
+        old = Path(po_path).with_name(Path(po_path).name + ".valid").read_bytes()
+    except FileNotFoundError:
+        return False
+    prefix = _common_prefix(old, data)
+    suffix = _common_prefix(old[::-1], data[::-1])
+    suffix = min(suffix, len(old) - prefix, len(data) - prefix)
+    start = data.rfind(b"\n\n", 0, prefix)
+    start = 0 if start < 0 else start + 2
+    end = data.find(b"\n\n", len(data) - suffix)
+    end = len(data) if end < 0 else end + 1
+    region = data[start:end]
+    # The region must be whole entries: starting and ending where an entry (or its comments) starts.
+    if (len(region) > MAX_CHANGE or not _ENTRY_LINE_RE.match(region) or not _ENTRY_LINE_RE.match(data, end)
+            or _CHARSET_RE.search(data, 0, 64 * 1024) and
+            _CHARSET_RE.search(data, 0, 64 * 1024).group(1).lower() not in (b"utf-8", b"utf8")):
+        return False
+    try:
+        catalog = parse_po(region, Path(po_path)).catalog
+    except CatalogError:
+        return False
+    text = _Text.of(data)
+    for message in messages(catalog):
+        key = EntryKey(message.context, ids_of(message)[0])
+        if _count_by_text(text, key) != 1:
+            return False  # a duplicate elsewhere, or a file written otherwise than Babel writes
+    return True
 
 
 LOCK_TIMEOUT = 20  # seconds a save waits for another one (or a text editor holding the lock) to finish
@@ -256,9 +317,9 @@ def _entry_at(text: _Text, msgid_index: int, key: EntryKey) -> _Entry | None:
     return _Entry(message, start, keyword, msgstr, end)
 
 
-def _find_by_text(text: _Text, key: EntryKey) -> _Entry | None:
-    """The entry found by its msgid lines as Babel writes them (a string search, no parse of the whole
-    file); None when the file writes them otherwise (then the caller parses the whole file)."""
+def _by_text(text: _Text, key: EntryKey):
+    """The entries with `key` found by their msgid lines as Babel writes them (a string search, no parse
+    of the whole file); yields None where only a parse can tell (then the caller parses the whole file)."""
     want = (text.cr + "\n").join(f"msgid {normalize(key.msgid, width=WIDTH)}".split("\n"))
     joined, lines = text.joined, text.lines
     position = joined.find(want)
@@ -269,13 +330,21 @@ def _find_by_text(text: _Text, key: EntryKey) -> _Entry | None:
             before = lines[index - 1].lstrip() if index else ""
             if key.context is None and before.startswith(("msgctxt", '"')):
                 if not before.startswith("msgctxt"):
-                    return None  # a msgctxt over several lines, or no blank line between entries: parse
+                    yield None  # a msgctxt over several lines, or no blank line between entries
             else:
                 entry = _entry_at(text, index, key)
                 if entry is not None:
-                    return entry
+                    yield entry
         position = joined.find(want, position + 1)
-    return None
+
+
+def _find_by_text(text: _Text, key: EntryKey) -> _Entry | None:
+    return next(_by_text(text, key), None)
+
+
+def _count_by_text(text: _Text, key: EntryKey) -> int | None:
+    found = list(_by_text(text, key))
+    return None if None in found else len(found)
 
 
 def _find_by_parse(text: _Text, data: bytes, path: Path, key: EntryKey) -> _Entry | None:
@@ -410,12 +479,11 @@ class CatalogStore:
         20,000-entry catalog takes ~0.6 s to parse, which would make saves queue behind each other.
         """
         strings, base = tuple(strings), tuple(base)
-        self._validate_outside_lock()
+        self._validate()
         with catalog_lock(self.po_path) as lock_fd:
             data = self.po_path.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
             text = _Text.of(data)
-            known = digest in _known_valid(self.po_path)
+            known = self._validate(data)
             found = (_find_by_text(text, key) if known else None) or _find_by_parse(text, data, self.po_path, key)
             if found is None:
                 raise EntryGone(key)
@@ -444,20 +512,28 @@ class CatalogStore:
             atomic_write(self.po_path, patched)
             if os.fstat(lock_fd).st_size > 64 * 65:  # keep the last few digests
                 os.ftruncate(lock_fd, 0)
-            _remember_valid(self.po_path, hashlib.sha256(patched).hexdigest())
+            _remember_valid(self.po_path, patched, hashlib.sha256(patched).hexdigest())
             commit = self._commit(key, author, action) if self.git_commits else None
             self._audit(key, author, action, on_disk, strings, fuzzy, commit)
             return Saved(on_disk, strings, fuzzy, commit)
 
-    def _validate_outside_lock(self) -> None:
-        """Parse (and so validate) a catalog someone else changed before taking the lock, so the slow part
-        runs in parallel instead of holding up every other save; under the lock the file is only parsed
-        again if it changed in between. Raises CatalogError for a broken file."""
-        data = self.po_path.read_bytes()
+    def _validate(self, data: bytes | None = None) -> bool:
+        """Raise CatalogError unless the catalog (`data`, or the file now) is valid; True when it is a
+        known version or a valid small change from one (the entry can then be found by a string search).
+
+        Called first before the lock is taken: the slow part (a whole parse, for a change by someone else)
+        then runs in parallel instead of holding up every other save, and under the lock the file is only
+        checked again if it changed in between.
+        """
+        data = self.po_path.read_bytes() if data is None else data
         digest = hashlib.sha256(data).hexdigest()
-        if digest not in _known_valid(self.po_path):
+        if digest in _known_valid(self.po_path):
+            return True
+        small = _valid_change(self.po_path, data)
+        if not small:
             parse_po(data, self.po_path)
-            _remember_valid(self.po_path, digest)
+        _remember_valid(self.po_path, data, digest)
+        return small
 
     def _audit(self, key, author, action, before, after, fuzzy, commit) -> None:
         with connect(self.db_path) as db:

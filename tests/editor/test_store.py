@@ -289,3 +289,21 @@ def test_a_lock_held_too_long_is_busy_and_nothing_is_written(store, po):
             with store_module.catalog_lock(po, timeout=0.05):
                 pass
     assert po.read_text(encoding="utf-8") == CATALOG
+
+
+@pytest.mark.parametrize("change, valid", [
+    (lambda t: t.replace('msgid "Another untranslated"\nmsgstr ""', 'msgid "Another untranslated"\nmsgstr "別"'), True),
+    (lambda t: t.replace('msgid "Another untranslated"\nmsgstr ""', 'msgid "Another untranslated"\nmsgstr "別'), False),
+    (lambda t: t + '\nmsgid "Untranslated"\nmsgstr "dup"\n', False),
+    (lambda t: t.replace('msgstr "ホーム"', 'msgstr "ホーム"\n\n"continued after a blank line"'), False),
+    (lambda t: t + "\n" + "".join(f'msgid "new {n}"\nmsgstr ""\n\n' for n in range(20000)), False),  # too big
+])
+def test_a_change_by_someone_else_is_validated_as_a_diff_when_small(store, po, change, valid):
+    from app.editor.store import _valid_change
+    store.save(UNTRANSLATED, ["一"], [""], ALICE)  # leaves the valid version beside the catalog
+    changed = change(po.read_text(encoding="utf-8")).encode()
+    assert _valid_change(po, changed) is valid
+    po.write_bytes(changed)
+    if valid:
+        assert isinstance(store.save(UNTRANSLATED, ["二"], ["一"], ALICE), Saved)
+        assert strings_of(find_message(read_po_file(po).catalog, ANOTHER)) == ("別",)
