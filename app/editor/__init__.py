@@ -290,19 +290,25 @@ def _row_or_404(loaded: LoadedCatalog, id_: str) -> Row:
     return row
 
 
-def _current(id_: str) -> tuple[LoadedCatalog, Row]:
-    """The entry `id_` as on disk now, and the catalog for finding its neighbours.
+def _current(id_: str) -> tuple[LoadedCatalog | None, Row]:
+    """The entry `id_` as on disk now, and the catalog for finding its neighbours (None when a form
+    named the entry and this process has not read the whole catalog yet).
 
     The neighbours come from this process's last full read, possibly a few saves old (saves never add or
     remove entries); the entry itself is read fresh without parsing the whole file, which for a
-    20,000-entry catalog would cost ~0.6 s on every page view while others save.
+    20,000-entry catalog would cost ~0.6 s on every page view and save while others save.
     """
     cached = _loaded.get(po_path(g.locale))
-    if cached is None or id_ not in cached.by_id:
-        cached = load(g.locale)
-    row = _row_or_404(cached, id_)
+    if "msgid" in request.form:  # the entry form names its entry: no whole read needed to find it
+        key = EntryKey(request.form["context"] if "context" in request.form else None, request.form["msgid"])
+        if entry_id(key) != id_:
+            abort(400)
+    else:
+        if cached is None or id_ not in cached.by_id:
+            cached = load(g.locale)
+        key = _row_or_404(cached, id_).key
     try:
-        found = store_for(g.locale).entry(row.key)
+        found = store_for(g.locale).entry(key)
     except CatalogError as err:
         abort(Response(render_template("editor/broken.html", error=str(err)), status=503))
     except FileNotFoundError:
@@ -322,7 +328,7 @@ def _form_strings(row: Row, name: str) -> tuple[str, ...]:
     return values
 
 
-def _entry_page(row: Row, loaded: LoadedCatalog, *, draft=None, base=None, reason=None, conflict=None,
+def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None, reason=None, conflict=None,
                 status: int = 200):
     config = current_app.config
     glossary_terms, glossary_error = [], None
@@ -336,7 +342,8 @@ def _entry_page(row: Row, loaded: LoadedCatalog, *, draft=None, base=None, reaso
     memory_paths = [("this catalog", po_path(g.locale))]
     memory_paths += [(path.name, path) for path in config["TRANSLATION_MEMORY_CATALOGS"]]
     suggestions = current_app.extensions["translation_memory"].suggest(row.ids[0], row.strings[0], memory_paths)
-    index = next(i for i, other in enumerate(loaded.rows) if other.id == row.id)
+    rows = loaded.rows if loaded is not None else [row]
+    index = next(i for i, other in enumerate(rows) if other.id == row.id)
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
         base=base if base is not None else row.strings, reason=reason, conflict=conflict,
@@ -345,8 +352,8 @@ def _entry_page(row: Row, loaded: LoadedCatalog, *, draft=None, base=None, reaso
         live_pages=[PAGES_BY_ENDPOINT[key] for key in row.pages if key in PAGES_BY_ENDPOINT] or
         ([PAGES[0]] if ALL_PAGES in row.pages else []),
         can_review=current_user().can_review(g.locale),
-        previous_row=loaded.rows[index - 1] if index else None,
-        next_row=loaded.rows[index + 1] if index + 1 < len(loaded.rows) else None), status
+        previous_row=rows[index - 1] if index else None,
+        next_row=rows[index + 1] if index + 1 < len(rows) else None), status
 
 
 @bp.route("/<id_>/")
