@@ -33,8 +33,8 @@ from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of
 from .accounts import Accounts, Throttled, User
 from .cli import users_cli
 from .memory import TranslationMemory
-from .store import (FUZZY, Author, CatalogBusy, CatalogStore, Conflict, EntryGone, EntryKey, Refused, ids_of, strings_of,
-                    validate)
+from .store import (FUZZY, Author, CatalogBusy, CatalogStore, Conflict, EntryGone, EntryKey, Refused, ids_of,
+                    remember_valid, strings_of, validate)
 
 STATES = ("untranslated", "fuzzy", "refused", "translated")
 FILTERS = ("todo", "untranslated", "fuzzy", "refused", "all")
@@ -206,6 +206,7 @@ def load(locale: str) -> LoadedCatalog:
         abort(404)
     except CatalogError as err:
         abort(Response(render_template("editor/broken.html", error=str(err)), status=503))
+    remember_valid(path, data)  # parsed whole: the next save need not parse this version again
     rows = [_row(message) for message in messages(pofile.catalog)]
     loaded = _loaded[path] = LoadedCatalog(signature, data, pofile, rows, {row.id: row for row in rows})
     return loaded

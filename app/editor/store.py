@@ -130,19 +130,24 @@ def _known_valid(po_path: Path) -> set[str]:
         return set()
 
 
-def _remember_valid(po_path: Path, data: bytes, digest: str) -> None:
+def remember_valid(po_path: Path, data: bytes, digest: str | None = None) -> None:
     """Record `data` (SHA-256 `digest`) as a valid version: its digest in the lock file, and the bytes
-    themselves in `<catalog>.valid`, from which the next change by someone else is validated as a diff."""
-    fd = os.open(_lock_path(po_path), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, f"{digest}\n".encode())  # one small O_APPEND write: never interleaved with another
-    finally:
-        os.close(fd)
+    themselves in `<catalog>.valid`, from which the next change by someone else is validated as a diff.
+    Only a cache: when it cannot be written (a read-only directory), the next save parses the whole file."""
+    digest = digest or hashlib.sha256(data).hexdigest()
     snapshot = Path(po_path).with_name(Path(po_path).name + ".valid")
-    fd, tmp = tempfile.mkstemp(dir=snapshot.parent, prefix=f".{snapshot.name}.")
-    with os.fdopen(fd, "wb") as file:  # no fsync: a cache; lost, the next change is parsed whole
-        file.write(data)
-    os.replace(tmp, snapshot)
+    try:
+        fd = os.open(_lock_path(po_path), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, f"{digest}\n".encode())  # one small O_APPEND write: never interleaved with another
+        finally:
+            os.close(fd)
+        fd, tmp = tempfile.mkstemp(dir=snapshot.parent, prefix=f".{snapshot.name}.")
+        with os.fdopen(fd, "wb") as file:  # no fsync: a cache
+            file.write(data)
+        os.replace(tmp, snapshot)
+    except OSError as err:
+        log.warning("could not record a valid version of %s: %s", po_path, err)
 
 
 def _common_prefix(a: bytes, b: bytes) -> int:
@@ -512,7 +517,7 @@ class CatalogStore:
             atomic_write(self.po_path, patched)
             if os.fstat(lock_fd).st_size > 64 * 65:  # keep the last few digests
                 os.ftruncate(lock_fd, 0)
-            _remember_valid(self.po_path, patched, hashlib.sha256(patched).hexdigest())
+            remember_valid(self.po_path, patched, hashlib.sha256(patched).hexdigest())
             commit = self._commit(key, author, action) if self.git_commits else None
             self._audit(key, author, action, on_disk, strings, fuzzy, commit)
             return Saved(on_disk, strings, fuzzy, commit)
@@ -532,7 +537,7 @@ class CatalogStore:
         small = _valid_change(self.po_path, data)
         if not small:
             parse_po(data, self.po_path)
-        _remember_valid(self.po_path, data, digest)
+        remember_valid(self.po_path, data, digest)
         return small
 
     def _audit(self, key, author, action, before, after, fuzzy, commit) -> None:
