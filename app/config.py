@@ -40,7 +40,7 @@ def default_config() -> dict:
         "EDITOR_ENABLED": _env_flag("SITE_EDITOR", False),
         "TRANSLATION_STATUS_SIGN_IN": _env_flag("SITE_TRANSLATION_STATUS_SIGN_IN", True),
         "INSTANCE_DIR": instance,
-        "EDITOR_DB": instance / "editor.sqlite3",
+        "EDITOR_DB": None,  # None: INSTANCE_DIR/editor.sqlite3
         "SECRET_KEY": os.environ.get("SITE_SECRET_KEY"),  # None: generated into instance/secret_key
         "EDITOR_SESSION_HOURS": float(os.environ.get("SITE_EDITOR_SESSION_HOURS", "8")),
         # Commit each save when translations/ is in a git work tree (the translator as author).

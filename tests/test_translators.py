@@ -215,9 +215,10 @@ def test_off_by_default_in_production(monkeypatch, path):
     assert app.test_client().get(path).status_code == 404
 
 
-def test_switched_on_by_configuration(monkeypatch):
+def test_switched_on_by_configuration_behind_sign_in(monkeypatch, tmp_path):
     monkeypatch.setenv("SITE_TRANSLATION_STATUS", "1")
-    assert create_app({"BASE_URL": BASE_URL}).test_client().get("/ja/translations/").status_code == 200
+    client = create_app({"BASE_URL": BASE_URL, "INSTANCE_DIR": tmp_path}).test_client()
+    assert client.get("/ja/translations/").location == f"{BASE_URL}/login?next=/ja/translations/"
 
 
 # --- side-by-side review --------------------------------------------------------------------------------

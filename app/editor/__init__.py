@@ -493,6 +493,7 @@ def editor_link(page) -> str | None:
 
 def init_app(app) -> None:
     app.cli.add_command(users_cli)
+    app.config["EDITOR_DB"] = app.config["EDITOR_DB"] or Path(app.config["INSTANCE_DIR"]) / "editor.sqlite3"
     app.register_blueprint(auth)
     app.register_blueprint(bp)
     config = app.config

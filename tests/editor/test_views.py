@@ -246,3 +246,19 @@ def test_the_secret_key_is_generated_once_into_instance(translations_copy, insta
     second = create_app(editor_config(translations_copy, instance_dir, SECRET_KEY=None))
     assert first.secret_key == second.secret_key == (instance_dir / "secret_key").read_text()
     assert (instance_dir / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_the_status_page_is_cached_per_catalog_version(translations_copy, instance_dir, ja_po, monkeypatch):
+    from app import translators
+    runs = []
+    real = translators.run_check
+    monkeypatch.setattr(translators, "run_check", lambda *a, **k: runs.append(1) or real(*a, **k))
+    app = create_app(editor_config(translations_copy, instance_dir, TRANSLATION_STATUS_ENABLED=True,
+                                   TRANSLATION_STATUS_SIGN_IN=False))
+    client = app.test_client()
+    assert client.get("/ja/translations/").status_code == 200
+    assert client.get("/ja/translations/review/office/").status_code == 200
+    assert len(runs) == 1
+    blank(ja_po, "Established", "設置")
+    assert 'data-state="untranslated"' in client.get("/ja/translations/").text
+    assert len(runs) == 2
