@@ -340,9 +340,12 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
     except CatalogError as err:
         glossary_error = str(err)
     previous = row.previous if row.state == "fuzzy" else None
-    memory_paths = [("this catalog", po_path(g.locale))]
-    memory_paths += [(path.name, path) for path in config["TRANSLATION_MEMORY_CATALOGS"]]
-    suggestions = current_app.extensions["translation_memory"].suggest(row.ids[0], row.strings[0], memory_paths)
+    memory = current_app.extensions["translation_memory"]
+    own = loaded or load(g.locale)
+    memories = [("this catalog", memory.of_messages(po_path(g.locale), own.signature,
+                                                    lambda: (r.message for r in own.rows)))]
+    memories += [(path.name, m) for path in config["TRANSLATION_MEMORY_CATALOGS"] if (m := memory.of_file(path))]
+    suggestions = memory.suggest(row.ids[0], row.strings[0], memories)
     rows = loaded.rows if loaded is not None else [row]
     index = next(i for i, other in enumerate(rows) if other.id == row.id)
     return render_template(
