@@ -114,12 +114,13 @@ def client(number: int, base_url: str, keys: list[EntryKey], hot: list[EntryKey]
         status, page = request(url)
         assert status == 200, (status, page[:300])
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        base = html.unescape(re.search(r'name="base" value="([^"]*)"', page).group(1))
+        fields = {name: html.unescape(value) for name, value in  # as the browser sends the form
+                  re.findall(r'<input type="hidden" name="(msgid|context|base)" value="([^"]*)">', page)}
         text = f"クライアント{number} 保存{save}"
         time.sleep(rng.random() * 2 * think)  # a translator reads and types
         started = time.perf_counter()
-        status, _ = request(url, {"csrf_token": token, "msgstr": text, "base": base, "action": "save"})
-        records.append((key.context, key.msgid, base, text, status, time.perf_counter() - started))
+        status, _ = request(url, {"csrf_token": token, "msgstr": text, "action": "save", **fields})
+        records.append((key.context, key.msgid, fields["base"], text, status, time.perf_counter() - started))
     results.put(records)
 
 
