@@ -340,14 +340,14 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
     except CatalogError as err:
         glossary_error = str(err)
     previous = row.previous if row.state == "fuzzy" else None
+    loaded = loaded or load(g.locale)  # neighbours and memory; a save found its entry without it
     memory = current_app.extensions["translation_memory"]
-    own = loaded or load(g.locale)
-    memories = [("this catalog", memory.of_messages(po_path(g.locale), own.signature,
-                                                    lambda: (r.message for r in own.rows)))]
+    memories = [("this catalog", memory.of_messages(po_path(g.locale), loaded.signature,
+                                                    lambda: (r.message for r in loaded.rows)))]
     memories += [(path.name, m) for path in config["TRANSLATION_MEMORY_CATALOGS"] if (m := memory.of_file(path))]
     suggestions = memory.suggest(row.ids[0], row.strings[0], memories)
-    rows = loaded.rows if loaded is not None else [row]
-    index = next(i for i, other in enumerate(rows) if other.id == row.id)
+    rows = loaded.rows
+    index = next((i for i, other in enumerate(rows) if other.id == row.id), 0)
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
         base=base if base is not None else row.strings, reason=reason, conflict=conflict,
