@@ -150,25 +150,39 @@ def remember_valid(po_path: Path, data: bytes, digest: str | None = None) -> Non
         log.warning("could not record a valid version of %s: %s", po_path, err)
 
 
-def _common_prefix(a: bytes, b: bytes) -> int:
-    """Length of the common prefix of a and b, comparing 64 KiB at a time (C memcmp, few copies)."""
-    n, step, i = min(len(a), len(b)), 1 << 16, 0
-    while i < n and a[i:i + step] == b[i:i + step]:
-        i += step
-    if i >= n:
-        return n
-    lo, hi = i, min(i + step, n)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if a[i:mid] == b[i:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
 _ENTRY_LINE_RE = re.compile(rb"\s*(#|msgctxt|msgid|\Z)")
 MAX_CHANGE = 256 * 1024  # bytes of changed entries validated as a diff; more is parsed whole
+
+
+def _changed_blocks(old: bytes, new: bytes) -> list[bytes] | None:
+    """The blank-line-separated blocks of `new` that differ from `old`, grouped where adjacent; None when
+    they cannot be read on their own (a block that does not start an entry) or are too many."""
+    before, after = old.split(b"\n\n"), new.split(b"\n\n")
+    shortest = min(len(before), len(after))
+    prefix = 0
+    while prefix < shortest and before[prefix] == after[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < shortest - prefix and before[-1 - suffix] == after[-1 - suffix]:
+        suffix += 1
+    stop = len(after) - suffix
+    if len(before) == len(after):  # entries changed in place: each differing block on its own
+        changed = [i for i in range(prefix, stop) if before[i] != after[i]]
+    else:  # entries added or removed: everything between the common ends
+        changed = list(range(prefix, stop))
+    groups: list[list[int]] = []
+    for index in changed:
+        if groups and groups[-1][-1] == index - 1:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    if sum(len(after[i]) for i in changed) > MAX_CHANGE:
+        return None
+    for group in groups:
+        following = group[-1] + 1
+        if not _ENTRY_LINE_RE.match(after[group[0]]) or (following < len(after) and not _ENTRY_LINE_RE.match(after[following])):
+            return None  # a blank line inside an entry: only a whole parse can tell where entries are
+    return [b"\n\n".join(after[i] for i in group) for group in groups]
 
 
 def _valid_change(po_path: Path, data: bytes) -> bool:
@@ -178,28 +192,22 @@ def _valid_change(po_path: Path, data: bytes) -> bool:
         old = Path(po_path).with_name(Path(po_path).name + ".valid").read_bytes()
     except FileNotFoundError:
         return False
-    prefix = _common_prefix(old, data)
-    suffix = _common_prefix(old[::-1], data[::-1])
-    suffix = min(suffix, len(old) - prefix, len(data) - prefix)
-    start = data.rfind(b"\n\n", 0, prefix)
-    start = 0 if start < 0 else start + 2
-    end = data.find(b"\n\n", len(data) - suffix)
-    end = len(data) if end < 0 else end + 1
-    region = data[start:end]
-    # The region must be whole entries: starting and ending where an entry (or its comments) starts.
-    if (len(region) > MAX_CHANGE or not _ENTRY_LINE_RE.match(region) or not _ENTRY_LINE_RE.match(data, end)
-            or _CHARSET_RE.search(data, 0, 64 * 1024) and
-            _CHARSET_RE.search(data, 0, 64 * 1024).group(1).lower() not in (b"utf-8", b"utf8")):
+    charset = _CHARSET_RE.search(data, 0, 64 * 1024)
+    if charset and charset.group(1).lower() not in (b"utf-8", b"utf8"):
         return False
-    try:
-        catalog = parse_po(region, Path(po_path)).catalog
-    except CatalogError:
+    blocks = _changed_blocks(old, data)
+    if blocks is None:
         return False
-    text = _Text.of(data)
-    for message in messages(catalog):
-        key = EntryKey(message.context, ids_of(message)[0])
-        if _count_by_text(text, key) != 1:
-            return False  # a duplicate elsewhere, or a file written otherwise than Babel writes
+    text = None
+    for block in blocks:
+        try:
+            catalog = parse_po(block, Path(po_path)).catalog
+        except CatalogError:
+            return False
+        text = text or _Text.of(data)
+        for message in messages(catalog):
+            if _count_by_text(text, EntryKey(message.context, ids_of(message)[0])) != 1:
+                return False  # a duplicate elsewhere, or a file written otherwise than Babel writes
     return True
 
 

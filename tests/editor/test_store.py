@@ -307,3 +307,15 @@ def test_a_change_by_someone_else_is_validated_as_a_diff_when_small(store, po, c
     if valid:
         assert isinstance(store.save(UNTRANSLATED, ["二"], ["一"], ALICE), Saved)
         assert strings_of(find_message(read_po_file(po).catalog, ANOTHER)) == ("別",)
+
+
+def test_changes_far_apart_in_a_big_catalog_are_still_validated_as_a_diff(store, po):
+    from app.editor.store import _valid_change
+    po.write_text(CATALOG + "".join(f'\nmsgid "filler {n}"\nmsgstr "{"x" * 60}"\n' for n in range(8000)),
+                  encoding="utf-8")
+    store.save(UNTRANSLATED, ["一"], [""], ALICE)
+    text = po.read_text(encoding="utf-8")
+    changed = text.replace('msgid "filler 1"\nmsgstr "', 'msgid "filler 1"\nmsgstr "changed ').replace(
+        'msgid "filler 7999"\nmsgstr "', 'msgid "filler 7999"\nmsgstr "changed ')
+    assert _valid_change(po, changed.encode())  # two blocks, ~600 KB apart: each parsed on its own
+    assert not _valid_change(po, changed.replace('msgid "filler 5"', 'msgid "filler 6"').encode())  # a duplicate
