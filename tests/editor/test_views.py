@@ -262,3 +262,11 @@ def test_the_status_page_is_cached_per_catalog_version(translations_copy, instan
     blank(ja_po, "Established", "設置")
     assert 'data-state="untranslated"' in client.get("/ja/translations/").text
     assert len(runs) == 2
+
+
+def test_the_status_page_links_to_the_editor(translations_copy, instance_dir):
+    app = create_app(editor_config(translations_copy, instance_dir, TRANSLATION_STATUS_ENABLED=True))
+    Accounts(app.config["EDITOR_DB"]).add("alice", PASSWORD, "translator", ["ja"])
+    client = app.test_client()
+    sign_in(client, "alice")
+    assert '<a href="/ja/translations/edit/">Edit (ja)</a>' in client.get("/ja/translations/").text
