@@ -28,7 +28,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from ..i18n import absolute_url, bind_locale, content_language
 from ..pages import PAGES, PAGES_BY_ENDPOINT, alternates
 from ..tooling.glossary import project_glossary
-from ..tooling.pofile import CatalogError, PoFile, messages, parse_po
+from ..tooling.pofile import CatalogError, messages, parse_po
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of
 from .accounts import Accounts, Throttled, User
 from .cli import users_cli
@@ -163,9 +163,7 @@ def entry_id(key: EntryKey) -> str:
 
 @dataclass
 class LoadedCatalog:
-    signature: tuple
-    data: bytes
-    pofile: PoFile
+    signature: tuple  # (mtime_ns, size, inode) of the file read
     rows: list[Row]
     by_id: dict[str, Row]
 
@@ -208,7 +206,7 @@ def load(locale: str) -> LoadedCatalog:
         abort(Response(render_template("editor/broken.html", error=str(err)), status=503))
     remember_valid(path, data)  # parsed whole: the next save need not parse this version again
     rows = [_row(message) for message in messages(pofile.catalog)]
-    loaded = _loaded[path] = LoadedCatalog(signature, data, pofile, rows, {row.id: row for row in rows})
+    loaded = _loaded[path] = LoadedCatalog(signature, rows, {row.id: row for row in rows})
     return loaded
 
 
