@@ -111,10 +111,7 @@ def ids_of(message: Message) -> tuple[str, ...]:
 
 
 def find_message(catalog, key: EntryKey) -> Message | None:
-    message = catalog.get(key.msgid, context=key.context)
-    if message is None and key.msgid == "" and key.context is not None:  # see pofile._build_catalog
-        message = catalog._messages.get(("", key.context))
-    return message
+    return catalog.get(key.msgid, context=key.context)
 
 
 def _lock_path(po_path: Path) -> Path:
