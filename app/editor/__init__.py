@@ -7,9 +7,9 @@ through store.py (one entry, under a lock, conflict-checked); accounts through a
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
+import io
 import math
 import os
 import re
@@ -20,13 +20,15 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from babel.messages.catalog import Message
+from babel.messages.catalog import Catalog, Message
+from babel.support import Translations
 from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request,
                    session, url_for)
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from ..i18n import absolute_url, bind_locale, content_language
 from ..pages import PAGES, PAGES_BY_ENDPOINT, alternates
+from ..tooling.compile import mo_bytes
 from ..tooling.glossary import project_glossary
 from ..tooling.pofile import CatalogError, messages, parse_po
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of
@@ -411,15 +413,12 @@ def preview(id_: str):
     key = request.form.get("page", "")
     page = PAGES_BY_ENDPOINT.get(key) or next((PAGES_BY_ENDPOINT[k] for k in row.pages if k in PAGES_BY_ENDPOINT),
                                               PAGES[0])
-    live = current_app.extensions["catalogs"].translations(g.locale)
-    overlay = copy.copy(live)
-    overlay._catalog = dict(getattr(live, "_catalog", {}))  # gettext's own lookup table, copied for this request
-    msgid = row.key.msgid if row.key.context is None else f"{row.key.context}\x04{row.key.msgid}"
-    if len(row.ids) > 1:
-        for index, form in enumerate(draft):
-            overlay._catalog[(msgid, index)] = form
-    else:
-        overlay._catalog[msgid] = draft[0]
+    # The draft as a one-entry catalog in front of the live translations (gettext's fallback chain): the
+    # live object is not touched, so nobody else ever sees the draft.
+    draft_catalog = Catalog(locale=g.locale)
+    draft_catalog.add(row.message.id, draft if len(row.ids) > 1 else draft[0], context=row.key.context)
+    overlay = Translations(io.BytesIO(mo_bytes(draft_catalog)))
+    overlay.add_fallback(current_app.extensions["catalogs"].translations(g.locale))
     g.live_translations = (g.locale, overlay)  # what RegistryDomain hands flask-babel for this request
     body = render_template(page.template, page=page, pages=PAGES, alternates=alternates(page))
     banner = ('<div class="editor-preview" role="status" translate="no">Preview of your unsaved draft: '
