@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run serve test conformance extract update compile i18n-check init static bench-load bench-check system-packages bench-packages clean
+.PHONY: run serve test conformance extract update compile i18n-check init static bench-load bench-check bench-editor system-packages bench-packages clean users-add users-list users-passwd users-remove
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,10 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install -q -e '.[serve,export,test,bench]'
 	touch $@
 
-## The site for development: live catalog reload, translation status pages on, templates re-read.
+## The site for development: live catalog reload, translation status pages and editor on (sign in first:
+## `make users-add NAME=you LOCALE=ja`), templates re-read.
 run: $(INSTALLED) compile
-	SITE_PAGE_CACHE=0 SITE_TRANSLATION_STATUS=1 $(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
+	SITE_PAGE_CACHE=0 SITE_TRANSLATION_STATUS=1 SITE_EDITOR=1 $(FLASK) run --debug --host 127.0.0.1 --port $(PORT)
 
 ## Production: gunicorn with gunicorn.conf.py (2 sync workers per core, access + error log on stdout).
 serve: $(INSTALLED)
@@ -65,3 +66,21 @@ clean:
 ## Checker benchmark: `check` on a 20,000-entry catalog against msgfmt and pocount (see bench/README.md).
 bench-check: $(INSTALLED) bench-packages
 	$(BIN)/python bench/check_speed.py
+
+## Editor accounts (see TRANSLATING.md): the password is prompted, or read from stdin.
+ROLE ?= translator
+users-add: $(INSTALLED)
+	@test -n "$(NAME)" -a -n "$(LOCALE)" || (echo "usage: make users-add NAME=alice LOCALE=ja [ROLE=translator|reviewer|admin]" >&2; exit 2)
+	$(FLASK) users add $(NAME) --role $(ROLE) --locale $(LOCALE)
+users-list: $(INSTALLED)
+	$(FLASK) users list
+users-passwd: $(INSTALLED)
+	@test -n "$(NAME)" || (echo "usage: make users-passwd NAME=alice" >&2; exit 2)
+	$(FLASK) users passwd $(NAME)
+users-remove: $(INSTALLED)
+	@test -n "$(NAME)" || (echo "usage: make users-remove NAME=alice" >&2; exit 2)
+	$(FLASK) users remove $(NAME)
+
+## Editor soak: 8 clients x 50 saves against gunicorn (4 workers) while a text editor rewrites the file.
+bench-editor: $(INSTALLED)
+	$(BIN)/python bench/editor_soak.py

@@ -19,9 +19,11 @@ def _env_flag(name: str, default: bool) -> bool:
 
 def default_config() -> dict:
     port = os.environ.get("PORT", "5000")
+    # instance/ (gitignored): the editor's database and the generated secret key.
+    instance = Path(os.environ.get("SITE_INSTANCE_DIR", PROJECT_ROOT / "instance"))
     return {
         "PROJECT_ROOT": PROJECT_ROOT,
-        "TRANSLATIONS_DIR": PROJECT_ROOT / "translations",
+        "TRANSLATIONS_DIR": Path(os.environ.get("SITE_TRANSLATIONS_DIR", PROJECT_ROOT / "translations")),
         "TEMPLATES_DIR": PROJECT_ROOT / "templates",
         # Published locales (what visitors see) and drafts (catalogs not yet published): None means "read
         # them from the catalogs and translations/locales.toml" (resolve_locales, when the app is created).
@@ -39,6 +41,18 @@ def default_config() -> dict:
         # Write .mo files next to .po files whenever a catalog is (re)loaded, so they are never stale.
         "WRITE_MO_FILES": _env_flag("SITE_WRITE_MO", True),
         "STATIC_EXPORT": False,
+        # The in-browser translation editor (app/editor); off unless SITE_EDITOR=1. The editor and the
+        # status pages then require a signed-in account (SITE_TRANSLATION_STATUS_SIGN_IN=0: open status pages).
+        "EDITOR_ENABLED": _env_flag("SITE_EDITOR", False),
+        "TRANSLATION_STATUS_SIGN_IN": _env_flag("SITE_TRANSLATION_STATUS_SIGN_IN", True),
+        "INSTANCE_DIR": instance,
+        "EDITOR_DB": None,  # None: INSTANCE_DIR/editor.sqlite3
+        "SECRET_KEY": os.environ.get("SITE_SECRET_KEY"),  # None: generated into instance/secret_key
+        "EDITOR_SESSION_HOURS": float(os.environ.get("SITE_EDITOR_SESSION_HOURS", "8")),
+        # Commit each save when translations/ is in a git work tree (the translator as author).
+        "EDITOR_GIT_COMMITS": _env_flag("SITE_EDITOR_GIT_COMMITS", True),
+        # Extra catalogs (.po paths) for translation-memory suggestions, besides the project's own.
+        "TRANSLATION_MEMORY_CATALOGS": [Path(p) for p in os.environ.get("SITE_TM_CATALOGS", "").split(os.pathsep) if p],
     }
 
 

@@ -28,6 +28,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 
 from .config import all_locales
 from .i18n import bind_locale, content_language
+from .catalogs import _signature
 from .pages import PAGES, PAGES_BY_ENDPOINT
 from .tooling.check import CatalogReport, ProjectPaths, run_check
 from .tooling.findings import Finding
@@ -331,6 +332,22 @@ def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     return statuses, [_shown(f) for f in result.findings if id(f) not in claimed]
 
 
+def cached_translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
+    """translation_status(), run again only when a catalog, the POT or the glossary changed on disk (the
+    whole check costs ~130 ms); every time when PAGE_CACHE is off (`make run`: templates change too)."""
+    config = current_app.config
+    if not config["PAGE_CACHE"]:
+        return translation_status()
+    directory = Path(config["TRANSLATIONS_DIR"])
+    files = [directory / locale / "LC_MESSAGES" / "messages.po" for locale in config["LOCALES"]]
+    files += [directory / "messages.pot", directory / "glossary.csv"]
+    key = tuple(_signature(path) for path in files)
+    cached = current_app.extensions.get("translation_status")
+    if cached is None or cached[0] != key:
+        cached = current_app.extensions["translation_status"] = (key, translation_status())
+    return cached[1]
+
+
 def _glossary() -> tuple[Glossary | None, str | None]:
     try:
         return project_glossary(current_app.config["TRANSLATIONS_DIR"]), None
@@ -350,6 +367,9 @@ def template_helpers():
 def only_when_enabled():
     if not current_app.config["TRANSLATION_STATUS_ENABLED"]:
         abort(404)
+    if current_app.config["TRANSLATION_STATUS_SIGN_IN"]:
+        from .editor import redirect_unless_signed_in  # imported here: the editor imports this module
+        return redirect_unless_signed_in()
 
 
 bp.after_request(content_language)
@@ -365,7 +385,7 @@ def never_cached(response: Response) -> Response:
 
 @bp.route("/")
 def status():
-    statuses, project_findings = translation_status()
+    statuses, project_findings = cached_translation_status()
     glossary, glossary_error = _glossary()
     query = Query.from_args(request.args)
     contexts = sorted({entry.message.context for s in statuses for entry in s.entries if entry.message.context})
@@ -380,7 +400,7 @@ def review(key: str):
     """English and `<locale>` of one page, message by message in template order."""
     if key not in PAGE_KEYS or g.locale == current_app.config["DEFAULT_LOCALE"]:
         abort(404)
-    statuses, _ = translation_status()
+    statuses, _ = cached_translation_status()
     status = next(s for s in statuses if s.locale == g.locale)
     entries = sorted(status.entries_on(key),
                      key=lambda entry: [(path, line or 0) for path, line in entry.message.locations])

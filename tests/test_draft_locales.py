@@ -67,7 +67,7 @@ def test_a_draft_is_invisible_to_visitors(with_ko):
 
 
 def test_translators_preview_a_draft_where_their_pages_are_on(with_ko):
-    client = make_app(with_ko, TRANSLATION_STATUS_ENABLED=True).test_client()
+    client = make_app(with_ko, TRANSLATION_STATUS_ENABLED=True, TRANSLATION_STATUS_SIGN_IN=False).test_client()
     preview = client.get("/ko/office/")
     assert preview.status_code == 200 and parse(preview.text).html_lang == "ko"
     assert preview.headers["X-Robots-Tag"] == "noindex" and preview.headers["Cache-Control"] == "no-store"

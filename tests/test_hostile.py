@@ -26,7 +26,7 @@ FORBIDDEN_ATTRIBUTES = {"hidden", "autofocus", "style", "tabindex", "x"}
 
 def hostile_app(templates: Path, translations: Path):
     return create_app({"TESTING": True, "TEMPLATES_DIR": templates, "TRANSLATIONS_DIR": translations,
-                       "TRANSLATION_STATUS_ENABLED": True, "WRITE_MO_FILES": False})
+                       "TRANSLATION_STATUS_ENABLED": True, "TRANSLATION_STATUS_SIGN_IN": False, "WRITE_MO_FILES": False})
 
 
 @pytest.fixture(scope="module")

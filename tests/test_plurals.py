@@ -39,7 +39,7 @@ def project(tmp_path) -> Path:
 
 def make_app(project: Path):
     return create_app({"TESTING": True, "PROJECT_ROOT": project, "TRANSLATIONS_DIR": project / "translations",
-                       "TEMPLATES_DIR": project / "templates", "TRANSLATION_STATUS_ENABLED": True,
+                       "TEMPLATES_DIR": project / "templates", "TRANSLATION_STATUS_ENABLED": True, "TRANSLATION_STATUS_SIGN_IN": False,
                        "PAGE_CACHE": False, "WRITE_MO_FILES": False})
 
 

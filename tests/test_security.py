@@ -41,7 +41,7 @@ SECRET = "root:x:0:0"
 
 def project_app(translations: Path, **config):
     return create_app({"TESTING": True, "BASE_URL": BASE_URL, "TRANSLATIONS_DIR": translations,
-                       "TRANSLATION_STATUS_ENABLED": True, "WRITE_MO_FILES": False, **config})
+                       "TRANSLATION_STATUS_ENABLED": True, "TRANSLATION_STATUS_SIGN_IN": False, "WRITE_MO_FILES": False, **config})
 
 
 def check_cli(app, *args):

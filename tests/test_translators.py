@@ -60,7 +60,7 @@ def unfinish(po) -> None:
 @pytest.fixture
 def status_app(translations_copy):
     return create_app({"TESTING": True, "BASE_URL": BASE_URL, "TRANSLATIONS_DIR": translations_copy,
-                       "TRANSLATION_STATUS_ENABLED": True})
+                       "TRANSLATION_STATUS_ENABLED": True, "TRANSLATION_STATUS_SIGN_IN": False})
 
 
 @pytest.fixture
@@ -215,9 +215,10 @@ def test_off_by_default_in_production(monkeypatch, path):
     assert app.test_client().get(path).status_code == 404
 
 
-def test_switched_on_by_configuration(monkeypatch):
+def test_switched_on_by_configuration_behind_sign_in(monkeypatch, tmp_path):
     monkeypatch.setenv("SITE_TRANSLATION_STATUS", "1")
-    assert create_app({"BASE_URL": BASE_URL}).test_client().get("/ja/translations/").status_code == 200
+    client = create_app({"BASE_URL": BASE_URL, "INSTANCE_DIR": tmp_path}).test_client()
+    assert client.get("/ja/translations/").location == f"{BASE_URL}/login?next=/ja/translations/"
 
 
 # --- side-by-side review --------------------------------------------------------------------------------
@@ -292,7 +293,7 @@ def test_a_saved_edit_shows_on_the_next_load_of_the_running_site(translations_co
 
     def make_app(base_url):
         return create_app({"BASE_URL": base_url, "TRANSLATIONS_DIR": translations_copy, "PAGE_CACHE": False,
-                           "TRANSLATION_STATUS_ENABLED": True})
+                           "TRANSLATION_STATUS_ENABLED": True, "TRANSLATION_STATUS_SIGN_IN": False})
 
     with serve_app(make_app) as server:
         page_url = server.url + "/ja/message/"

@@ -31,7 +31,8 @@ def servers(translations):
     """The same catalogs served to visitors (translator pages off) and to translators (on)."""
     def make(status):
         return lambda base_url: create_app({"BASE_URL": base_url, "TRANSLATIONS_DIR": translations,
-                                            "TRANSLATION_STATUS_ENABLED": status})
+                                            "TRANSLATION_STATUS_ENABLED": status,
+                                            "TRANSLATION_STATUS_SIGN_IN": False})
     with serve_app(make(False)) as visitor, serve_app(make(True)) as translator:
         yield visitor, translator
 

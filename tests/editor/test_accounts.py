@@ -1,0 +1,105 @@
+"""accounts.py and `flask --app app users`: hashes, roles, locales, throttling held in the database."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from app import create_app
+from app.editor.accounts import (MAX_FAILURES_PER_ADDRESS, AccountError, Accounts, Throttled)
+from tests.editor.conftest import PASSWORD, editor_config
+
+
+@pytest.fixture
+def accounts(tmp_path) -> Accounts:
+    return Accounts(tmp_path / "editor.sqlite3", ("en", "ja"))
+
+
+def test_passwords_are_stored_as_scrypt_hashes(accounts):
+    accounts.add("alice", PASSWORD, "translator", ["ja"])
+    stored = sqlite3.connect(accounts.db_path).execute("SELECT password_hash FROM users").fetchone()[0]
+    assert stored.startswith("scrypt:") and PASSWORD not in stored
+    assert accounts.authenticate("alice", PASSWORD, "10.0.0.1").name == "alice"
+    assert accounts.authenticate("alice", "wrong password", "10.0.0.1") is None
+
+
+def test_roles_and_locales():
+    from app.editor.accounts import User
+    translator, reviewer, admin = (User("u", role, ("ja",), "") for role in ("translator", "reviewer", "admin"))
+    assert translator.can_edit("ja") and not translator.can_review("ja") and not translator.can_edit("fr")
+    assert reviewer.can_review("ja") and not reviewer.can_review("fr")
+    assert admin.can_edit("fr") and admin.can_review("fr")
+
+
+@pytest.mark.parametrize("name, password, role, locales, message", [
+    ("bad name!", PASSWORD, "translator", ["ja"], "a name is"),
+    ("bob", PASSWORD, "boss", ["ja"], "unknown role"),
+    ("bob", PASSWORD, "translator", ["xx"], "unknown locale"),
+    ("bob", "short", "translator", ["ja"], "at least 10"),
+])
+def test_bad_accounts_are_refused(accounts, name, password, role, locales, message):
+    with pytest.raises(AccountError, match=message):
+        accounts.add(name, password, role, locales)
+
+
+def test_duplicates_and_unknown_users(accounts):
+    accounts.add("alice", PASSWORD, "translator", ["ja"])
+    with pytest.raises(AccountError, match="exists"):
+        accounts.add("alice", PASSWORD, "translator", ["ja"])
+    for change in (lambda: accounts.set_password("nobody", PASSWORD), lambda: accounts.remove("nobody")):
+        with pytest.raises(AccountError, match="no user"):
+            change()
+
+
+def test_throttling_is_held_in_the_database_for_every_process(accounts, tmp_path):
+    accounts.add("alice", PASSWORD, "translator", ["ja"])
+    for _ in range(5):
+        assert accounts.authenticate("alice", "guess", "10.0.0.1") is None
+    other_worker = Accounts(tmp_path / "editor.sqlite3")  # another process opens the same file
+    with pytest.raises(Throttled):
+        other_worker.authenticate("alice", PASSWORD, "10.0.0.2")
+
+
+def test_one_address_guessing_many_names_is_throttled(accounts):
+    for number in range(MAX_FAILURES_PER_ADDRESS):
+        accounts.authenticate(f"user{number}", "guess", "10.0.0.9")
+    with pytest.raises(Throttled):
+        accounts.authenticate("someone-else", "guess", "10.0.0.9")
+    assert accounts.authenticate("someone-else", "guess", "10.0.0.10") is None  # another address is not
+
+
+def test_a_success_clears_the_names_failures(accounts):
+    accounts.add("alice", PASSWORD, "translator", ["ja"])
+    for _ in range(4):
+        accounts.authenticate("alice", "guess", "10.0.0.1")
+    assert accounts.authenticate("alice", PASSWORD, "10.0.0.1")
+    for _ in range(4):
+        accounts.authenticate("alice", "guess", "10.0.0.1")
+    assert accounts.authenticate("alice", PASSWORD, "10.0.0.1")
+
+
+@pytest.fixture
+def runner(translations_copy, tmp_path):
+    return create_app(editor_config(translations_copy, tmp_path / "instance")).test_cli_runner()
+
+
+def test_cli_add_list_passwd_remove_with_the_password_on_stdin(runner, tmp_path):
+    result = runner.invoke(args=["users", "add", "alice", "--role", "reviewer", "--locale", "ja"],
+                           input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "added alice (reviewer; ja)" in result.output and PASSWORD not in result.output
+    assert runner.invoke(args=["users", "list"]).output == "alice\treviewer\tja\n"
+    accounts = Accounts(tmp_path / "instance" / "editor.sqlite3")
+    assert accounts.authenticate("alice", PASSWORD, "x")
+    assert runner.invoke(args=["users", "passwd", "alice"], input="another long password\n").exit_code == 0
+    assert accounts.authenticate("alice", "another long password", "x")
+    assert runner.invoke(args=["users", "remove", "alice"]).exit_code == 0
+    assert runner.invoke(args=["users", "list"]).output == ""
+
+
+def test_cli_errors_exit_1_with_the_reason(runner):
+    result = runner.invoke(args=["users", "add", "bob", "--locale", "xx"], input=PASSWORD + "\n")
+    assert result.exit_code == 1 and "unknown locale 'xx'" in result.output
+    assert runner.invoke(args=["users", "remove", "nobody"]).exit_code == 1
+    assert runner.invoke(args=["users", "passwd", "nobody"], input=PASSWORD + "\n").exit_code == 1
+    assert "--password" not in runner.invoke(args=["users", "add", "--help"]).output

@@ -1,0 +1,273 @@
+"""The editor through the real Flask app: access rules, CSRF, save, conflict, refusal, review, history,
+preview, sessions and the status pages' sign-in."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from app import create_app
+from app.editor import entry_id
+from app.editor.accounts import Accounts
+from app.editor.store import EntryKey, find_message, strings_of
+from app.tooling.pofile import read_po_file
+from tests.editor.conftest import PASSWORD, csrf, editor_config, form_of, sign_in
+
+ESTABLISHED = EntryKey("fact label", "Established")
+EDIT = f"/ja/translations/edit/{entry_id(ESTABLISHED)}/"
+
+
+@pytest.fixture
+def client(editor_app):
+    return editor_app.test_client()
+
+
+@pytest.fixture
+def alice(client):
+    assert sign_in(client, "alice").status_code == 302
+    return client
+
+
+def blank(po, msgid: str, old: str) -> None:
+    text = po.read_text(encoding="utf-8")
+    assert f'msgid "{msgid}"\nmsgstr "{old}"' in text
+    po.write_text(text.replace(f'msgid "{msgid}"\nmsgstr "{old}"', f'msgid "{msgid}"\nmsgstr ""'), encoding="utf-8")
+
+
+def on_disk(po, key=ESTABLISHED) -> tuple[str, ...]:
+    return strings_of(find_message(read_po_file(po).catalog, key))
+
+
+def test_off_unless_enabled(translations_copy, instance_dir):
+    client = create_app(editor_config(translations_copy, instance_dir, EDITOR_ENABLED=False)).test_client()
+    assert client.get("/ja/translations/edit/").status_code == 404
+    assert client.get("/login").status_code == 404
+    assert not instance_dir.exists()  # no secret key, no database: nothing happens when it is off
+
+
+def test_nobody_signed_in_is_sent_to_login_and_comes_back(client):
+    response = client.get(EDIT)
+    assert response.status_code == 302
+    assert response.location == f"https://intl.example.ac.jp/login?next={EDIT}"
+    response = client.post("/login", data={"csrf_token": csrf(client, "/login"), "name": "alice",
+                                           "password": PASSWORD, "next": EDIT})
+    assert response.location == "https://intl.example.ac.jp" + EDIT
+    assert client.get(EDIT).status_code == 200
+
+
+def test_login_refuses_a_redirect_to_another_site(client):
+    response = client.post("/login", data={"csrf_token": csrf(client, "/login"), "name": "alice",
+                                           "password": PASSWORD, "next": "//evil.example/"})
+    assert response.location == "https://intl.example.ac.jp/ja/translations/edit/"
+
+
+def test_another_locale_is_403_and_the_source_locale_404(client):
+    sign_in(client, "frank")
+    assert client.get("/ja/translations/edit/").status_code == 403
+    assert client.get("/en/translations/edit/").status_code == 404
+
+
+def test_a_post_without_csrf_token_is_400_and_writes_nothing(alice, ja_po):
+    before = ja_po.read_bytes()
+    response = alice.post(EDIT, data={"msgstr": "設立", "base": "設置"})
+    assert response.status_code == 400 and "CSRF" in response.text
+    assert ja_po.read_bytes() == before
+
+
+def test_login_is_throttled_after_repeated_failures_even_with_the_right_password(client):
+    for _ in range(5):
+        assert sign_in(client, "alice", "wrong password").status_code == 401
+    response = sign_in(client, "alice")
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 60
+    assert "too many failed sign-ins" in response.text
+
+
+def test_session_cookie_flags(client):
+    response = sign_in(client, "alice")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie  # BASE_URL is https
+
+
+def test_an_expired_session_or_a_changed_password_signs_out(editor_app, alice):
+    assert alice.get(EDIT).status_code == 200
+    with alice.session_transaction() as session:
+        session["since"] = time.time() - 9 * 3600
+    assert alice.get(EDIT).status_code == 302
+    sign_in(alice, "alice")
+    Accounts(editor_app.config["EDITOR_DB"]).set_password("alice", "a brand new password")
+    assert alice.get(EDIT).status_code == 302
+
+
+def test_translate_an_untranslated_string_and_see_it_live(alice, ja_po):
+    blank(ja_po, "Established", "設置")
+    listing = alice.get("/ja/translations/edit/").text
+    assert re.search(r'data-count="untranslated">1 untranslated', listing)
+    assert f'data-entry="{entry_id(ESTABLISHED)}"' in listing
+    page = alice.get(EDIT).text
+    fields = form_of(page) | {"msgstr": ["設立"], "action": "save"}
+    response = alice.post(EDIT, data=fields)
+    assert response.status_code == 303
+    assert on_disk(ja_po) == ("設立",)
+    assert "Saved." in alice.get(EDIT).text
+    assert "<dt>設立</dt>" in alice.get("/ja/office/").text
+
+
+def test_save_and_next_goes_to_the_next_entry_to_do(alice, ja_po):
+    blank(ja_po, "Established", "設置")
+    blank(ja_po, "Published", "策定")
+    fields = form_of(alice.get(EDIT).text) | {"msgstr": ["設立"], "action": "next"}
+    response = alice.post(EDIT, data=fields)
+    assert response.location.endswith(f"/ja/translations/edit/{entry_id(EntryKey('fact label', 'Published'))}/")
+
+
+def test_a_changed_entry_gives_the_conflict_page_with_both_versions(alice, ja_po):
+    fields = form_of(alice.get(EDIT).text) | {"msgstr": ["設立（私の訳）"], "action": "save"}
+    ja_po.write_text(ja_po.read_text(encoding="utf-8").replace('msgstr "設置"', 'msgstr "設置（他人の訳）"'),
+                     encoding="utf-8")
+    response = alice.post(EDIT, data=fields)
+    assert response.status_code == 409
+    assert 'data-role="on-disk">設置（他人の訳）' in response.text
+    assert form_of(response.text)["msgstr"] == ["設立（私の訳）"]
+    assert form_of(response.text)["base"] == ["設置（他人の訳）"]
+    assert on_disk(ja_po) == ("設置（他人の訳）",)
+    # Sending the form again is a deliberate choice to replace theirs.
+    assert alice.post(EDIT, data=form_of(response.text) | {"action": "save"}).status_code == 303
+    assert on_disk(ja_po) == ("設立（私の訳）",)
+
+
+def test_a_refused_translation_stays_in_the_form_with_its_reason(alice, ja_po):
+    before = ja_po.read_bytes()
+    hostile = '設置<img src=x onerror="alert(1)">'
+    response = alice.post(EDIT, data=form_of(alice.get(EDIT).text) | {"msgstr": [hostile], "action": "save"})
+    assert response.status_code == 422
+    assert ('data-role="refused">Not saved: msgstr adds &lt;img src=&#34;x&#34; onerror=&#34;alert(1)&#34;&gt;, '
+            'but the English is plain text') in response.text
+    assert form_of(response.text)["msgstr"] == [hostile]
+    assert "<img src=x" not in response.text
+    assert ja_po.read_bytes() == before
+
+
+def test_mark_fuzzy_then_a_reviewer_approves(alice, editor_app, ja_po):
+    fields = form_of(alice.get(EDIT).text)
+    assert alice.post(EDIT, data=fields | {"action": "fuzzy"}).status_code == 303
+    assert "fuzzy" in find_message(read_po_file(ja_po).catalog, ESTABLISHED).flags
+    assert alice.post(EDIT, data=fields | {"action": "approve"}).status_code == 403
+    reviewer = editor_app.test_client()
+    sign_in(reviewer, "rita")
+    page = reviewer.get(EDIT).text
+    assert 'value="approve"' in page and 'data-state="fuzzy"' in page
+    assert reviewer.post(EDIT, data=form_of(page) | {"action": "approve"}).status_code == 303
+    assert "fuzzy" not in find_message(read_po_file(ja_po).catalog, ESTABLISHED).flags
+    history = reviewer.get(EDIT + "history").text
+    assert re.search(r"<td>rita</td><td>approve</td>", history) and re.search(r"<td>alice</td><td>fuzzy", history)
+
+
+def test_a_fuzzy_entry_shows_the_old_english_and_a_diff(alice, ja_po):
+    text = ja_po.read_text(encoding="utf-8").replace(
+        'msgctxt "fact label"\nmsgid "Established"',
+        '#, fuzzy\n#| msgctxt "fact label"\n#| msgid "Founded"\nmsgctxt "fact label"\nmsgid "Established"')
+    ja_po.write_text(text, encoding="utf-8")
+    page = alice.get(EDIT).text
+    assert 'data-role="previous">Founded</dd>' in page
+    assert "<del>Founded</del><ins>Established</ins>" in page
+
+
+def test_history_and_revert(alice, ja_po):
+    alice.post(EDIT, data=form_of(alice.get(EDIT).text) | {"msgstr": ["設立"], "action": "save"})
+    history = alice.get(EDIT + "history").text
+    change = re.search(r'data-change="(\d+)"', history).group(1)
+    assert "<td>alice</td><td>save</td>" in history
+    token = re.search(r'name="csrf_token" value="([^"]+)"', history).group(1)
+    response = alice.post(f"{EDIT}revert/{change}", data={"csrf_token": token, "base": ["設立"]})
+    assert response.status_code == 303 and on_disk(ja_po) == ("設置",)
+    assert "<td>alice</td><td>revert</td>" in alice.get(EDIT + "history").text
+
+
+def test_preview_renders_the_page_with_the_draft_for_this_request_only(alice, editor_app, ja_po):
+    before = ja_po.read_bytes()
+    fields = form_of(alice.get(EDIT).text) | {"msgstr": ["下書きの設立"]}
+    response = alice.post(EDIT + "preview", data=fields)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert "<dt>下書きの設立</dt>" in response.text and "only you see it" in response.text
+    assert ja_po.read_bytes() == before
+    visitor = editor_app.test_client()
+    assert "下書き" not in visitor.get("/ja/office/").text and "<dt>設置</dt>" in visitor.get("/ja/office/").text
+
+
+def test_a_signed_in_translator_gets_a_link_that_no_visitor_sees(alice, editor_app):
+    assert 'data-role="translate-this-page"' in alice.get("/ja/office/").text
+    assert "translate-this-page" not in editor_app.test_client().get("/ja/office/").text
+    assert "translate-this-page" in alice.get("/en/office/").text  # to her locale's strings of the page
+    assert "translate-this-page" not in editor_app.test_client().get("/ja/office/").text
+
+
+def test_translation_memory_lists_extra_catalogs_with_similarity(translations_copy, instance_dir, tmp_path):
+    extra = tmp_path / "other.po"
+    extra.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                     'msgid "Established in"\nmsgstr "設立年"\n', encoding="utf-8")
+    app = create_app(editor_config(translations_copy, instance_dir, TRANSLATION_MEMORY_CATALOGS=[extra]))
+    Accounts(app.config["EDITOR_DB"]).add("alice", PASSWORD, "translator", ["ja"])
+    client = app.test_client()
+    sign_in(client, "alice")
+    page = client.get(EDIT).text
+    assert re.search(r"<td>\d\d%</td><td lang=\"en\">Established in</td><td lang=\"ja\">設立年</td><td>other.po</td>",
+                     page)
+
+
+def test_the_list_filters_by_text_in_both_languages_context_and_page(alice):
+    everything = alice.get("/ja/translations/edit/?state=all").text.count("data-entry=")
+    for text in ("設置", "establISHED"):
+        found = alice.get(f"/ja/translations/edit/?state=all&q={text}").text
+        assert entry_id(ESTABLISHED) in found and found.count("data-entry=") < everything
+    by_context = alice.get("/ja/translations/edit/?state=all&context=fact+label").text
+    assert by_context.count("data-entry=") == int(re.search(r'data-role="total">(\d+)', by_context).group(1)) >= 2
+    by_page = alice.get("/ja/translations/edit/?state=all&page=office").text
+    assert entry_id(ESTABLISHED) in by_page and entry_id(EntryKey("fact label", "Published")) not in by_page
+
+
+def test_a_broken_catalog_is_a_clear_503(alice, ja_po):
+    ja_po.write_text(ja_po.read_text(encoding="utf-8") + '\nmsgid "broken\n', encoding="utf-8")
+    response = alice.get("/ja/translations/edit/")
+    assert response.status_code == 503 and "syntax-error" in response.text
+
+
+def test_the_status_pages_require_sign_in(translations_copy, instance_dir):
+    app = create_app(editor_config(translations_copy, instance_dir, EDITOR_ENABLED=False,
+                                   TRANSLATION_STATUS_ENABLED=True))
+    Accounts(app.config["EDITOR_DB"]).add("alice", PASSWORD, "translator", ["ja"])
+    client = app.test_client()
+    assert client.get("/ja/translations/").location.endswith("/login?next=/ja/translations/")
+    sign_in(client, "alice")
+    assert client.get("/ja/translations/").status_code == 200
+
+
+def test_the_secret_key_is_generated_once_into_instance(translations_copy, instance_dir):
+    first = create_app(editor_config(translations_copy, instance_dir, SECRET_KEY=None))
+    second = create_app(editor_config(translations_copy, instance_dir, SECRET_KEY=None))
+    assert first.secret_key == second.secret_key == (instance_dir / "secret_key").read_text()
+    assert (instance_dir / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_the_status_page_is_cached_per_catalog_version(translations_copy, instance_dir, ja_po, monkeypatch):
+    from app import translators
+    runs = []
+    real = translators.run_check
+    monkeypatch.setattr(translators, "run_check", lambda *a, **k: runs.append(1) or real(*a, **k))
+    app = create_app(editor_config(translations_copy, instance_dir, TRANSLATION_STATUS_ENABLED=True,
+                                   TRANSLATION_STATUS_SIGN_IN=False))
+    client = app.test_client()
+    assert client.get("/ja/translations/").status_code == 200
+    assert client.get("/ja/translations/review/office/").status_code == 200
+    assert len(runs) == 1
+    blank(ja_po, "Established", "設置")
+    assert 'data-state="untranslated"' in client.get("/ja/translations/").text
+    assert len(runs) == 2
+
+
+def test_the_status_page_links_to_the_editor(translations_copy, instance_dir):
+    app = create_app(editor_config(translations_copy, instance_dir, TRANSLATION_STATUS_ENABLED=True))
+    Accounts(app.config["EDITOR_DB"]).add("alice", PASSWORD, "translator", ["ja"])
+    client = app.test_client()
+    sign_in(client, "alice")
+    assert '<a href="/ja/translations/edit/">Edit (ja)</a>' in client.get("/ja/translations/").text
