@@ -23,7 +23,8 @@ from flask_babel import Domain, get_locale
 
 from .tooling.formats import catalog_strict_forms
 from .tooling.compile import atomic_write, mo_bytes
-from .tooling.pofile import CatalogError, read_catalog
+from .tooling.findings import Finding
+from .tooling.pofile import HEADER, CatalogError, is_text_charset, read_po_file
 from .tooling.project_files import refuse_outside
 from .tooling.verdict import refusal
 
@@ -106,7 +107,12 @@ class CatalogRegistry:
             return  # never had one (the source language): gettext falls back to the msgid
         try:
             refuse_outside(state.po_path, self.translations_dir)
-            catalog = read_catalog(state.po_path)
+            pofile = read_po_file(state.po_path)
+            charset = pofile.declared_charset
+            if charset is not None and not is_text_charset(charset):  # Babel may read it as UTF-8: we do not
+                raise CatalogError([Finding(str(state.po_path), pofile.header_line, HEADER,
+                                            f"unknown charset {charset!r}")])
+            catalog = pofile.catalog
             refused = refuse_broken_entries(catalog)
             compiled = mo_bytes(catalog)
             translations = Translations(io.BytesIO(compiled))

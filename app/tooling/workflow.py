@@ -22,6 +22,7 @@ from babel.util import LOCALTZ
 
 from .compile import atomic_write, write_if_changed
 from .findings import Finding
+from .plural_table import gnu_plural_forms
 from .pofile import WIDTH, CatalogError, messages, po_bytes, read_catalog
 
 DOMAIN = "messages"
@@ -168,7 +169,8 @@ def _revive_obsolete(catalog: Catalog, template: Catalog) -> None:
 
 
 def init_catalog(pot_path: Path, translations_dir: Path, locale: str) -> Path:
-    """Start `locale`'s catalog from the POT, with that language's plural rule (ja: nplurals=1).
+    """Start `locale`'s catalog from the POT, with that language's plural rule (ja: nplurals=1; GNU's table
+    first, then Babel's).
 
     Refuses (CatalogError) an unknown locale or an existing catalog: `update` is for those.
     """
@@ -186,6 +188,11 @@ def init_catalog(pot_path: Path, translations_dir: Path, locale: str) -> Path:
         "# Edit the msgstr lines; `flask --app app i18n update` adds new messages.\n#"),
         project=template.project, version=template.version, fuzzy=False,
         creation_date=template.creation_date, revision_date=datetime.now(LOCALTZ))
+    # GNU's rule where gettext's table has one (as msginit writes it, and what msgfmt -c checks against);
+    # Babel's CLDR rule otherwise (CLDR 46 gives French a third form GNU tools do not know).
+    plural_forms = gnu_plural_forms(locale)
+    if plural_forms:
+        catalog.mime_headers = [("Plural-Forms", plural_forms)]
     for message in template:
         if message.id:
             catalog[message.id] = message.clone()
