@@ -1,10 +1,15 @@
 """Small readers for rendered HTML, so tests assert on what a visitor gets rather than on markup details;
-and `git` for tests that make a repository."""
+`git` for tests that make a repository; a plain static file server for the export."""
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
+import sys
+import time
+from contextlib import contextmanager
 from html.parser import HTMLParser
+from pathlib import Path
 
 from app.config import PROJECT_ROOT
 
@@ -63,3 +68,29 @@ def git(root, *args: str) -> str:
     done = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org",
                            "-c", "commit.gpgsign=false", *args], cwd=root, capture_output=True, text=True, check=True)
     return done.stdout.strip()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def file_server(directory: Path, port: int):
+    """`python -m http.server` on `directory`: a plain static host, which sends no security headers."""
+    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory",
+                               str(directory), str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "http.server did not start"
+                time.sleep(0.05)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -6,10 +6,6 @@ picker's script is tested in Chromium by tests/browser/test_export_picker.py, on
 """
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -24,17 +20,11 @@ from app import create_app
 from app.export import EXPORT_MARKER
 from app.pages import MESSAGE_ORIGINAL_URL, PAGES
 from app.security import CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY
-from tests.helpers import parse, visible_text
+from tests.helpers import file_server, free_port, parse, visible_text
 
 LOCALES = ("en", "ja")
 PAGE_PATHS = [f"/{locale}/{page.slug + '/' if page.slug else ''}" for page in PAGES for locale in LOCALES]
 PICKER_PATHS = [f"/{page.slug + '/' if page.slug else ''}" for page in PAGES]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _export_app(base_url: str):
@@ -48,27 +38,13 @@ def export(tmp_path_factory):
     build.mkdir()
     (build / EXPORT_MARKER).write_text("")  # an earlier export, whose files may be replaced
     (build / "stale.html").write_text("from an earlier export")
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     result = _export_app("http://unused.example").test_cli_runner().invoke(
         args=["export", "--destination", str(build), "--base-url", base_url + "/"])
     assert result.exit_code == 0, result.output
-    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1",
-                               "--directory", str(build), str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "http.server did not start"
-                time.sleep(0.05)
+    with file_server(build, port):
         yield build, base_url, result.output
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:

@@ -12,12 +12,10 @@ import hashlib
 import io
 import math
 import os
-import re
 import secrets
 import tempfile
 import time
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -31,7 +29,7 @@ from ..pages import PAGES, PAGES_BY_ENDPOINT, alternates
 from ..tooling.compile import mo_bytes
 from ..tooling.glossary import project_glossary
 from ..tooling.pofile import CatalogError, messages, parse_po
-from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of
+from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
 from .accounts import Accounts, Throttled, User
 from .cli import users_cli
 from .memory import TranslationMemory
@@ -217,18 +215,6 @@ def store_for(locale: str) -> CatalogStore:
     return CatalogStore(po_path(locale), locale, config["EDITOR_DB"], git_commits=config["EDITOR_GIT_COMMITS"])
 
 
-def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """(operation, text) pieces from old to new English: equal, delete or insert."""
-    a, b = re.findall(r"\w+|\W", old), re.findall(r"\w+|\W", new)
-    pieces = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op in ("equal", "delete", "replace"):
-            pieces.append(("equal" if op == "equal" else "delete", "".join(a[i1:i2])))
-        if op in ("insert", "replace"):
-            pieces.append(("insert", "".join(b[j1:j2])))
-    return pieces
-
-
 # --- views ------------------------------------------------------------------------------------------------
 
 @bp.before_request
@@ -351,7 +337,7 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
         base=base if base is not None else row.strings, reason=reason, conflict=conflict,
-        previous=previous, diff=word_diff(previous, row.ids[0]) if previous is not None else None,
+        previous=previous, diff=text_diff(previous, row.ids[0]) if previous is not None else None,
         glossary_terms=glossary_terms, glossary_error=glossary_error, suggestions=suggestions,
         live_pages=[PAGES_BY_ENDPOINT[key] for key in row.pages if key in PAGES_BY_ENDPOINT] or
         ([PAGES[0]] if ALL_PAGES in row.pages else []),

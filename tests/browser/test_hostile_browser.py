@@ -7,15 +7,13 @@ every element), no attacker attribute is in the DOM, and the page came back in w
 """
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 
 from app import create_app
+from tests.helpers import file_server, free_port
 from tests.hostile import CASES, hostile_project
 from tests.test_server import gunicorn
 
@@ -52,29 +50,14 @@ def gunicorn_site(hostile_dirs, tmp_path_factory):
 def exported_site(hostile_dirs, tmp_path_factory):
     templates, translations = hostile_dirs
     build = tmp_path_factory.mktemp("hostile-export") / "build"
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     app = create_app({"TESTING": True, "TEMPLATES_DIR": templates, "TRANSLATIONS_DIR": translations,
                       "WRITE_MO_FILES": False})
     result = app.test_cli_runner().invoke(args=["export", "--destination", str(build), "--base-url", base_url])
     assert result.exit_code == 0, result.output
-    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory",
-                               str(build), str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "http.server did not start"
-                time.sleep(0.05)
+    with file_server(build, port):
         yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def response_seconds(url: str) -> float:
