@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from babel.dates import format_skeleton
-from flask import Blueprint, Response, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from flask_babel import get_locale
 from werkzeug.routing import BaseConverter
 
@@ -62,8 +62,9 @@ MESSAGE_ORIGINAL_URL = "https://web.tohoku.ac.jp/ged/international-strategy"
 # One static rule per locale and page (`/ja/office/`, with `locale` as a rule default), not `/<locale>/office/`:
 # Werkzeug matches a static URL by dict lookups, a converter by a regex on every request. Only published
 # locales have rules, so `/fr/...` or `/no-such-page` are plain 404s; a draft locale (a catalog not yet in
-# translations/locales.toml) gets its rules only where the translator pages are on, for translators to
-# preview it, and is never in the switcher, hreflang or the sitemap.
+# translations/locales.toml) gets its rules only where the translator pages or the editor are on, for
+# translators to preview it (signed in, where accounts are on), and is never in the switcher, hreflang or
+# the sitemap.
 bp = Blueprint("pages", __name__)
 
 
@@ -91,6 +92,9 @@ def _render(page: Page) -> Response:
     # The hot path of every page view: each context proxy is looked up once (see bench/README.md).
     app = current_app._get_current_object()
     locale = g.locale
+    draft = locale in app.config["DRAFT_LOCALES"]
+    if draft and not _may_preview_drafts():
+        abort(404)
     version = app.extensions["catalogs"].refresh(locale)
     key = (locale, page.endpoint)
     cache = app.extensions["page_cache"] if app.config["PAGE_CACHE"] else None
@@ -102,10 +106,19 @@ def _render(page: Page) -> Response:
             cache.put(key, version, body)
     response = Response(body, mimetype="text/html")
     response.headers.add("Content-Language", locale)
-    if locale in app.config["DRAFT_LOCALES"]:  # a translator's preview (add_page_rules): not for indexes or caches
+    if draft:  # a translator's preview (add_page_rules): not for indexes or caches
         response.headers.add("X-Robots-Tag", "noindex")
         response.headers.add("Cache-Control", "no-store")
     return response
+
+
+def _may_preview_drafts() -> bool:
+    """A draft's pages are for translators: where accounts are on (the editor, or status pages that ask to
+    sign in), only a signed-in account sees them; a visitor gets the 404 of a language that does not exist."""
+    if not current_app.extensions.get("editor_accounts"):
+        return True
+    from .editor import current_user  # imported here: the editor imports this module
+    return current_user() is not None
 
 
 def _page_view(page: Page):
@@ -128,7 +141,7 @@ PAGE_VIEWS = {page.endpoint: _page_view(page) for page in PAGES}
 @bp.record
 def add_page_rules(state):
     config = state.app.config
-    drafts = config["DRAFT_LOCALES"] if config["TRANSLATION_STATUS_ENABLED"] else ()
+    drafts = config["DRAFT_LOCALES"] if config["TRANSLATION_STATUS_ENABLED"] or config["EDITOR_ENABLED"] else ()
     for locale in (*config["LOCALES"], *drafts):
         for page in PAGES:
             state.add_url_rule(f"/{locale}/{page.slug}/" if page.slug else f"/{locale}/", page.endpoint,

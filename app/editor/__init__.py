@@ -24,6 +24,7 @@ from flask import (Blueprint, Response, abort, current_app, flash, g, redirect, 
                    session, url_for)
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from ..config import all_locales
 from ..i18n import absolute_url, bind_locale, content_language
 from ..pages import PAGES, PAGES_BY_ENDPOINT, alternates
 from ..tooling.compile import mo_bytes
@@ -50,7 +51,7 @@ bp.after_request(content_language)
 # --- accounts and the session -----------------------------------------------------------------------------
 
 def accounts() -> Accounts:
-    return Accounts(current_app.config["EDITOR_DB"], current_app.config["LOCALES"])
+    return Accounts(current_app.config["EDITOR_DB"], all_locales(current_app.config))
 
 
 def current_user() -> User | None:
@@ -116,7 +117,7 @@ def login():
 
 def _home_of(user: User) -> str:
     config = current_app.config
-    locales = [locale for locale in config["LOCALES"] if locale != config["DEFAULT_LOCALE"] and user.can_edit(locale)]
+    locales = [locale for locale in all_locales(config) if locale != config["DEFAULT_LOCALE"] and user.can_edit(locale)]
     if locales and config["EDITOR_ENABLED"]:
         return url_for("editor.entries", locale=locales[0])
     if config["TRANSLATION_STATUS_ENABLED"]:
@@ -471,7 +472,7 @@ def editor_link(page) -> str | None:
         return None
     config, user = current_app.config, current_user()
     locale = g.locale if g.locale != config["DEFAULT_LOCALE"] else next(
-        (l for l in config["LOCALES"] if l != config["DEFAULT_LOCALE"] and user.can_edit(l)), None)
+        (l for l in all_locales(config) if l != config["DEFAULT_LOCALE"] and user.can_edit(l)), None)
     if locale is None or not user.can_edit(locale):
         return None
     return url_for("editor.entries", locale=locale, page=page.endpoint, state="all")

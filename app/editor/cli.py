@@ -8,11 +8,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..config import all_locales
 from .accounts import ROLES, AccountError, Accounts
 
 
 def _accounts() -> Accounts:
-    return Accounts(current_app.config["EDITOR_DB"], current_app.config["LOCALES"])
+    return Accounts(current_app.config["EDITOR_DB"], all_locales(current_app.config))
 
 
 def _read_password() -> str:

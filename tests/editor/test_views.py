@@ -271,3 +271,35 @@ def test_the_status_page_links_to_the_editor(translations_copy, instance_dir):
     client = app.test_client()
     sign_in(client, "alice")
     assert '<a href="/ja/translations/edit/">Edit (ja)</a>' in client.get("/ja/translations/").text
+
+
+def test_a_draft_language_is_translated_in_the_editor_before_it_is_published(translations_copy, instance_dir):
+    """A new language starts as a draft (issue 10): invisible to visitors, but its translators work on it here."""
+    runner = create_app(editor_config(translations_copy, instance_dir)).test_cli_runner()
+    assert runner.invoke(args=["i18n", "init", "ko"]).exit_code == 0
+    runner = create_app(editor_config(translations_copy, instance_dir)).test_cli_runner()  # ko now exists
+    added = runner.invoke(args=["users", "add", "kim", "--role", "translator", "--locale", "ko"],
+                          input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert added.exit_code == 0, added.output
+    app = create_app(editor_config(translations_copy, instance_dir))
+    assert "ko" in app.config["DRAFT_LOCALES"]
+    client = app.test_client()
+    assert client.get("/ko/").status_code == 404  # a visitor does not see the draft
+    assert sign_in(client, "kim").status_code == 302
+    listing = client.get("/ko/translations/edit/")
+    assert listing.status_code == 200 and "Strings (ko)" in listing.text
+    entry = f"/ko/translations/edit/{entry_id(ESTABLISHED)}/"
+    response = client.post(entry, data=form_of(client.get(entry).text) | {"msgstr": ["설립"], "action": "save"})
+    assert response.status_code == 303
+    assert on_disk(translations_copy / "ko" / "LC_MESSAGES" / "messages.po") == ("설립",)
+
+
+def test_a_drafts_pages_are_for_signed_in_translators_only(translations_copy, instance_dir):
+    create_app(editor_config(translations_copy, instance_dir)).test_cli_runner().invoke(args=["i18n", "init", "ko"])
+    app = create_app(editor_config(translations_copy, instance_dir))
+    Accounts(app.config["EDITOR_DB"]).add("kim", PASSWORD, "translator", ["ko"])
+    client = app.test_client()
+    assert client.get("/ko/office/").status_code == 404  # a visitor: no such language
+    assert sign_in(client, "kim").status_code == 302
+    preview = client.get("/ko/office/")
+    assert preview.status_code == 200 and preview.headers["X-Robots-Tag"] == "noindex"
