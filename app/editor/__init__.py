@@ -127,6 +127,9 @@ def _home_of(user: User) -> str:
 
 @auth.post("/logout")
 def logout():
+    user = current_user()
+    if user is not None:
+        accounts().sign_out(user.name)  # a copy of the cookie must not outlive "Sign out"
     session.clear()
     return redirect(absolute_url(url_for("editor_auth.login")))
 

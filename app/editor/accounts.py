@@ -52,8 +52,12 @@ class User:
         return self.can_edit(locale) and self.role in ("reviewer", "admin")
 
 
-def _stamp(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+def _stamp(password_hash: str, signed_out: float | None = None) -> str:
+    return hashlib.sha256(f"{password_hash} {signed_out}".encode()).hexdigest()[:16]
+
+
+# A user's row with the time they last signed out (NULL if never): both make the session stamp.
+_USER_ROW = "SELECT users.*, signouts.at AS signed_out FROM users LEFT JOIN signouts USING (name) WHERE name = ?"
 
 
 class Accounts:
@@ -90,6 +94,12 @@ class Accounts:
             if not db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (password_hash, name)).rowcount:
                 raise AccountError(f"no user {name!r}")
 
+    def sign_out(self, name: str) -> None:
+        """End every session of `name` (the session cookie is signed, not stored: a copy of it stays valid
+        until the stamp it carries changes)."""
+        with connect(self.db_path) as db:
+            db.execute("INSERT OR REPLACE INTO signouts (name, at) VALUES (?, ?)", (name, time.time()))
+
     def remove(self, name: str) -> None:
         with connect(self.db_path) as db:
             if not db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
@@ -97,16 +107,18 @@ class Accounts:
 
     def get(self, name: str) -> User | None:
         with connect(self.db_path) as db:
-            row = db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+            row = db.execute(_USER_ROW, (name,)).fetchone()
         return None if row is None else self._user(row)
 
     def all(self) -> list[User]:
         with connect(self.db_path) as db:
-            return [self._user(row) for row in db.execute("SELECT * FROM users ORDER BY name")]
+            return [self._user(row) for row in db.execute(
+                "SELECT users.*, signouts.at AS signed_out FROM users LEFT JOIN signouts USING (name) ORDER BY name")]
 
     @staticmethod
     def _user(row) -> User:
-        return User(row["name"], row["role"], tuple(row["locales"].split()), _stamp(row["password_hash"]))
+        return User(row["name"], row["role"], tuple(row["locales"].split()),
+                    _stamp(row["password_hash"], row["signed_out"]))
 
     def authenticate(self, name: str, password: str, address: str) -> User | None:
         """The user, if the password is right; None if not. Raises Throttled (without checking anything)
@@ -119,7 +131,7 @@ class Accounts:
                 recent = db.execute("SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = ?", (key,)).fetchone()
                 if recent[0] >= limit:
                     raise Throttled(int(recent[1] + FAILURE_WINDOW - now) + 1)
-            row = db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+            row = db.execute(_USER_ROW, (name,)).fetchone()
             if row is not None and check_password_hash(row["password_hash"], password):
                 db.execute("DELETE FROM login_failures WHERE key = ?", (keys[0],))
                 return self._user(row)

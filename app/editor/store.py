@@ -41,9 +41,23 @@ log = logging.getLogger(__name__)
 FUZZY = "fuzzy"
 
 
+# Longer than any string of the site (its longest paragraph is ~750 characters). Babel's line wrapping, which
+# every writer of the file shares, is quadratic in an unbroken run of letters: a 490 KB form would hold the
+# catalog's lock for half an hour.
+MAX_TRANSLATION_LENGTH = 5000
+# C0 controls other than tab and newline: msgfmt cuts a string at a NUL, and none belongs in page text.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def validate(ids: tuple[str, ...], strings: tuple[str, ...]) -> str | None:
-    """Why this translation may not be saved: the verdict `check`, `compile` and the live site give
-    (verdict.refusal, on the entry as it would be saved), or None."""
+    """Why this translation may not be saved: too long, a control character, or the verdict `check`,
+    `compile` and the live site give (verdict.refusal, on the entry as it would be saved); else None."""
+    for form in strings:
+        if len(form) > MAX_TRANSLATION_LENGTH:
+            return f"longer than {MAX_TRANSLATION_LENGTH:,} characters ({len(form):,})"
+        control = _CONTROL_RE.search(form)
+        if control:
+            return f"has the control character U+{ord(control.group()):04X} at position {control.start() + 1}"
     plural = len(ids) > 1
     message = Message(ids if plural else ids[0], tuple(strings) if plural else strings[0])
     verdict = refusal(message)

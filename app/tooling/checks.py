@@ -9,6 +9,7 @@ must be fast and must never reject a legitimate translation. Markup is markup.py
 """
 from __future__ import annotations
 
+import codecs
 import gettext
 import re
 from dataclasses import replace
@@ -145,6 +146,22 @@ def _plural_forms_findings(value: str | None, language: str | None, has_plurals:
     return findings, nplurals
 
 
+def _unencodable_line(catalog: Catalog, charset: str) -> int | None:
+    """The line of the first entry whose text `charset` cannot encode (a .mo is written in the declared
+    charset), or None. msgfmt reads a charset it does not know as bytes; Babel and Python cannot."""
+    if codecs.lookup(charset).name == "utf-8":
+        return None
+    for message in messages(catalog):
+        for text in (*(message.id if isinstance(message.id, tuple) else (message.id,)),
+                     *(message.string if isinstance(message.string, tuple) else (message.string,)),
+                     message.context or ""):
+            try:
+                text.encode(charset)
+            except UnicodeEncodeError:
+                return message.lineno or 0
+    return None
+
+
 def header_findings(header: list[tuple[str, str]], header_line: int, catalog: Catalog, path: str,
                     expected_locale: str | None = None) -> tuple[list[Finding], int | None]:
     """`header` and `plural-forms` findings on a catalog's header entry, and the nplurals it declares.
@@ -176,6 +193,12 @@ def header_findings(header: list[tuple[str, str]], header_line: int, catalog: Ca
         findings.append(Finding(path, header_line, HEADER, "no charset in the Content-Type header"))
     elif not is_text_charset(charset.group(1)):
         findings.append(Finding(path, header_line, HEADER, f"unknown charset {charset.group(1)!r}"))
+    else:
+        unencodable = _unencodable_line(catalog, charset.group(1))
+        if unencodable:
+            findings.append(Finding(path, header_line, HEADER,
+                                    f"charset {charset.group(1)!r} cannot hold the text at line {unencodable}: "
+                                    "a .mo cannot be built (the site shows English); declare charset=UTF-8"))
     has_plurals = any(isinstance(message.id, tuple) for message in messages(catalog))
     plural_findings, nplurals = _plural_forms_findings(fields.get("plural-forms"), language or None,
                                                        has_plurals, path, header_line)

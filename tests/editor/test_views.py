@@ -303,3 +303,30 @@ def test_a_drafts_pages_are_for_signed_in_translators_only(translations_copy, in
     assert sign_in(client, "kim").status_code == 302
     preview = client.get("/ko/office/")
     assert preview.status_code == 200 and preview.headers["X-Robots-Tag"] == "noindex"
+
+
+@pytest.mark.parametrize("path", ["/ja/no-such-page", "/en/no-such-page", "/xx/translations/edit/"])
+def test_a_signed_in_translator_gets_404_not_500_for_pages_that_do_not_exist(alice, path):
+    assert alice.get(path).status_code == 404
+
+
+def test_signing_out_ends_the_session_even_for_a_copy_of_its_cookie(editor_app, alice):
+    copy = editor_app.test_client()
+    copy.set_cookie("session", alice.get_cookie("session").value)
+    assert copy.get(EDIT).status_code == 200
+    alice.post("/logout", data={"csrf_token": csrf(alice, EDIT)})
+    assert copy.get(EDIT).status_code == 302  # back to the sign-in page
+    assert sign_in(alice, "alice").status_code == 302 and alice.get(EDIT).status_code == 200
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("設" * 5001, "longer than 5,000 characters"),
+    ("設\x00置", "control character U+0000"),
+])
+def test_an_overlong_or_control_character_translation_is_refused_and_nothing_is_written(alice, ja_po, text,
+                                                                                        reason):
+    before = ja_po.read_bytes()
+    started = time.monotonic()
+    response = alice.post(EDIT, data=form_of(alice.get(EDIT).text) | {"msgstr": [text], "action": "save"})
+    assert response.status_code == 422 and reason in response.text
+    assert ja_po.read_bytes() == before and time.monotonic() - started < 2

@@ -18,6 +18,7 @@ from app.tooling.compile import compile_catalog, mo_bytes
 from app.tooling.extract import extract_messages, write_pot
 from app.tooling.pofile import CatalogError, read_catalog
 from app.tooling.workflow import update_catalogs
+from app.config import PROJECT_ROOT
 from tests.helpers import git
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "po"
@@ -418,3 +419,17 @@ def test_since_errors_name_what_git_cannot_give(project, monkeypatch):
     monkeypatch.setenv("PATH", "")
     with pytest.raises(GitError, match="git is not installed"):
         run_check_since(project, "main")
+
+
+def test_a_charset_that_cannot_hold_the_translations_is_an_error_and_compile_refuses_it(tmp_path):
+    """msgfmt reads a charset it does not know (latin-1) as bytes; a .mo in that charset cannot hold the
+    Japanese, so the site would show English: check says so, compile refuses without a traceback."""
+    po = tmp_path / "ja" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text((PROJECT_ROOT / "translations" / "ja" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+                  .replace("charset=utf-8", "charset=latin-1"), encoding="utf-8")
+    findings = [f for f in run_check([po]).findings if f.code == "header"]
+    assert len(findings) == 1 and "cannot hold the text" in findings[0].message and findings[0].severity == "error"
+    with pytest.raises(CatalogError):
+        compile_catalog(po, po.with_suffix(".mo"))
+    assert not po.with_suffix(".mo").exists()
