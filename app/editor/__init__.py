@@ -28,6 +28,7 @@ from ..config import all_locales
 from ..i18n import absolute_url, bind_locale, content_language
 from ..pages import PAGES, PAGES_BY_ENDPOINT, alternates
 from ..tooling.compile import mo_bytes
+from ..tooling.formats import catalog_strict_forms
 from ..tooling.glossary import project_glossary
 from ..tooling.pofile import CatalogError, messages, parse_po
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
@@ -170,12 +171,13 @@ class LoadedCatalog:
     signature: tuple  # (mtime_ns, size, inode) of the file read
     rows: list[Row]
     by_id: dict[str, Row]
+    strict: frozenset[int] | None  # the plural forms checked strictly (formats.catalog_strict_forms)
 
 
 _loaded: dict[Path, LoadedCatalog] = {}  # per process: parsed once per version of the file
 
 
-def _row(message: Message) -> Row:
+def _row(message: Message, strict: frozenset[int] | None) -> Row:
     key = EntryKey(message.context, ids_of(message)[0])
     strings = strings_of(message)
     reason = None
@@ -184,7 +186,7 @@ def _row(message: Message) -> Row:
     elif FUZZY in message.flags:
         state = "fuzzy"
     else:
-        reason = validate(ids_of(message), strings)
+        reason = validate(ids_of(message), strings, strict)
         state = "refused" if reason else "translated"
     return Row(entry_id(key), key, message, state, reason)
 
@@ -209,8 +211,9 @@ def load(locale: str) -> LoadedCatalog:
     except CatalogError as err:
         abort(Response(render_template("editor/broken.html", error=str(err)), status=503))
     remember_valid(path, data)  # parsed whole: the next save need not parse this version again
-    rows = [_row(message) for message in messages(pofile.catalog)]
-    loaded = _loaded[path] = LoadedCatalog(signature, rows, {row.id: row for row in rows})
+    strict = catalog_strict_forms(pofile.catalog)
+    rows = [_row(message, strict) for message in messages(pofile.catalog)]
+    loaded = _loaded[path] = LoadedCatalog(signature, rows, {row.id: row for row in rows}, strict)
     return loaded
 
 
@@ -306,7 +309,7 @@ def _current(id_: str) -> tuple[LoadedCatalog | None, Row]:
         abort(404)
     if found is None:
         abort(404)
-    fresh = _row(found[0])
+    fresh = _row(found[0], (cached or load(g.locale)).strict)
     fresh.previous = found[1]
     return cached, fresh
 
@@ -397,7 +400,7 @@ def preview(id_: str):
     """The page the entry appears on, rendered with the draft: for this translator only, never cached."""
     loaded, row = _current(id_)
     draft = _form_strings(row, "msgstr")
-    reason = validate(row.ids, draft)
+    reason = validate(row.ids, draft, loaded.strict)
     if reason:
         return _entry_page(row, loaded, draft=draft, base=_form_strings(row, "base"), reason=reason, status=422)
     key = request.form.get("page", "")

@@ -33,6 +33,7 @@ from babel.messages.pofile import normalize, unescape
 
 from ..tooling.compile import atomic_write
 from ..tooling.pofile import WIDTH, CatalogError, messages, parse_po
+from ..tooling.formats import GERMANIC, strict_forms
 from ..tooling.verdict import refusal
 from .db import connect
 
@@ -49,9 +50,21 @@ MAX_TRANSLATION_LENGTH = 5000
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def validate(ids: tuple[str, ...], strings: tuple[str, ...]) -> str | None:
+_PLURAL_FORMS_RE = re.compile(r'"Plural-Forms:\s*nplurals\s*=\s*(\d{1,3})\s*;\s*plural\s*=\s*([^;"\\]+)')
+
+
+def plural_strictness(head: str) -> frozenset[int] | None:
+    """The plural forms msgfmt -c checks strictly, from the Plural-Forms in a catalog's first lines (as
+    formats.catalog_strict_forms gives them for a parsed catalog), so a save gets the site's verdict."""
+    match = _PLURAL_FORMS_RE.search(head)
+    return strict_forms(int(match.group(1)), match.group(2)) if match else GERMANIC
+
+
+def validate(ids: tuple[str, ...], strings: tuple[str, ...],
+             strict: frozenset[int] | None = GERMANIC) -> str | None:
     """Why this translation may not be saved: too long, a control character, or the verdict `check`,
-    `compile` and the live site give (verdict.refusal, on the entry as it would be saved); else None."""
+    `compile` and the live site give (verdict.refusal, on the entry as it would be saved, with the
+    catalog's plural `strict` forms); else None."""
     for form in strings:
         if len(form) > MAX_TRANSLATION_LENGTH:
             return f"longer than {MAX_TRANSLATION_LENGTH:,} characters ({len(form):,})"
@@ -60,7 +73,7 @@ def validate(ids: tuple[str, ...], strings: tuple[str, ...]) -> str | None:
             return f"has the control character U+{ord(control.group()):04X} at position {control.start() + 1}"
     plural = len(ids) > 1
     message = Message(ids if plural else ids[0], tuple(strings) if plural else strings[0])
-    verdict = refusal(message)
+    verdict = refusal(message, strict=strict)
     return verdict and verdict.reason
 
 
@@ -509,7 +522,7 @@ class CatalogStore:
                 return Refused(f"expected {len(on_disk)} form(s) of the translation, got {len(strings)}")
             if on_disk != base:
                 return Conflict(on_disk, strings)
-            reason = validate(ids_of(message), strings)
+            reason = validate(ids_of(message), strings, plural_strictness(data[:8192].decode("utf-8", "replace")))
             if reason:
                 return Refused(reason)
             if strings == on_disk and fuzzy == (FUZZY in message.flags):
