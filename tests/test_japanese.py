@@ -1,5 +1,7 @@
-"""Editorial decisions on the Japanese site that must not regress (issue 11): what the Japanese message is,
-and the university's own terms, one word each."""
+"""Editorial decisions on the Japanese site that must not regress (issues 11 and 19): what the Japanese
+message is, the university's own terms, one word each, and our own wording rather than the original's."""
+import re
+
 import pytest
 
 from app.config import PROJECT_ROOT
@@ -31,6 +33,11 @@ def test_japanese_message_says_it_is_a_reference_translation_and_links_the_origi
     html = client.get("/ja/message/").text
     text = visible_text(html)
     assert "参考訳" in text
+    (note,) = [p for p in re.findall(r"<p>([^<]*)</p>", html) if "参考訳" in p]
+    # Made by this site from the English; the authoritative text is the Director's own, in Japanese.
+    assert "英語版をもとに本サイトで翻訳した" in note
+    assert "室長による日本語の原文は、東北大学ウェブサイトに掲載されています。" in note
+    assert "日本語文" not in note and "本サイトが" not in note
     (link,) = _original_links(html)
     assert link["hreflang"] == "ja"
     assert MESSAGE_ORIGINAL_URL == "https://web.tohoku.ac.jp/ged/international-strategy"
@@ -66,6 +73,7 @@ def test_directly_under_the_president_is_the_universitys_term(client, path, expe
     ("包括的な国際化", "包括的国際化"),
     ("身近な地域の課題", "国内の課題"),
     ("4つの活動分野", "活動分野"),
+    ("本学の一人一人", "本学の構成員一人一人"),  # "all individuals at the university": 一人一人 needs its noun
 ])
 def test_one_word_for_each_term_site_wide(japanese_site_text, avoided, used):
     assert avoided not in japanese_site_text
@@ -122,3 +130,36 @@ def test_glossary_enforces_the_universitys_terms():
     assert agreed["all individuals"] == "一人一人"
     assert agreed["leading cutting-edge innovation"] == "けん引"
     assert agreed["Areas of Engagement"] == "活動分野"
+
+
+def test_glossary_names_the_universitys_members():
+    agreed = {term.source: term.translations.get("ja") for term in project_glossary(PROJECT_ROOT / "translations").terms}
+    assert agreed["members"] == "構成員"
+
+
+# The one run of the university's original page that we know (issue 19): an earlier paragraph 2 had copied it.
+ORIGINAL_RUN = "さらなる国際化に向けた指針と行動計画を明示することを目的として"
+SHARED_RUN_LIMIT = 20
+
+
+def test_no_japanese_text_shares_a_run_of_20_characters_with_the_original(japanese_site_text):
+    runs = {ORIGINAL_RUN[i:i + SHARED_RUN_LIMIT] for i in range(len(ORIGINAL_RUN) - SHARED_RUN_LIMIT + 1)}
+    assert not [run for run in runs if run in japanese_site_text]
+
+
+def test_paragraph_two_has_one_purpose_clause_and_does_not_end_twice_in_the_same_verb(client):
+    paragraphs = [p for p in re.findall(r"<p>(.*?)</p>", client.get("/ja/message/").text) if "2018年11月" in p]
+    (paragraph,) = paragraphs
+    assert "目的として" not in paragraph and "実現するため" not in paragraph
+    assert paragraph.count("策定しました") == 1
+    assert "明示する「東北大学の国際戦略」" in paragraph  # as the home and Vision pages put it
+
+
+def test_inventive_and_imaginative_are_two_qualities(client):
+    text = visible_text(client.get("/ja/message/").text)
+    assert "独創的で想像力に富んだ活動" in text
+    assert "創造性豊か" not in text  # 独創的 already says "creative": "imaginative" was lost
+
+
+def test_translating_guide_uses_the_sites_verb():
+    assert "公表" not in (PROJECT_ROOT / "TRANSLATING.md").read_text(encoding="utf-8")
