@@ -11,9 +11,10 @@ language's msgstr[0] covers every count, so "%(count)s校" is right and "校" la
 """
 from __future__ import annotations
 
-import gettext
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
+
+from .plural_exp import PluralError, read_plural_forms
 
 C_FORMAT, PYTHON_FORMAT, BRACE_FORMAT = "c-format", "python-format", "python-brace-format"
 
@@ -378,14 +379,10 @@ def strict_forms(nplurals: int, expression: str) -> frozenset[int] | None:
     """The plural forms msgfmt -c checks strictly: those the rule picks for at least 5 values of n in
     0..1000 (a form used only for n=1 may drop the number: "one file"). None if the rule cannot be used."""
     try:
-        rule = gettext.c2py(expression)
-        counts: dict[int, int] = {}
-        for n in range(1001):
-            form = rule(n)
-            counts[form] = counts.get(form, 0) + 1
-    except (ValueError, SyntaxError, ZeroDivisionError, RecursionError, TypeError):
+        rule = read_plural_forms(f"nplurals={nplurals}; plural={expression};")
+    except PluralError:
         return None
-    return frozenset(form for form, count in counts.items() if count >= 5 and 0 <= form < nplurals)
+    return rule.often if rule is not None else None
 
 
 def catalog_strict_forms(catalog) -> frozenset[int] | None:

@@ -39,6 +39,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import write_po
 
 from app.tooling.findings import ERROR, WARNING, Finding
+from app.tooling.plural_exp import PluralError, read_plural_forms
 
 SYNTAX_ERROR = "syntax-error"
 ENCODING_ERROR = "encoding-error"
@@ -104,6 +105,7 @@ class PoFile:
     catalog: Catalog
     header_line: int = 0  # line of the header's msgid, 0 when the file has no header entry
     header: list[tuple[str, str]] = field(default_factory=list)  # (name, value) as written, in order
+    header_text: str = ""  # the header's msgstr: msgfmt searches it whole for charset=, nplurals=, plural=
     # msgid line → msgstr line: msgfmt reports translation problems on the msgstr line, and so do we
     msgstr_lines: dict[int, int] = field(default_factory=dict)
     header_untranslated: bool = False  # a header entry with an empty msgstr: msgfmt counts it untranslated
@@ -777,6 +779,7 @@ def _set_header(catalog: Catalog, pofile: PoFile, header: str, flags: list, user
     format it does not know, a Plural-Forms it cannot split) is a finding, as msgfmt reads on."""
     pofile.header_line = lineno
     pofile.header = _header_fields(header)
+    pofile.header_text = header
     pofile.header_untranslated = header == ""
     pofile.declared_charset = header_charset(header)
     catalog.header_comment = "\n".join(f"# {comment}".rstrip() for comment in user)
@@ -788,6 +791,12 @@ def _set_header(catalog: Catalog, pofile: PoFile, header: str, flags: list, user
             pofile.findings.append(Finding(str(pofile.path), lineno, HEADER,
                                            f"Babel cannot read the {name} header ({value[:60]!r}: "
                                            f"{str(exc)[:80]}); msgfmt ignores it", severity=WARNING))
+    try:
+        rule = read_plural_forms(header)
+    except PluralError:
+        rule = None  # check reports it (checks._plural_forms_findings)
+    if rule is not None:  # what msgfmt and libintl read (a reversed or repeated field too), not Babel's guess
+        catalog.mime_headers = [("Plural-Forms", f"nplurals={rule.nplurals}; plural={rule.expression};")]
 
 
 def _build_catalog(entries: list[tuple], pofile: PoFile) -> None:
