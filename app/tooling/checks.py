@@ -21,7 +21,7 @@ from babel.messages.catalog import Catalog, Message
 from app.tooling.findings import ERROR, WARNING, Finding
 from app.tooling.formats import (BRACE_FORMAT, GERMANIC, catalog_strict_forms, flagged_formats, format_check,
                                  newstyle_problem)
-from app.tooling.markup import TEXT, catalog_kind, translation_markup_problem
+from app.tooling.markup import PAGE, TEXT, catalog_kind, translation_markup_problem
 from app.tooling.plural_exp import PluralError, read_plural_forms
 from app.tooling.plural_table import gnu_plural_forms
 from app.tooling.pofile import HEADER, PoFile, is_text_charset, messages
@@ -77,7 +77,9 @@ def message_findings(message: Message, path: str, nplurals: int | None = None, l
     # The markup half of verdict.refusal (the same function), so check reports what the site refuses.
     unsafe = translation_markup_problem(ids, strings, catalog=markup)
     if unsafe:
-        findings.append(Finding(path, line, UNSAFE_MARKUP, unsafe, key))
+        # The site's own rule: it refuses the translation in its own catalogs (English is shown); in
+        # another project's catalog, whose text our pages never show, it is advice.
+        findings.append(Finding(path, line, UNSAFE_MARKUP, unsafe, key, ERROR if markup == PAGE else WARNING))
     for index, form in enumerate(strings):
         if not form:
             continue
@@ -245,8 +247,8 @@ def header_findings(pofile: PoFile, catalog: Catalog, path: str, expected_locale
         findings.append(Finding(path, header_line, HEADER, "no charset in the Content-Type header (msgfmt: "
                                 "charset conversion will not work): declare charset=UTF-8", severity=WARNING))
     elif not is_text_charset(charset.group(1)):
-        findings.append(Finding(path, header_line, HEADER, f"unknown charset {charset.group(1)!r} (the file is read "
-                                "as UTF-8): declare charset=UTF-8", severity=site_rule))
+        # msgfmt warns and copies the bytes; the site cannot build its catalog from it
+        findings.append(Finding(path, header_line, HEADER, f"unknown charset {charset.group(1)!r}", severity=site_rule))
     else:
         unencodable = _unencodable_line(catalog, charset.group(1))
         if unencodable:
