@@ -281,7 +281,8 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
                           page=newstyle)
     for message in messages(catalog):
         string = message.string
-        if not string or (not isinstance(string, str) and not any(string)) or "fuzzy" in message.flags:
+        # msgfmt -c checks an entry whose first form is translated; the others it calls untranslated
+        if not (string if isinstance(string, str) else string[0]) or "fuzzy" in message.flags:
             continue
         findings.extend(message_findings(message, path, nplurals, msgstr_lines.get(message.lineno, 0),
                                          newstyle, strict, markup))

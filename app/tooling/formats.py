@@ -402,12 +402,14 @@ GERMANIC = frozenset({1})  # msgfmt's assumption for a catalog without Plural-Fo
 
 
 def _forms(ids: tuple[str, ...], strings: tuple[str, ...], strict: frozenset[int] | None):
-    """(reference, its name, form, form's name, strict?) for each translated form, as msgfmt pairs them."""
+    """(reference, its name, form, form's name, strict?) for each form, as msgfmt pairs them: none when
+    the first form is empty (msgfmt -c skips the entry as untranslated), else every form, an empty one
+    too (an empty msgstr[1] lacks the arguments of msgid_plural where form 1 is checked strictly)."""
     plural = len(ids) > 1
     reference, ref = (ids[1], "msgid_plural") if plural else (ids[0], "msgid")
+    if not strings or not strings[0]:
+        return
     for index, form in enumerate(strings):
-        if not form:
-            continue
         where = f"msgstr[{index}]" if plural else "msgstr"
         is_strict = not plural or len(strings) == 1 or (strict is not None and index in strict)
         yield reference, ref, form, where, is_strict

@@ -7,9 +7,13 @@ import os
 import re
 import subprocess
 
+import pytest
+
 from app.tooling.checks import PLACEHOLDER_MISMATCH, check_catalog
 from app.tooling.formats import BRACE_FORMAT, format_check
 from app.tooling.pofile import read_po_file
+
+pytestmark = pytest.mark.conformance  # msgfmt live (make conformance)
 
 MSGIDS = ["{n} files", "{n:d} files", "{n:>10}", "{n:.2f} MB", "{n:{w}}", "{n:}", "{0} of {1}", "{0:d}",
           "{user.name} said {msg[0]}", "{{literal}} {x}", "{}", "{n!r}", "{n:xyz}"]

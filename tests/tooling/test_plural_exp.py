@@ -12,6 +12,8 @@ import pytest
 
 from app.tooling.plural_exp import PluralError, read_plural_forms
 
+pytestmark = pytest.mark.conformance  # msgfmt live (make conformance)
+
 ATOMS = ["n", "0", "1", "2", "10", "100", "18446744073709551615", "18446744073709551616", "99999999999999999999999"]
 OPERATORS = ["+", "-", "*", "/", "%", "<", ">", "<=", ">=", "==", "!=", "&&", "||"]
 JUNK = OPERATORS + ["=", "&", "|", "!", "?", ":", "(", ")", " ", ";", "x", "\t"]
