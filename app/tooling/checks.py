@@ -24,7 +24,7 @@ from app.tooling.formats import (BRACE_FORMAT, GERMANIC, catalog_strict_forms, f
 from app.tooling.markup import PAGE, TEXT, catalog_kind, translation_markup_problem
 from app.tooling.plural_exp import PluralError, read_plural_forms
 from app.tooling.plural_table import gnu_plural_forms
-from app.tooling.pofile import HEADER, PoFile, is_text_charset, messages
+from app.tooling.pofile import ENCODING, HEADER, PoFile, is_text_charset, messages
 
 PLACEHOLDER_MISMATCH = "placeholder-mismatch"
 UNSAFE_MARKUP = "unsafe-markup"
@@ -220,6 +220,9 @@ def header_findings(pofile: PoFile, catalog: Catalog, path: str, expected_locale
     if not header_line:
         return [Finding(path, 1, HEADER, 'no header entry (msgid ""): Language, charset and plural forms '
                                          "are unknown")], None
+    if pofile.header_untranslated:  # msgfmt -c: "PO file header missing or invalid", a fatal error
+        return [Finding(path, header_line, HEADER, 'the header entry (msgid "") has an empty msgstr: Language, '
+                                                   "charset and plural forms are unknown")], None
     site_rule = ERROR if site else WARNING
     fields: dict[str, str] = {}
     findings = []
@@ -276,6 +279,10 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
     if pofile is not None:
         findings, nplurals = header_findings(pofile, catalog, path, expected_locale, site=newstyle)
         msgstr_lines = pofile.msgstr_lines
+        if newstyle and pofile.lost_text_lines:  # msgfmt accepts it, but a page would show the text cut or as U+FFFD
+            lines = pofile.lost_text_lines
+            findings.append(Finding(path, lines[0], ENCODING, f"{len(lines)} string(s) lose text (a NUL byte, or "
+                                    "bytes invalid in the charset read as U+FFFD): the site's catalogs may not"))
     strict = catalog_strict_forms(catalog)
     markup = catalog_kind((m.id[0] if isinstance(m.id, tuple) else m.id for m in messages(catalog)),
                           page=newstyle)

@@ -112,6 +112,7 @@ class PoFile:
     charset: str = "utf-8"  # the Python codec the strings were decoded with
     declared_charset: str | None = None  # as the header's `charset=` says, None without one
     crlf_lines: int = 0  # lines ending in CR LF
+    lost_text_lines: list[int] = field(default_factory=list)  # strings read as U+FFFD or cut at a NUL
     # What msgfmt accepts but a maintainer should know (encoding, header fields Babel cannot read, domain
     # directives): `check` reports them with the other findings.
     findings: list[Finding] = field(default_factory=list)
@@ -189,6 +190,7 @@ class _Parser:
         self.check_strings = False  # msgfmt checks strings only after the header entry
         self.errors: list[Finding] = []
         self.notes: list[Finding] = []  # non-fatal: the PoFile's findings
+        self.nul_lines: list[int] = []  # strings cut at a NUL byte
         self.entries: list[tuple] = []
         self.seen: dict = {}
         self.previous_by_line: dict[int, dict[str, str]] = {}  # msgid line -> its `#|` keyword: string
@@ -348,7 +350,8 @@ class _Parser:
         if "\x00" in value:  # msgfmt keeps a string up to its first NUL (po-lex.c: xstrdup), and so do we
             value = value[:value.index("\x00")]
             self.notes.append(Finding(self.path, lineno, ENCODING, "NUL byte in a string: msgfmt and the .mo "
-                                      "keep only the text before it"))
+                                      "keep only the text before it", severity=WARNING))
+            self.nul_lines.append(lineno)
         return value
 
     # -- the grammar -------------------------------------------------------------------------------------
@@ -848,11 +851,12 @@ def gc_paused():
 def _encoding_findings(data: bytes, parser: _Parser, pofile: PoFile) -> list[Finding]:
     path = str(pofile.path)
     findings = []
-    # A comment read as U+FFFD loses nothing that matters (a warning); a string does (an error).
+    # msgfmt accepts both: warnings. A string's text is lost, though: PoFile.lost_text_lines, which the
+    # site's own catalogs may not have (checks.check_catalog).
     for lines, where, why, severity in (
             (parser.bad_comment_lines, "comment", "msgfmt skips comments", WARNING),
             (parser.bad_string_lines, "string", "msgfmt copies them unchecked before the header or without a "
-                                                "charset it knows", ERROR)):
+                                                "charset it knows", WARNING)):
         if lines:
             legacy = _japanese_encoding(data)
             hint = f"; the file looks like {legacy}: convert it with `iconv -f {legacy} -t UTF-8`" if legacy else ""
@@ -897,6 +901,7 @@ def parse_po(data: bytes, path: Path) -> PoFile:
         if parser.previous_by_line:
             _set_previous(pofile.catalog, parser.previous_by_line)
         pofile.findings[:0] = _encoding_findings(data, parser, pofile)
+        pofile.lost_text_lines = sorted(set(parser.bad_string_lines + parser.nul_lines))
     return pofile
 
 

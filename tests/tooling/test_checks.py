@@ -127,6 +127,15 @@ def test_language_babel_does_not_know_is_a_warning_for_a_given_catalog_and_an_er
     assert [(f.code, f.severity) for f in site] == [("header", "error")]
 
 
+def test_an_empty_header_entry_is_an_error_as_for_msgfmt_c(tmp_path):
+    po = tmp_path / "x.po"
+    po.write_text('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "b"\n', encoding="utf-8")
+    pofile = read_po_file(po)
+    assert [(f.line, f.code, f.severity) for f in check_catalog(pofile.catalog, po, pofile=pofile)] == [
+        (1, "header", "error")]
+    assert not msgfmt_c_accepts(po)
+
+
 def test_no_header_entry():
     path = FIXTURES / "malformed" / "no_header.po"
     pofile = read_po_file(path)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.tooling.checks import check_catalog
 from app.tooling.pofile import CatalogError, messages, parse_po, read_catalog, read_po_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "po"
@@ -267,17 +268,22 @@ def test_a_broken_previous_msgid_line_is_a_syntax_error_as_for_msgfmt(line, tmp_
     assert caught.value.findings[0].line == msgfmt_first_error(path)
 
 
-def test_unchecked_bytes_in_strings_are_one_error_finding_naming_the_encoding(tmp_path):
+def test_unchecked_bytes_in_strings_are_one_warning_naming_the_encoding_and_an_error_in_the_sites_catalogs(tmp_path):
     """Without a charset msgfmt knows it copies strings' bytes unchecked (it accepts the file); we cannot,
-    so the file is read with U+FFFD and one error says why and how to fix it."""
+    so the file is read with U+FFFD and one warning says why and how to fix it. The site would show the
+    U+FFFD: in its own catalogs that is an error."""
     body = 'msgid ""\nmsgstr "Language: ja\\n"\n' + "".join(
         f'\nmsgid "m{n}"\nmsgstr "\u3053\u3093\u306b\u3061\u306f{n}"\n' for n in range(30))
     path = tmp_path / "sjis.po"
     path.write_bytes(body.encode("cp932"))
     assert msgfmt_first_error(path) is None
-    findings = [f for f in read_po_file(path).findings if f.code == "encoding"]
-    assert [(f.line, f.severity) for f in findings] == [(5, "error")]
+    pofile = read_po_file(path)
+    findings = [f for f in pofile.findings if f.code == "encoding"]
+    assert [(f.line, f.severity) for f in findings] == [(5, "warning")]
     assert "30 string line(s)" in findings[0].message and "iconv -f Shift_JIS" in findings[0].message
+    site = [f for f in check_catalog(pofile.catalog, path, pofile=pofile, newstyle=True) if f.code == "encoding"]
+    assert [(f.line, f.severity) for f in site] == [(5, "error")]
+    assert [f.code for f in check_catalog(pofile.catalog, path, pofile=pofile) if f.code == "encoding"] == []
 
 
 @pytest.mark.parametrize(("data", "expected"), [
