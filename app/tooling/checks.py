@@ -255,9 +255,11 @@ def header_findings(pofile: PoFile, catalog: Catalog, path: str, expected_locale
     else:
         unencodable = _unencodable_line(catalog, charset.group(1))
         if unencodable:
+            # msgfmt copies the bytes of a charset not in its list; Python must encode the text for a .mo
             findings.append(Finding(path, header_line, HEADER,
                                     f"charset {charset.group(1)!r} cannot hold the text at line {unencodable}: "
-                                    "a .mo cannot be built (the site shows English); declare charset=UTF-8"))
+                                    "a .mo cannot be built (the site shows English); declare charset=UTF-8",
+                                    severity=site_rule))
     plural_findings, nplurals = _plural_forms_findings(pofile.header_text, header, language or None, catalog,
                                                        path, header_line, site)
     return findings + plural_findings, nplurals

@@ -83,6 +83,9 @@ _GNU_CHARSETS = frozenset(name.lower() for name in (
     "ISO_8859-15 KOI8-R KOI8-U KOI8-T CP850 CP866 CP874 CP932 CP949 CP950 CP1250 CP1251 CP1252 CP1253 "
     "CP1254 CP1255 CP1256 CP1257 GB2312 EUC-JP EUC-KR EUC-TW BIG5 BIG5-HKSCS GBK GB18030 SHIFT_JIS JOHAB "
     "TIS-620 VISCII GEORGIAN-PS UTF-8").split())
+# In msgfmt's list, without a Python codec, and not every byte sequence valid: msgfmt checks strings in it
+# (glibc's iconv knows CNS 11643), we cannot. (VISCII and GEORGIAN-PS give every byte a character.)
+_UNVERIFIABLE = frozenset({"euc-tw"})
 _JAPANESE_RE = re.compile("[\u3040-\u30ff]")
 _MAX_DIGITS = 18  # longer numbers are not converted (Python refuses over 4,300 digits; msgfmt overflows)
 
@@ -201,6 +204,8 @@ class _Parser:
         self.plural_counter = 0  # po-gram-gen.y's static plural_counter (reset by each msgid_plural)
         self.bad_comment_lines: list[int] = []  # lines with bytes invalid in the charset, read as U+FFFD
         self.bad_string_lines: list[int] = []
+        self.unverifiable: str | None = None  # the header's charset, when msgfmt checks it and Python cannot
+        self.unverified_lines: list[int] = []  # strings with non-ASCII text in that charset
         self._reset()
 
     def _reset(self) -> None:
@@ -247,12 +252,15 @@ class _Parser:
             if first == "#":
                 second = line[1:2]
                 if second != "~" and second != "|":
+                    if lossy and self.check_strings:
+                        self.check_comment_start(second, lineno)
                     feed(_COMMENT, line[1:], lineno, False)
                     target = None
                     continue
                 match = None
             else:
-                match = None if lossy or not first else fast(line)
+                # strings in a charset only msgfmt can check go through string_value (unverified_lines)
+                match = None if lossy or not first or self.unverifiable else fast(line)
             if match is not None:
                 keyword, form, value = match.groups()
                 if keyword is None and form is None:
@@ -273,6 +281,8 @@ class _Parser:
                 if not stripped:
                     continue
                 if stripped[0] == "#" and stripped[1:2] not in ("~", "|"):
+                    if lossy and self.check_strings:
+                        self.check_comment_start(stripped[1:2], lineno)
                     feed(_COMMENT, stripped[1:], lineno, False)
                 else:
                     self.tokenize(line, lineno)
@@ -281,6 +291,13 @@ class _Parser:
             if len(self.errors) >= _MAX_ERRORS:
                 return
         feed(_EOF, None, lineno, False)
+
+    def check_comment_start(self, char: str, lineno: int) -> None:
+        """po-lex.c reads the character after '#' checked (it might be '~' or '|') and the rest of a comment
+        unchecked; the check applies once the header entry has been reduced, that is, to a comment after
+        the entry that follows the header."""
+        if _SURROGATE_RE.match(char):
+            self.error(lineno, f"invalid multibyte sequence (not {self.checked_codec.upper()})", ENCODING_ERROR)
 
     def tokenize(self, line: str, lineno: int) -> None:
         """The general tokenizer, for any line the fast path does not take."""
@@ -340,6 +357,8 @@ class _Parser:
         value = _unescape(inner, self, lineno) if "\\" in inner else inner
         if "\x04" in value:
             self.error(lineno, "context separator <EOT> within string")
+        if self.unverifiable and not value.isascii():
+            self.unverified_lines.append(lineno)
         if self.lossy and _SURROGATE_RE.search(value):
             if self.check_strings:
                 self.error(lineno, f"invalid multibyte sequence (not {self.checked_codec.upper()})",
@@ -632,6 +651,7 @@ class _Parser:
     def header_read(self, header: str) -> None:
         """Every header entry sets the charset the rest of the file is checked against (po-charset.c)."""
         declared = header_charset(header)
+        self.unverifiable = declared if declared is not None and declared.lower() in _UNVERIFIABLE else None
         if declared is None or declared.lower() not in _GNU_CHARSETS or _codec(declared) is None:
             return  # msgfmt reads on without checking (header_findings reports the charset)
         codec = _codec(declared)
@@ -863,6 +883,12 @@ def _encoding_findings(data: bytes, parser: _Parser, pofile: PoFile) -> list[Fin
             findings.append(Finding(path, lines[0], ENCODING,
                                     f"{len(lines)} {where} line(s) with bytes that are not {parser.codec.upper()} "
                                     f"({why}): read as U+FFFD{hint}", severity=severity))
+    if parser.unverified_lines:
+        lines = parser.unverified_lines
+        findings.append(Finding(path, lines[0], ENCODING,
+                                f"{len(lines)} string line(s) in {parser.unverifiable}, which msgfmt checks and "
+                                "Python cannot read, so this check cannot tell whether msgfmt -c accepts them: "
+                                "convert with `msgconv --to-code=UTF-8 FILE -o FILE`"))
     if pofile.crlf_lines:
         findings.append(Finding(path, 1, ENCODING,
                                 f"{pofile.crlf_lines} line(s) end in CR LF: msgfmt reads them, but every rewrite "

@@ -317,3 +317,36 @@ def test_check_refuses_a_fifo_at_once_and_still_reports_the_other_files(tmp_path
     assert [catalog["path"] for catalog in report["catalogs"]] == [str(good)]
     unreadable = {f["path"]: f["message"] for f in report["findings"] if f["code"] == "unreadable"}
     assert unreadable == {str(fifo): "not a regular file (a FIFO)", "/dev/zero": "not a regular file (a device)"}
+
+
+@pytest.mark.parametrize(("between", "comment", "rejected_at"), [
+    ("", b"#\xff, python-format", None),  # the comment is bison's lookahead: the header's charset is not set yet
+    ('msgid "x"\nmsgstr "y"\n\n', b"#\xff, python-format", 8),  # the character after '#' is checked
+    ('msgid "x"\nmsgstr "y"\n\n', b"# \xff comment", None),  # the rest of a comment is not
+    ('msgid "x"\nmsgstr "y"\n\n', b"#, \xc3(", None),
+])
+def test_invalid_bytes_right_after_a_hash_are_an_error_where_msgfmt_checks_them(tmp_path, between, comment, rejected_at):
+    path = tmp_path / "c.po"
+    path.write_bytes(b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n' + between.encode()
+                     + comment + b'\nmsgid "a"\nmsgstr "b"\n')
+    assert msgfmt_first_error(path) == rejected_at
+    if rejected_at:
+        with pytest.raises(CatalogError) as excinfo:
+            read_po_file(path)
+        assert [(f.line, f.code) for f in excinfo.value.findings] == [(rejected_at, "encoding-error")]
+    else:
+        read_po_file(path)
+
+
+def test_text_in_euc_tw_which_python_cannot_read_is_never_passed_unverified(tmp_path):
+    """msgfmt checks EUC-TW with glibc's iconv; Python has no codec for it: UTF-8 text declared EUC-TW is
+    rejected by msgfmt, and check, unable to tell, reports an error instead of passing it."""
+    path = tmp_path / "tw.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=EUC-TW\\n"\n\nmsgid "a"\nmsgstr "東北"\n',
+                    encoding="utf-8")
+    assert msgfmt_first_error(path) == 6
+    findings = [f for f in read_po_file(path).findings if f.code == "encoding"]
+    assert [(f.line, f.severity) for f in findings] == [(6, "error")] and "EUC-TW" in findings[0].message
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=EUC-TW\\n"\n\nmsgid "a"\nmsgstr "b"\n',
+                    encoding="utf-8")
+    assert [f for f in read_po_file(path).findings if f.code == "encoding"] == []
