@@ -22,7 +22,7 @@ from app.tooling.findings import ERROR, WARNING, Finding
 from app.tooling.formats import (BRACE_FORMAT, GERMANIC, catalog_strict_forms, flagged_formats, format_check,
                                  newstyle_problem)
 from app.tooling.markup import PAGE, TEXT, catalog_kind, translation_markup_problem
-from app.tooling.plural_exp import PluralError, read_plural_forms
+from app.tooling.plural_exp import PluralError, PluralForms, read_plural_forms
 from app.tooling.plural_table import gnu_plural_forms
 from app.tooling.pofile import ENCODING, HEADER, PoFile, is_text_charset, messages
 
@@ -30,6 +30,7 @@ PLACEHOLDER_MISMATCH = "placeholder-mismatch"
 UNSAFE_MARKUP = "unsafe-markup"
 WHITESPACE_MISMATCH = "whitespace-mismatch"
 PLURAL_FORMS = "plural-forms"
+_RANGE_RE = re.compile(r"range: ?(\d+)\.\.(\d+)")  # one flag (pofile.py joins "range:" and its numbers)
 
 
 def _whitespace_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
@@ -265,6 +266,21 @@ def header_findings(pofile: PoFile, catalog: Catalog, path: str, expected_locale
     return findings + plural_findings, nplurals
 
 
+_GERMANIC_RULE = read_plural_forms("nplurals=2; plural=(n != 1);")
+
+
+def _strict_in_range(strict: frozenset[int], rule: PluralForms | None, flags) -> frozenset[int]:
+    """`#, range: MIN..MAX` (the numbers an entry is used with): msgfmt checks a form loosely that the rule
+    picks at most once in that range (format.c, check_msgid_msgstr_format_i)."""
+    bounds = next((match.groups() for flag in flags if (match := _RANGE_RE.fullmatch(flag))), None)
+    if bounds is None:
+        return strict
+    low, high = (min(int(bound[:10]), 2**31 - 1) for bound in bounds)
+    if low > high:
+        return strict
+    return frozenset(form for form in strict if (rule or _GERMANIC_RULE).histogram(low, high, form) > 1)
+
+
 def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None = None,
                   expected_locale: str | None = None, newstyle: bool = False) -> list[Finding]:
     """Header and per-message quality findings for a catalog (translated, non-fuzzy entries only).
@@ -285,7 +301,14 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
             lines = pofile.lost_text_lines
             findings.append(Finding(path, lines[0], ENCODING, f"{len(lines)} string(s) lose text (a NUL byte, or "
                                     "bytes invalid in the charset read as U+FFFD): the site's catalogs may not"))
-    strict = catalog_strict_forms(catalog)
+    strict, rule = catalog_strict_forms(catalog), None
+    if pofile is not None:  # the forms msgfmt checks strictly, from the rule as msgfmt reads it
+        try:
+            rule = read_plural_forms(pofile.header_text) if pofile.header_line else None
+        except PluralError:
+            strict = None  # msgfmt has no distribution then: every form of several is checked loosely
+        else:
+            strict = rule.often if rule is not None else GERMANIC
     markup = catalog_kind((m.id[0] if isinstance(m.id, tuple) else m.id for m in messages(catalog)),
                           page=newstyle)
     for message in messages(catalog):
@@ -293,7 +316,10 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
         # msgfmt -c checks an entry whose first form is translated; the others it calls untranslated
         if not (string if isinstance(string, str) else string[0]) or "fuzzy" in message.flags:
             continue
+        forms_strict = strict
+        if not newstyle and strict and isinstance(message.id, tuple):  # the site checks every form as it is
+            forms_strict = _strict_in_range(strict, rule, message.flags)
         findings.extend(message_findings(message, path, nplurals, msgstr_lines.get(message.lineno, 0),
-                                         newstyle, strict, markup))
+                                         newstyle, forms_strict, markup))
     return findings
 

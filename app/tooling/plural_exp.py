@@ -256,6 +256,16 @@ class PluralForms:
     def form(self, n: int) -> int:
         return evaluate(self.program, n)
 
+    def histogram(self, low: int, high: int, form: int) -> int:
+        """How often the rule picks `form` for n = low..high (at most 1001 values: plural_expression_histogram)."""
+        count = 0
+        for n in range(low, min(high, low + 1000) + 1):
+            try:
+                count += evaluate(self.program, n) == form
+            except ZeroDivisionError:
+                return 0
+        return count
+
 
 def _first(header: str, key: str) -> int:
     """Where the first `key` (e.g. "plural=") is in the header, or -1: msgfmt's c_strstr."""

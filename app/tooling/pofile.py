@@ -822,12 +822,21 @@ def _set_header(catalog: Catalog, pofile: PoFile, header: str, flags: list, user
         catalog.mime_headers = [("Plural-Forms", f"nplurals={rule.nplurals}; plural={rule.expression};")]
 
 
+def _joined_range(flags: list[str]) -> list[str]:
+    """msgfmt reads "range:" and the token after it as one flag (read-catalog-abstract.c); keep them as one
+    ("range: 1..3"), or Babel's set of flags loses their order and writes them back apart."""
+    if "range:" not in flags:
+        return flags
+    at = flags.index("range:")
+    return flags[:at] + [" ".join(flags[at:at + 2])] + flags[at + 2:]
+
+
 def _build_catalog(entries: list[tuple], pofile: PoFile) -> None:
     catalog = pofile.catalog
     msgstr_lines = pofile.msgstr_lines
     for lineno, msgstr_line, obsolete, context, msgid, plural, strings, flags, locations, auto, user in entries:
         msgstr_lines[lineno] = msgstr_line
-        flags = [flag for flag in flags if flag]
+        flags = _joined_range([flag for flag in flags if flag])
         if msgid == "" and context is None and not obsolete:  # the header (a second one is a duplicate)
             _set_header(catalog, pofile, strings[0], flags, user, lineno)
             continue

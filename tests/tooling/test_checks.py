@@ -301,3 +301,23 @@ def test_missing_plural_forms_is_an_error_only_when_a_plural_entry_is_translated
     pofile = read_po_file(po)
     found = [f for f in check_catalog(pofile.catalog, po, pofile=pofile) if f.code == "plural-forms"]
     assert [(f.line, f.severity) for f in found] == [(6, "error")] and not msgfmt_c_accepts(po)
+
+
+@pytest.mark.parametrize(("flags", "forms"), [
+    ("python-format, range: 1..3", ("час с четвертью", "час и %(number)s четверти", "час и %(number)s четвертей")),
+    ("python-format, range: 1..3", ("час с четвертью", "час и четверти", "час и %(number)s четвертей")),
+    ("python-format", ("час с четвертью", "час и %(number)s четверти", "час и %(number)s четвертей")),
+    ("python-format range: 2..4", ("час %(number)s", "час и четверти", "час %(number)s")),
+    ("range: 1..3, python-format", ("час", "час и %(number)s", "час")),
+])
+def test_a_range_flag_loosens_the_forms_used_at_most_once_in_it_as_msgfmt_does(tmp_path, flags, forms):
+    po = tmp_path / "ru.po"
+    msgstrs = "".join(f'msgstr[{n}] "{form}"\n' for n, form in enumerate(forms))
+    po.write_text('msgid ""\nmsgstr ""\n"Language: ru\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                  '"Plural-Forms: nplurals=3; plural=n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && '
+                  '(n%100<10 || n%100>=20) ? 1 : 2;\\n"\n\n'
+                  f'#, {flags}\nmsgid "1 %(number)s/4 hours"\nmsgid_plural "1 %(number)s/4 hours"\n{msgstrs}',
+                  encoding="utf-8")
+    pofile = read_po_file(po)
+    errors = [f for f in check_catalog(pofile.catalog, po, pofile=pofile) if f.severity == "error"]
+    assert (errors == []) == msgfmt_c_accepts(po), errors
