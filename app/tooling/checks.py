@@ -248,8 +248,9 @@ def header_findings(pofile: PoFile, catalog: Catalog, path: str, expected_locale
                                 severity=site_rule))
     charset = re.search(r"charset=([^\s;]+)", fields.get("content-type", ""))
     if charset is None:
+        # msgfmt warns; Python's gettext, which the site runs, needs one in the .mo header
         findings.append(Finding(path, header_line, HEADER, "no charset in the Content-Type header (msgfmt: "
-                                "charset conversion will not work): declare charset=UTF-8", severity=WARNING))
+                                "charset conversion will not work): declare charset=UTF-8", severity=site_rule))
     elif not is_text_charset(charset.group(1)):
         # msgfmt warns and copies the bytes; the site cannot build its catalog from it
         findings.append(Finding(path, header_line, HEADER, f"unknown charset {charset.group(1)!r}", severity=site_rule))

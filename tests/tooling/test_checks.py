@@ -321,3 +321,14 @@ def test_a_range_flag_loosens_the_forms_used_at_most_once_in_it_as_msgfmt_does(t
     pofile = read_po_file(po)
     errors = [f for f in check_catalog(pofile.catalog, po, pofile=pofile) if f.severity == "error"]
     assert (errors == []) == msgfmt_c_accepts(po), errors
+
+
+def test_no_charset_is_a_warning_as_for_msgfmt_and_an_error_for_the_site_whose_python_gettext_needs_it(tmp_path):
+    po = tmp_path / "ja.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Language: ja\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
+                  'msgid "a"\nmsgstr "b"\n', encoding="utf-8")
+    pofile = read_po_file(po)
+    assert msgfmt_c_accepts(po)
+    assert [(f.code, f.severity) for f in check_catalog(pofile.catalog, po, pofile=pofile)] == [("header", "warning")]
+    site = check_catalog(pofile.catalog, po, pofile=pofile, expected_locale="ja", newstyle=True)
+    assert [(f.code, f.severity) for f in site] == [("header", "error")]
