@@ -267,17 +267,12 @@ class PluralForms:
         return count
 
 
-def _first(header: str, key: str) -> int:
-    """Where the first `key` (e.g. "plural=") is in the header, or -1: msgfmt's c_strstr."""
-    return header.find(key)
-
-
 @lru_cache(maxsize=256)
 def read_plural_forms(header: str) -> PluralForms | None:
     """The plural rule msgfmt takes from a header's msgstr, None when it lacks "plural=" or "nplurals="
     (then msgfmt uses plural=(n != 1), and it is an error only in a catalog with translated plural entries).
     Raises PluralError with msgfmt's message for a rule msgfmt -c rejects."""
-    plural_at, nplurals_at = _first(header, "plural="), _first(header, "nplurals=")
+    plural_at, nplurals_at = header.find("plural="), header.find("nplurals=")  # msgfmt's c_strstr: the first
     if plural_at < 0 or nplurals_at < 0:
         return None
     digits_at = nplurals_at + len("nplurals=")
