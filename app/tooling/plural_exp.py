@@ -20,6 +20,7 @@ _BINARY = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4,
            "*": 6, "/": 6, "%": 6}
 _TERNARY = 0
 _TWO_CHARS = ("==", "!=", "<=", ">=", "&&", "||")
+MAX_OPERATIONS = 20_000  # a limit of ours, not msgfmt's: 1,001 evaluations of 20,000 operations take ~3 s
 _STACK_LIMIT = 10000  # bison's YYMAXDEPTH: a parse that needs more states fails ("memory exhausted")
 
 
@@ -289,6 +290,9 @@ def read_plural_forms(header: str) -> PluralForms | None:
     tree = parse(text)
     stop = next((i for i, char in enumerate(text) if char in ";\n"), len(text))
     program = _program(tree)
+    if len(program) > MAX_OPERATIONS:  # no language's rule comes near; evaluating it 1,001 times would take seconds
+        raise PluralError(f"plural expression of {len(program):,} operations: over the {MAX_OPERATIONS:,} `check` "
+                          "evaluates (msgfmt would; gettext runs it on every plural lookup)")
     counts: dict[int, int] = {}
     for n in SAMPLE:
         try:
