@@ -122,13 +122,13 @@ def _references(language: str) -> tuple[str, dict[str, int]]:
 
 def _plural_entries(catalog: Catalog) -> tuple[Message | None, Message | None]:
     """The first plural entry, and the first translated non-fuzzy one (msgfmt -c looks only at those)."""
-    first = translated = None
+    first = None
     for message in messages(catalog):
         if isinstance(message.id, tuple):
             first = first or message
             if message.string and message.string[0] and "fuzzy" not in message.flags:
                 return first, message
-    return first, translated
+    return first, None
 
 
 def _python_gettext_problem(field: str) -> str | None:
@@ -155,8 +155,9 @@ def _plural_forms_findings(header: str, fields: list[tuple[str, str]], language:
     try:
         rule = read_plural_forms(header)
     except PluralError as err:
-        help_ = gnu_plural_forms(language) if language else None
-        return [Finding(path, line, PLURAL_FORMS, f"{err}" + (f" (GNU's rule for {language}: {help_})" if help_ else ""))], None
+        gnu = gnu_plural_forms(language) if language else None  # msgfmt's help line
+        advice = f" (GNU's rule for {language}: {gnu})" if gnu else ""
+        return [Finding(path, line, PLURAL_FORMS, f"{err}{advice}")], None
     if rule is None:
         if translated_plural is not None:
             return [Finding(path, translated_plural.lineno or line, PLURAL_FORMS,

@@ -286,9 +286,9 @@ def _brace_directive(text: str, i: int, toplevel: bool, spec: Spec) -> int:
         if text[i:i + 1] == "{":
             i = _brace_directive(text, i, False, spec)
         else:  # [[fill]align][sign][#][0][minimumwidth][.precision][type]
-            if text[i + 1:i + 2] in ("<", ">", "=", "^") and text[i + 1:i + 2]:
+            if text[i + 1:i + 2] in ("<", ">", "=", "^"):  # a fill character (any, "}" too), then the align
                 i += 2
-            elif text[i:i + 1] in ("<", ">", "=", "^") and text[i:i + 1]:
+            elif text[i:i + 1] in ("<", ">", "=", "^"):
                 i += 1
             for optional in ("+- ", "#", "0"):
                 if text[i:i + 1] and text[i] in optional:
@@ -336,12 +336,13 @@ def _compare(kind: str, reference: Spec, target: Spec, strict: bool, ref: str, w
         # loosely checked one may name any
         if not strict:
             return None
+        why = "(gettext: a field's format spec is part of its name)"
         missing = [written for name, (_, written) in reference.named.items() if name not in target.named]
         if missing:
-            return f"{where} lacks {', '.join(missing)}, which {ref} has (gettext: a field's format spec is part of its name)"
+            return f"{where} lacks {', '.join(missing)}, which {ref} has {why}"
         extra = [written for name, (_, written) in target.named.items() if name not in reference.named]
         if extra:
-            return f"{where} has {', '.join(extra)}, which {ref} does not (gettext: a field's format spec is part of its name)"
+            return f"{where} has {', '.join(extra)}, which {ref} does not {why}"
         return None
     if reference.named or target.named:
         extra = [written for name, (_, written) in target.named.items() if name not in reference.named]
