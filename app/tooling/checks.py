@@ -174,11 +174,11 @@ def _plural_forms_findings(header: str, fields: list[tuple[str, str]], language:
             findings.append(Finding(path, line, PLURAL_FORMS, f"{key} given {count} times: msgfmt and gettext "
                                     f"read the first (nplurals={rule.nplurals}; plural={rule.expression})",
                                     severity=WARNING))
-    if site and field is not None:
-        problem = _python_gettext_problem(field)
+    if site:
+        problem = "it reads no other field" if field is None else _python_gettext_problem(field)
         if problem:
             findings.append(Finding(path, line, PLURAL_FORMS, f"Python's gettext, which the site runs, cannot read "
-                                    f"Plural-Forms {field[:100]!r} ({problem}): write "
+                                    f"Plural-Forms {(field or '')[:100]!r} ({problem}): write Plural-Forms: "
                                     f"nplurals={rule.nplurals}; plural={rule.expression};"))
     if language:
         name, expected = _references(language)

@@ -287,6 +287,10 @@ def test_plural_forms_headers_msgfmt_reads_are_read_as_msgfmt_reads_them(tmp_pat
 def test_reversed_plural_forms_is_an_error_for_the_site_whose_python_gettext_cannot_read_it(tmp_path):
     po = plural_catalog(tmp_path, "ga", "plural=n==1 ? 0 : n==2 ? 1 : 2; nplurals=3;", 3)
     assert [s for s, m in plural_forms_of(po, newstyle=True) if "Python's gettext" in m] == ["error"]
+    po.write_text(po.read_text(encoding="utf-8").replace("Plural-Forms: plural", "X-Rule: plural"), encoding="utf-8")
+    assert msgfmt_c_accepts(po)  # msgfmt finds the rule in any field
+    assert [s for s, m in plural_forms_of(po, newstyle=True) if "Python's gettext" in m] == ["error"]
+    assert [s for s, m in plural_forms_of(po) if "Python's gettext" in m] == []
 
 
 def test_missing_plural_forms_is_an_error_only_when_a_plural_entry_is_translated(tmp_path):
