@@ -13,7 +13,7 @@ is at most a warning, except the site's own rules on the site's own catalogs):
            in the site's catalogs also unsafe-markup (verdict.refusal), `%` as newstyle gettext runs it,
            and the header, plural-forms and encoding findings below that the site needs
   warning  whitespace-mismatch on spaces, header (Language missing, unknown or not the directory's;
-           charset missing or unknown; a field twice; a fuzzy header; a field Babel cannot read),
+           charset missing or unknown; a field twice; a fuzzy-marked header; a field Babel cannot read),
            plural-forms (an nplurals the language's references disagree with; a field twice),
            unsafe-markup in a catalog of another project, encoding (CRLF, a charset other than UTF-8,
            invalid bytes in comments or unchecked strings, a NUL in a string),
