@@ -38,7 +38,8 @@ test: $(INSTALLED) system-packages compile
 ## The reader and counts against GNU msgfmt, run live over GNU gettext's test inputs (figures, every difference).
 ## GNU_GETTEXT_TESTS: the directory holding suite/ (default: ../shared/testdata/gnu-gettext-tests).
 conformance: $(INSTALLED)
-	$(BIN)/pytest -m conformance -v -s tests/tooling/test_conformance.py tests/tooling/test_formats_conformance.py
+	$(BIN)/pytest -m conformance -v -s tests/tooling/test_conformance.py tests/tooling/test_formats_conformance.py \
+		tests/tooling/test_corpus_conformance.py tests/tooling/test_plural_exp.py tests/tooling/test_brace_format.py
 
 system-packages:
 	./scripts/install-system-packages.sh test

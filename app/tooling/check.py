@@ -1,16 +1,22 @@
 """`check`: every finding about a project's catalogs (or any given .po files) in one result.
 
-Findings and their severities:
+Findings and their severities (msgfmt -c's verdict is the line: what it rejects is an error, what it accepts
+is at most a warning, except the site's own rules on the site's own catalogs):
   error    syntax-error, encoding-error, duplicate, unreadable (the file is not a catalog: exit 2),
-           header, plural-forms, placeholder-mismatch, unsafe-markup (verdict.refusal), missing-in-catalog,
+           header and plural-forms where msgfmt -c fails, placeholder-mismatch, missing-in-catalog,
            not-in-template, stale-mo (only with check_mo: the site reads .po files, never .mo files),
            stale-template and literal-text (from extract.py/literals.py),
            glossary (project mode, from glossary.py: an agreed name missing from a translation),
            coverage (below --min-coverage), whitespace-mismatch on a leading/trailing newline,
            untranslated, fuzzy, obsolete (CI must not pass an unfinished catalog),
-           domain (a `domain` directive), encoding (a NUL in a string, bytes msgfmt copies unchecked)
-  warning  whitespace-mismatch on spaces, header (a fuzzy-marked one, a field Babel cannot read),
-           encoding (CRLF, a charset other than UTF-8, invalid bytes in comments),
+           domain (a `domain` directive), encoding (text in EUC-TW, which only msgfmt can check);
+           in the site's catalogs also unsafe-markup (verdict.refusal), `%` as newstyle gettext runs it,
+           and the header, plural-forms and encoding findings below that the site needs
+  warning  whitespace-mismatch on spaces, header (Language missing, unknown or not the directory's;
+           charset missing or unknown; a field twice; a fuzzy-marked header; a field Babel cannot read),
+           plural-forms (an nplurals the language's references disagree with; a field twice),
+           unsafe-markup in a catalog of another project, encoding (CRLF, a charset other than UTF-8,
+           invalid bytes in comments or unchecked strings, a NUL in a string),
            a draft locale's empty and unreviewed entries (not published yet: work in progress)
 
 The source locale's catalog (English: its msgids are the text) is checked like any other, but its empty

@@ -21,14 +21,16 @@ from babel.messages.catalog import Catalog, Message
 from app.tooling.findings import ERROR, WARNING, Finding
 from app.tooling.formats import (BRACE_FORMAT, GERMANIC, catalog_strict_forms, flagged_formats, format_check,
                                  newstyle_problem)
-from app.tooling.markup import TEXT, catalog_kind, translation_markup_problem
+from app.tooling.markup import PAGE, TEXT, catalog_kind, translation_markup_problem
+from app.tooling.plural_exp import PluralError, PluralForms, read_plural_forms
 from app.tooling.plural_table import gnu_plural_forms
-from app.tooling.pofile import HEADER, PoFile, is_text_charset, messages
+from app.tooling.pofile import ENCODING, HEADER, PoFile, is_text_charset, messages
 
 PLACEHOLDER_MISMATCH = "placeholder-mismatch"
 UNSAFE_MARKUP = "unsafe-markup"
 WHITESPACE_MISMATCH = "whitespace-mismatch"
 PLURAL_FORMS = "plural-forms"
+_RANGE_RE = re.compile(r"range: ?(\d+)\.\.(\d+)")  # one flag (pofile.py joins "range:" and its numbers)
 
 
 def _whitespace_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
@@ -76,7 +78,9 @@ def message_findings(message: Message, path: str, nplurals: int | None = None, l
     # The markup half of verdict.refusal (the same function), so check reports what the site refuses.
     unsafe = translation_markup_problem(ids, strings, catalog=markup)
     if unsafe:
-        findings.append(Finding(path, line, UNSAFE_MARKUP, unsafe, key))
+        # The site's own rule: it refuses the translation in its own catalogs (English is shown); in
+        # another project's catalog, whose text our pages never show, it is advice.
+        findings.append(Finding(path, line, UNSAFE_MARKUP, unsafe, key, ERROR if markup == PAGE else WARNING))
     for index, form in enumerate(strings):
         if not form:
             continue
@@ -101,49 +105,92 @@ def _locale(language: str) -> Locale | None:
         return None
 
 
-def _expected_nplurals(locale: Locale, language: str) -> dict[str, int]:
-    """nplurals each reference gives a language: GNU gettext's table (gettext's plural-table.c, where it
-    lists the language) and CLDR's count of plural categories (Babel's `plural_form.tags` leaves out
-    the implicit "other"). They differ for French, Spanish, Russian, Polish...: either is accepted."""
+def _references(language: str) -> tuple[str, dict[str, int]]:
+    """The language's English name and the nplurals each reference gives it: GNU gettext's table
+    (plural-table.c, where it lists the language) and CLDR's count of plural categories (Babel's
+    `plural_form.tags` leaves out the implicit "other"). They differ for French, Spanish, Russian, Polish..."""
     expected = {}
     gnu = gnu_plural_forms(language)
     if gnu:
         expected["GNU gettext's plural table"] = int(re.search(r"nplurals=(\d+)", gnu).group(1))
-    expected["CLDR"] = len(locale.plural_form.tags | {"other"})
-    return expected
-
-
-def _plural_forms_findings(value: str | None, language: str | None, has_plurals: bool, path: str,
-                           line: int) -> tuple[list[Finding], int | None]:
-    """Findings on the Plural-Forms header, and the nplurals it declares (None if missing or broken)."""
-    if value is None:
-        if not has_plurals:
-            return [], None
-        return [Finding(path, line, PLURAL_FORMS, "no Plural-Forms header, but the catalog has plural entries")], None
-    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d{1,9})\s*;\s*plural\s*=\s*(.+?);?\s*", value)
-    if not match:
-        return [Finding(path, line, PLURAL_FORMS, f"Plural-Forms cannot be read: {value[:200]!r}")], None
-    nplurals, expression = int(match.group(1)), match.group(2)
-    try:
-        plural = gettext.c2py(expression)
-        bad = next((n for n in range(1001) if not 0 <= plural(n) < nplurals), None)
-    except (ValueError, SyntaxError, ZeroDivisionError, RecursionError, OverflowError, MemoryError) as exc:
-        return [Finding(path, line, PLURAL_FORMS,
-                        f"plural expression {expression[:200]!r} cannot be used: {exc}")], nplurals
-    findings = []
-    if bad is not None:
-        findings.append(Finding(path, line, PLURAL_FORMS,
-                                f"plural={expression} gives form {plural(bad)} for n={bad}, but nplurals={nplurals}"))
-    locale = _locale(language) if language else None
+    locale = _locale(language)
     if locale is not None:
-        expected = _expected_nplurals(locale, language)
-        if nplurals not in expected.values():
-            gnu = gnu_plural_forms(language)
-            said = " and ".join(f"{count} in {reference}" for reference, count in expected.items())
+        expected["CLDR"] = len(locale.plural_form.tags | {"other"})
+    name = (locale.english_name if locale is not None else None) or language
+    return name, expected
+
+
+def _plural_entries(catalog: Catalog) -> tuple[Message | None, Message | None]:
+    """The first plural entry, and the first translated non-fuzzy one (msgfmt -c looks only at those)."""
+    first = None
+    for message in messages(catalog):
+        if isinstance(message.id, tuple):
+            first = first or message
+            if message.string and message.string[0] and "fuzzy" not in message.flags:
+                return first, message
+    return first, None
+
+
+def _python_gettext_problem(field: str) -> str | None:
+    """Why Python's gettext, which the site runs, cannot use this Plural-Forms field: it takes the text
+    after "plural=" in the second ";"-separated part (gettext.GNUTranslations._parse)."""
+    try:
+        gettext.c2py(field.split(";")[1].split("plural=")[1])
+    except (IndexError, ValueError, SyntaxError, RecursionError, MemoryError) as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def _plural_forms_findings(header: str, fields: list[tuple[str, str]], language: str | None,
+                           catalog: Catalog, path: str, line: int, site: bool) -> tuple[list[Finding], int | None]:
+    """Findings on the plural rule as msgfmt -c reads it from the header's msgstr `header`
+    (plural_exp.read_plural_forms), and the nplurals it declares (None without a usable rule).
+
+    msgfmt's errors are errors. Where the rule works but the language's references count other forms
+    (Hebrew with 4, Welsh, Galician...) it is a warning naming both counts: the translators chose it.
+    `site`: the site's own catalog, which Python's gettext must be able to read too."""
+    findings = []
+    any_plural, translated_plural = _plural_entries(catalog)
+    field = next((value for name, value in fields if name.lower() == "plural-forms"), None)
+    try:
+        rule = read_plural_forms(header)
+    except PluralError as err:
+        gnu = gnu_plural_forms(language) if language else None  # msgfmt's help line
+        advice = f" (GNU's rule for {language}: {gnu})" if gnu else ""
+        return [Finding(path, line, PLURAL_FORMS, f"{err}{advice}")], None
+    if rule is None:
+        if translated_plural is not None:
+            return [Finding(path, translated_plural.lineno or line, PLURAL_FORMS,
+                            "the catalog has translated plural entries but the header has no Plural-Forms "
+                            "(nplurals=INTEGER; plural=EXPRESSION;)")], None
+        if field is not None or (any_plural is not None and site):
             findings.append(Finding(path, line, PLURAL_FORMS,
-                                    f"nplurals={nplurals}, but {locale.english_name} has {said}"
-                                    + (f" (GNU: {gnu})" if gnu else " (not in GNU gettext's plural table)")))
-    return findings, nplurals
+                                    "no usable Plural-Forms (nplurals=...; plural=...;): gettext uses "
+                                    "plural=(n != 1) until plural entries are translated", severity=WARNING))
+        return findings, None
+    for key in ("nplurals=", "plural="):
+        count = header.count(key)  # "nplurals=" does not hold "plural="
+        if count > 1:
+            findings.append(Finding(path, line, PLURAL_FORMS, f"{key} given {count} times: msgfmt and gettext "
+                                    f"read the first (nplurals={rule.nplurals}; plural={rule.expression})",
+                                    severity=WARNING))
+    if site:
+        problem = "it reads no other field" if field is None else _python_gettext_problem(field)
+        if problem:
+            findings.append(Finding(path, line, PLURAL_FORMS, f"Python's gettext, which the site runs, cannot read "
+                                    f"Plural-Forms {(field or '')[:100]!r} ({problem}): write Plural-Forms: "
+                                    f"nplurals={rule.nplurals}; plural={rule.expression};"))
+    if language:
+        name, expected = _references(language)
+        if expected and rule.nplurals not in expected.values():
+            said = " and ".join(f"{count} in {reference}" for reference, count in expected.items())
+            gnu = gnu_plural_forms(language)
+            findings.append(Finding(path, line, PLURAL_FORMS,
+                                    f"nplurals={rule.nplurals}, but {name} has {said}"
+                                    + (f" (GNU: {gnu})" if gnu else " (not in GNU gettext's plural table)")
+                                    + ": msgfmt accepts the rule; check that it is the language's",
+                                    severity=WARNING))
+    return findings, rule.nplurals
 
 
 def _unencodable_line(catalog: Catalog, charset: str) -> int | None:
@@ -157,52 +204,83 @@ def _unencodable_line(catalog: Catalog, charset: str) -> int | None:
                      message.context or ""):
             try:
                 text.encode(charset)
-            except UnicodeEncodeError:
+            except UnicodeError:  # UnicodeEncodeError, or e.g. "idna" refusing an empty label
                 return message.lineno or 0
     return None
 
 
-def header_findings(header: list[tuple[str, str]], header_line: int, catalog: Catalog, path: str,
-                    expected_locale: str | None = None) -> tuple[list[Finding], int | None]:
+def header_findings(pofile: PoFile, catalog: Catalog, path: str, expected_locale: str | None = None,
+                    site: bool = False) -> tuple[list[Finding], int | None]:
     """`header` and `plural-forms` findings on a catalog's header entry, and the nplurals it declares.
 
-    `expected_locale` is the locale the file's place says it is for (translations/<locale>/LC_MESSAGES).
+    `expected_locale` is the locale the file's place says it is for (<locale>/LC_MESSAGES). `site`: one
+    of the project's own catalogs, which the site serves: what the site needs (a Language Babel knows and
+    the directory's, a charset Python reads) is an error there; for any other catalog, whatever msgfmt -c
+    accepts is at most a warning.
     """
+    header, header_line = pofile.header, pofile.header_line
     if not header_line:
         return [Finding(path, 1, HEADER, 'no header entry (msgid ""): Language, charset and plural forms '
                                          "are unknown")], None
+    if pofile.header_untranslated:  # msgfmt -c: "PO file header missing or invalid", a fatal error
+        return [Finding(path, header_line, HEADER, 'the header entry (msgid "") has an empty msgstr: Language, '
+                                                   "charset and plural forms are unknown")], None
+    site_rule = ERROR if site else WARNING
     fields: dict[str, str] = {}
     findings = []
     for name, value in header:
         previous = fields.setdefault(name.lower(), value)
         if previous != value:
-            findings.append(Finding(path, header_line, HEADER, f"{name} given twice: {previous!r} and {value!r}"))
+            findings.append(Finding(path, header_line, HEADER, f"{name} given twice: {previous!r} and {value!r} "
+                                    "(gettext reads the first)", severity=WARNING))
     if catalog.fuzzy:
         findings.append(Finding(path, header_line, HEADER, "the header is marked fuzzy: `pybabel compile` "
                                                            "skips the whole catalog", severity=WARNING))
     language = fields.get("language", "")
+    place = f" (the catalog is in the {expected_locale!r} directory)" if expected_locale else ""
     if not language:
-        findings.append(Finding(path, header_line, HEADER, "no Language header"))
+        findings.append(Finding(path, header_line, HEADER, f"no Language header{place}", severity=site_rule))
     elif _locale(language) is None:
-        findings.append(Finding(path, header_line, HEADER, f"Language {language!r} is not a locale Babel knows"))
+        findings.append(Finding(path, header_line, HEADER, f"Language {language!r} is not a locale Babel knows{place}",
+                                severity=site_rule))
     elif expected_locale and _language_of(language) != _language_of(expected_locale):
         findings.append(Finding(path, header_line, HEADER,
-                                f"Language is {language!r} but the catalog is in the {expected_locale!r} directory"))
+                                f"Language is {language!r} but the catalog is in the {expected_locale!r} directory",
+                                severity=site_rule))
     charset = re.search(r"charset=([^\s;]+)", fields.get("content-type", ""))
     if charset is None:
-        findings.append(Finding(path, header_line, HEADER, "no charset in the Content-Type header"))
+        # msgfmt warns; Python's gettext, which the site runs, needs one in the .mo header
+        findings.append(Finding(path, header_line, HEADER, "no charset in the Content-Type header (msgfmt: "
+                                "charset conversion will not work): declare charset=UTF-8", severity=site_rule))
     elif not is_text_charset(charset.group(1)):
-        findings.append(Finding(path, header_line, HEADER, f"unknown charset {charset.group(1)!r}"))
+        # msgfmt warns and copies the bytes; the site cannot build its catalog from it
+        findings.append(Finding(path, header_line, HEADER, f"unknown charset {charset.group(1)!r}", severity=site_rule))
     else:
         unencodable = _unencodable_line(catalog, charset.group(1))
         if unencodable:
+            # msgfmt copies the bytes of a charset not in its list; Python must encode the text for a .mo
             findings.append(Finding(path, header_line, HEADER,
                                     f"charset {charset.group(1)!r} cannot hold the text at line {unencodable}: "
-                                    "a .mo cannot be built (the site shows English); declare charset=UTF-8"))
-    has_plurals = any(isinstance(message.id, tuple) for message in messages(catalog))
-    plural_findings, nplurals = _plural_forms_findings(fields.get("plural-forms"), language or None,
-                                                       has_plurals, path, header_line)
+                                    "a .mo cannot be built (the site shows English); declare charset=UTF-8",
+                                    severity=site_rule))
+    plural_findings, nplurals = _plural_forms_findings(pofile.header_text, header, language or None, catalog,
+                                                       path, header_line, site)
     return findings + plural_findings, nplurals
+
+
+_GERMANIC_RULE = read_plural_forms("nplurals=2; plural=(n != 1);")
+
+
+def _strict_in_range(strict: frozenset[int], rule: PluralForms | None, flags) -> frozenset[int]:
+    """`#, range: MIN..MAX` (the numbers an entry is used with): msgfmt checks a form loosely that the rule
+    picks at most once in that range (format.c, check_msgid_msgstr_format_i)."""
+    bounds = next((match.groups() for flag in flags if (match := _RANGE_RE.fullmatch(flag))), None)
+    if bounds is None:
+        return strict
+    low, high = (min(int(bound[:10]), 2**31 - 1) for bound in bounds)
+    if low > high:
+        return strict
+    return frozenset(form for form in strict if (rule or _GERMANIC_RULE).histogram(low, high, form) > 1)
 
 
 def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None = None,
@@ -219,16 +297,31 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
     nplurals = catalog.num_plurals
     msgstr_lines = {}
     if pofile is not None:
-        findings, nplurals = header_findings(pofile.header, pofile.header_line, catalog, path, expected_locale)
+        findings, nplurals = header_findings(pofile, catalog, path, expected_locale, site=newstyle)
         msgstr_lines = pofile.msgstr_lines
-    strict = catalog_strict_forms(catalog)
+        if newstyle and pofile.lost_text_lines:  # msgfmt accepts it, but a page would show the text cut or as U+FFFD
+            lines = pofile.lost_text_lines
+            findings.append(Finding(path, lines[0], ENCODING, f"{len(lines)} string(s) lose text (a NUL byte, or "
+                                    "bytes invalid in the charset read as U+FFFD): the site's catalogs may not"))
+    strict, rule = catalog_strict_forms(catalog), None
+    if pofile is not None:  # the forms msgfmt checks strictly, from the rule as msgfmt reads it
+        try:
+            rule = read_plural_forms(pofile.header_text) if pofile.header_line else None
+        except PluralError:
+            strict = None  # msgfmt has no distribution then: every form of several is checked loosely
+        else:
+            strict = rule.often if rule is not None else GERMANIC
     markup = catalog_kind((m.id[0] if isinstance(m.id, tuple) else m.id for m in messages(catalog)),
                           page=newstyle)
     for message in messages(catalog):
         string = message.string
-        if not string or (not isinstance(string, str) and not any(string)) or "fuzzy" in message.flags:
+        # msgfmt -c checks an entry whose first form is translated; the others it calls untranslated
+        if not (string if isinstance(string, str) else string[0]) or "fuzzy" in message.flags:
             continue
+        forms_strict = strict
+        if not newstyle and strict and isinstance(message.id, tuple):  # the site checks every form as it is
+            forms_strict = _strict_in_range(strict, rule, message.flags)
         findings.extend(message_findings(message, path, nplurals, msgstr_lines.get(message.lineno, 0),
-                                         newstyle, strict, markup))
+                                         newstyle, forms_strict, markup))
     return findings
 

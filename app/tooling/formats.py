@@ -11,9 +11,10 @@ language's msgstr[0] covers every count, so "%(count)s校" is right and "校" la
 """
 from __future__ import annotations
 
-import gettext
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
+
+from .plural_exp import PluralError, read_plural_forms
 
 C_FORMAT, PYTHON_FORMAT, BRACE_FORMAT = "c-format", "python-format", "python-brace-format"
 
@@ -241,88 +242,81 @@ def parse_python(text: str, translated: bool = False) -> Spec:
 
 
 # --- Python str.format (format-python-brace.c) -------------------------------------------------------
-def _identifier_end(text: str, i: int, digits_too: bool) -> int:
-    """End of a name ([A-Za-z_][A-Za-z0-9_]*) or, with digits_too, of a number, at i; i if neither."""
+# gettext 0.21 names an argument by everything between "{" and its "}": "{n}", "{n:d}", "{n:>10}" and
+# "{n:{w}}" are four different arguments, "{n.a}" and "{n[0]}" two more. A field needs a name or a number
+# ("{}" and "{!r}" make the string invalid, and msgfmt then checks nothing).
+def _ascii_name_end(text: str, i: int) -> int:
+    """End of a name ([A-Za-z_][A-Za-z0-9_]*) at i, or i."""
     if i < len(text) and text[i].isascii() and (text[i].isalpha() or text[i] == "_"):
         i += 1
         while i < len(text) and text[i].isascii() and (text[i].isalnum() or text[i] == "_"):
             i += 1
-        return i
-    return _digits(text, i) if digits_too else i
+    return i
 
 
-def _brace_directive(text: str, i: int, counters: list[int] | None, spec: Spec) -> int:
-    """Parse the directive whose '{' is at i; return the index after it. `counters` (numbered, unnamed)
-    is None inside a nested format specifier, where fields are not recorded."""
+def _field_end(text: str, i: int, numbers_too: bool = True) -> int:
+    end = _ascii_name_end(text, i)
+    return _digits(text, i) if end == i and numbers_too else end
+
+
+def _brace_directive(text: str, i: int, toplevel: bool, spec: Spec) -> int:
+    """parse_directive: the directive whose "{" is at i; the index after it."""
     if text[i + 1:i + 2] == "{":
         return i + 2
     name_start = i = i + 1
-    end = _identifier_end(text, i, digits_too=True)
-    if end > i:
+    end = _field_end(text, i)
+    if end == i:
+        shown = text[i] if i < len(text) else "end of string"
+        raise FormatError(f"'{shown}' cannot start a field name")
+    i = end
+    while text[i:i + 1] in (".", "["):
+        opener = text[i]
+        end = _field_end(text, i + 1, numbers_too=opener == "[")
+        if end == i + 1:
+            raise FormatError(f"a {'getattr' if opener == '.' else 'getitem'} argument does not start with a name")
         i = end
-        while text[i:i + 1] in (".", "["):
-            opener = text[i]
-            end = _identifier_end(text, i + 1, digits_too=opener == "[")
-            if end == i + 1:
-                raise FormatError("a getattr/getitem argument does not start with a name")
-            i = end
-            if opener == "[":
-                if text[i:i + 1] != "]":
-                    raise FormatError("there is an unterminated getitem argument")
-                i += 1
-    elif i >= len(text):
-        raise FormatError("the string ends in the middle of a directive")
-    elif counters is None or text[i] not in ":}":
-        raise FormatError(f"'{text[i]}' cannot start a field name")
-    name_end = i
+        if opener == "[":
+            if text[i:i + 1] != "]":
+                raise FormatError("there is an unterminated format directive")
+            i += 1
     if text[i:i + 1] == ":":
-        if counters is None:
+        if not toplevel:
             raise FormatError("no more nesting is allowed in a format specifier")
         i += 1
         if text[i:i + 1] == "{":
-            i = _brace_directive(text, i, None, spec)
-        else:
-            if i >= len(text):
-                raise FormatError("the string ends in the middle of a directive")
-            if text[i + 1:i + 2] and text[i + 1] in "<>=^":
+            i = _brace_directive(text, i, False, spec)
+        else:  # [[fill]align][sign][#][0][minimumwidth][.precision][type]
+            if text[i + 1:i + 2] in ("<", ">", "=", "^"):  # a fill character (any, "}" too), then the align
                 i += 2
-            elif text[i] in "<>=^":
+            elif text[i:i + 1] in ("<", ">", "=", "^"):
                 i += 1
             for optional in ("+- ", "#", "0"):
                 if text[i:i + 1] and text[i] in optional:
                     i += 1
             i = _digits(text, i)
-            if text[i:i + 1] == "." and _digits(text, i + 1) > i + 1:
+            if text[i:i + 1] == ".":
                 i = _digits(text, i + 1)
             if text[i:i + 1] and text[i] in "bcdoxXneEfFgG%":
                 i += 1
+        if text[i:i + 1] != "}":
+            raise FormatError("there is an unterminated format directive")
     if text[i:i + 1] != "}":
         raise FormatError("there is an unterminated format directive")
-    if counters is not None:
-        name = text[name_start:name_end]
-        if not name:
-            if counters[0]:
-                raise FormatError("the string refers to arguments both through absolute argument numbers "
-                                  "and through unnamed argument specifications")
-            name = str(counters[1])
-            counters[1] += 1
-        elif name[0].isdigit():
-            if counters[1]:
-                raise FormatError("the string refers to arguments both through absolute argument numbers "
-                                  "and through unnamed argument specifications")
-            counters[0] += 1
-        spec.named.setdefault(name, ("", text[name_start - 1:i + 1]))
+    if toplevel:
+        name = text[name_start:i]
+        spec.named.setdefault(name, ("", "{" + name + "}"))
     return i + 1
 
 
 def parse_brace(text: str, translated: bool = False) -> Spec:
-    """`text` as msgfmt reads a python-brace-format string; FormatError if msgfmt calls it invalid."""
-    spec, counters, i = Spec(), [0, 0], 0
+    """`text` as msgfmt 0.21 reads a python-brace-format string; FormatError if msgfmt calls it invalid."""
+    spec, i = Spec(), 0
+    text = text.split("\0", 1)[0]  # a C string ends at NUL
     while True:
         i = text.find("{", i)
         if i < 0:
             return spec
-        i = _brace_directive(text, i, counters, spec)
+        i = _brace_directive(text, i, True, spec)
 
 
 PARSERS: dict[str, Callable[[str, bool], Spec]] = {C_FORMAT: parse_c, PYTHON_FORMAT: parse_python,
@@ -337,6 +331,19 @@ def _compare(kind: str, reference: Spec, target: Spec, strict: bool, ref: str, w
             return f"{where} uses positional directives ({_listed(target.positional)}) where {ref} uses names"
         if reference.positional and target.named:
             return f"{where} uses named directives ({_listed(target.named.values())}) where {ref} is positional"
+    if kind == BRACE_FORMAT:
+        # format-python-brace.c: a strictly checked form must name exactly the reference's arguments; a
+        # loosely checked one may name any
+        if not strict:
+            return None
+        why = "(gettext: a field's format spec is part of its name)"
+        missing = [written for name, (_, written) in reference.named.items() if name not in target.named]
+        if missing:
+            return f"{where} lacks {', '.join(missing)}, which {ref} has {why}"
+        extra = [written for name, (_, written) in target.named.items() if name not in reference.named]
+        if extra:
+            return f"{where} has {', '.join(extra)}, which {ref} does not {why}"
+        return None
     if reference.named or target.named:
         extra = [written for name, (_, written) in target.named.items() if name not in reference.named]
         if extra:
@@ -378,14 +385,10 @@ def strict_forms(nplurals: int, expression: str) -> frozenset[int] | None:
     """The plural forms msgfmt -c checks strictly: those the rule picks for at least 5 values of n in
     0..1000 (a form used only for n=1 may drop the number: "one file"). None if the rule cannot be used."""
     try:
-        rule = gettext.c2py(expression)
-        counts: dict[int, int] = {}
-        for n in range(1001):
-            form = rule(n)
-            counts[form] = counts.get(form, 0) + 1
-    except (ValueError, SyntaxError, ZeroDivisionError, RecursionError, TypeError):
+        rule = read_plural_forms(f"nplurals={nplurals}; plural={expression};")
+    except PluralError:
         return None
-    return frozenset(form for form, count in counts.items() if count >= 5 and 0 <= form < nplurals)
+    return rule.often if rule is not None else None
 
 
 def catalog_strict_forms(catalog) -> frozenset[int] | None:
@@ -400,12 +403,14 @@ GERMANIC = frozenset({1})  # msgfmt's assumption for a catalog without Plural-Fo
 
 
 def _forms(ids: tuple[str, ...], strings: tuple[str, ...], strict: frozenset[int] | None):
-    """(reference, its name, form, form's name, strict?) for each translated form, as msgfmt pairs them."""
+    """(reference, its name, form, form's name, strict?) for each form, as msgfmt pairs them: none when
+    the first form is empty (msgfmt -c skips the entry as untranslated), else every form, an empty one
+    too (an empty msgstr[1] lacks the arguments of msgid_plural where form 1 is checked strictly)."""
     plural = len(ids) > 1
     reference, ref = (ids[1], "msgid_plural") if plural else (ids[0], "msgid")
+    if not strings or not strings[0]:
+        return
     for index, form in enumerate(strings):
-        if not form:
-            continue
         where = f"msgstr[{index}]" if plural else "msgstr"
         is_strict = not plural or len(strings) == 1 or (strict is not None and index in strict)
         yield reference, ref, form, where, is_strict

@@ -2,8 +2,9 @@
 
 A translation is text, escaped wherever it is rendered, unless its msgid itself holds markup. Then it may hold
 exactly the msgid's elements with exactly their attributes and values (any order, each once, properly
-nested) and nothing else, and it is rendered by `render`: its text escaped and the msgid's own tags
-re-emitted, so no byte the translator wrote reaches the page as markup.
+nested) and nothing else, except that the values of text attributes (title, alt, aria-label, placeholder)
+may be translated (plain text, no markup). It is rendered by `render`: its text and text attributes
+escaped and the msgid's own tags re-emitted, so no byte the translator wrote reaches the page as markup.
 
 The tokenizer is justhtml's `stream` (pure Python, follows the HTML standard, passes html5lib-tests, linear
 time; bench/markup_speed.py). It reads markup as a browser does: duplicated attributes keep the first value,
@@ -74,12 +75,22 @@ def _excerpt(text: str, limit: int = 30) -> str:
     return shown + ("…" if len(text) > limit else "")
 
 
+# Attributes that hold human text: a translation may change their values (as plain text, re-escaped by
+# `render`). Every other attribute (href and other URLs, rel, class, on*, style...) must be the msgid's.
+TEXT_ATTRIBUTES = frozenset({"title", "alt", "aria-label", "placeholder"})
+
+
 def _tag_key(name: str, attrs: dict) -> tuple:
-    return name, tuple(sorted(attrs.items(), key=lambda item: item[0]))
+    """What makes two tags the same: the element and its attributes' names, and the values of all but
+    TEXT_ATTRIBUTES."""
+    return name, tuple(sorted(((key, None if key in TEXT_ATTRIBUTES else value) for key, value in attrs.items()),
+                              key=lambda item: item[0]))
 
 
 def _shown_tag(name: str, attrs: dict) -> str:
-    shown = "".join(f' {_excerpt(key)}="{_excerpt(value)}"' for key, value in list(attrs.items())[:5])
+    # a text attribute's value in a tag key is None: any words
+    shown = "".join(f' {_excerpt(key)}="{"…" if value is None else _excerpt(value)}"'
+                    for key, value in list(attrs.items())[:5])
     return f"<{_excerpt(name)}{shown}{' …' if len(attrs) > 5 else ''}>"
 
 
@@ -194,13 +205,26 @@ def _decoded_percents(text: str) -> int:
                for kind, data in _events(text) if kind in ("text", "start"))
 
 
+def _could_hold_markup(msgid: str, msgstr: str) -> bool:
+    """False when neither text has a "<" or "&": then both are plain text to the tokenizer, and the
+    verdict is known without running it (the common case: most entries have no markup)."""
+    return "<" in msgid or "<" in msgstr or "&" in msgid or "&" in msgstr
+
+
 def _html_entry_problem(msgid: str, msgstr: str) -> str | None:
+    if not _could_hold_markup(msgid, msgstr):
+        return None
     (source, source_ends_in_text), (target, ends_in_text) = _tokenized(msgid), _tokenized(msgstr)
     if source_ends_in_text and not ends_in_text:
         return "ends inside a tag, comment or <script> never closed: a browser would drop its end"
     for kind, data in target:
         if kind in ("comment", "doctype"):
             return f"adds a {kind}, which the msgid does not have"
+        if kind == "start":
+            for key in TEXT_ATTRIBUTES.intersection(data[1]):
+                if is_html(data[1][key]):
+                    return (f"has markup in <{_excerpt(data[0])}>'s {key} attribute "
+                            f"({_excerpt(data[1][key])}): a translated {key} is plain text")
     allowed = Counter(tag for tag in tags_of(source) if tag[0] == "start")
     used = Counter()
     for kind, data in target:
@@ -266,7 +290,10 @@ def render(msgid: str, msgstr: str) -> Markup | None:
             parts.append(str(escape(data)))
         elif kind == "start":
             name, attrs = originals[_tag_key(*data)]
-            parts.append("<" + name + "".join(f' {key}="{escape(value)}"' for key, value in attrs.items()) + ">")
+            translated = data[1]  # the translation's own text attributes, escaped like its text
+            parts.append("<" + name + "".join(
+                f' {key}="{escape(translated[key] if key in TEXT_ATTRIBUTES else value)}"'
+                for key, value in attrs.items()) + ">")
         elif kind == "end":
             parts.append(f"</{data}>")
     return Markup("".join(parts))

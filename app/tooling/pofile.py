@@ -39,6 +39,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import write_po
 
 from app.tooling.findings import ERROR, WARNING, Finding
+from app.tooling.plural_exp import PluralError, read_plural_forms
 
 SYNTAX_ERROR = "syntax-error"
 ENCODING_ERROR = "encoding-error"
@@ -82,6 +83,9 @@ _GNU_CHARSETS = frozenset(name.lower() for name in (
     "ISO_8859-15 KOI8-R KOI8-U KOI8-T CP850 CP866 CP874 CP932 CP949 CP950 CP1250 CP1251 CP1252 CP1253 "
     "CP1254 CP1255 CP1256 CP1257 GB2312 EUC-JP EUC-KR EUC-TW BIG5 BIG5-HKSCS GBK GB18030 SHIFT_JIS JOHAB "
     "TIS-620 VISCII GEORGIAN-PS UTF-8").split())
+# In msgfmt's list, without a Python codec, and not every byte sequence valid: msgfmt checks strings in it
+# (glibc's iconv knows CNS 11643), we cannot. (VISCII and GEORGIAN-PS give every byte a character.)
+_UNVERIFIABLE = frozenset({"euc-tw"})
 _JAPANESE_RE = re.compile("[\u3040-\u30ff]")
 _MAX_DIGITS = 18  # longer numbers are not converted (Python refuses over 4,300 digits; msgfmt overflows)
 
@@ -104,12 +108,14 @@ class PoFile:
     catalog: Catalog
     header_line: int = 0  # line of the header's msgid, 0 when the file has no header entry
     header: list[tuple[str, str]] = field(default_factory=list)  # (name, value) as written, in order
+    header_text: str = ""  # the header's msgstr: msgfmt searches it whole for charset=, nplurals=, plural=
     # msgid line → msgstr line: msgfmt reports translation problems on the msgstr line, and so do we
     msgstr_lines: dict[int, int] = field(default_factory=dict)
     header_untranslated: bool = False  # a header entry with an empty msgstr: msgfmt counts it untranslated
     charset: str = "utf-8"  # the Python codec the strings were decoded with
     declared_charset: str | None = None  # as the header's `charset=` says, None without one
     crlf_lines: int = 0  # lines ending in CR LF
+    lost_text_lines: list[int] = field(default_factory=list)  # strings read as U+FFFD or cut at a NUL
     # What msgfmt accepts but a maintainer should know (encoding, header fields Babel cannot read, domain
     # directives): `check` reports them with the other findings.
     findings: list[Finding] = field(default_factory=list)
@@ -187,6 +193,7 @@ class _Parser:
         self.check_strings = False  # msgfmt checks strings only after the header entry
         self.errors: list[Finding] = []
         self.notes: list[Finding] = []  # non-fatal: the PoFile's findings
+        self.nul_lines: list[int] = []  # strings cut at a NUL byte
         self.entries: list[tuple] = []
         self.seen: dict = {}
         self.previous_by_line: dict[int, dict[str, str]] = {}  # msgid line -> its `#|` keyword: string
@@ -197,6 +204,8 @@ class _Parser:
         self.plural_counter = 0  # po-gram-gen.y's static plural_counter (reset by each msgid_plural)
         self.bad_comment_lines: list[int] = []  # lines with bytes invalid in the charset, read as U+FFFD
         self.bad_string_lines: list[int] = []
+        self.unverifiable: str | None = None  # the header's charset, when msgfmt checks it and Python cannot
+        self.unverified_lines: list[int] = []  # strings with non-ASCII text in that charset
         self._reset()
 
     def _reset(self) -> None:
@@ -243,12 +252,15 @@ class _Parser:
             if first == "#":
                 second = line[1:2]
                 if second != "~" and second != "|":
+                    if lossy and self.check_strings:
+                        self.check_comment_start(second, lineno)
                     feed(_COMMENT, line[1:], lineno, False)
                     target = None
                     continue
                 match = None
             else:
-                match = None if lossy or not first else fast(line)
+                # strings in a charset only msgfmt can check go through string_value (unverified_lines)
+                match = None if lossy or not first or self.unverifiable else fast(line)
             if match is not None:
                 keyword, form, value = match.groups()
                 if keyword is None and form is None:
@@ -269,6 +281,8 @@ class _Parser:
                 if not stripped:
                     continue
                 if stripped[0] == "#" and stripped[1:2] not in ("~", "|"):
+                    if lossy and self.check_strings:
+                        self.check_comment_start(stripped[1:2], lineno)
                     feed(_COMMENT, stripped[1:], lineno, False)
                 else:
                     self.tokenize(line, lineno)
@@ -277,6 +291,13 @@ class _Parser:
             if len(self.errors) >= _MAX_ERRORS:
                 return
         feed(_EOF, None, lineno, False)
+
+    def check_comment_start(self, char: str, lineno: int) -> None:
+        """po-lex.c reads the character after '#' checked (it might be '~' or '|') and the rest of a comment
+        unchecked; the check applies once the header entry has been reduced, that is, to a comment after
+        the entry that follows the header."""
+        if _SURROGATE_RE.match(char):
+            self.error(lineno, f"invalid multibyte sequence (not {self.checked_codec.upper()})", ENCODING_ERROR)
 
     def tokenize(self, line: str, lineno: int) -> None:
         """The general tokenizer, for any line the fast path does not take."""
@@ -336,6 +357,8 @@ class _Parser:
         value = _unescape(inner, self, lineno) if "\\" in inner else inner
         if "\x04" in value:
             self.error(lineno, "context separator <EOT> within string")
+        if self.unverifiable and not value.isascii():
+            self.unverified_lines.append(lineno)
         if self.lossy and _SURROGATE_RE.search(value):
             if self.check_strings:
                 self.error(lineno, f"invalid multibyte sequence (not {self.checked_codec.upper()})",
@@ -346,7 +369,8 @@ class _Parser:
         if "\x00" in value:  # msgfmt keeps a string up to its first NUL (po-lex.c: xstrdup), and so do we
             value = value[:value.index("\x00")]
             self.notes.append(Finding(self.path, lineno, ENCODING, "NUL byte in a string: msgfmt and the .mo "
-                                      "keep only the text before it"))
+                                      "keep only the text before it", severity=WARNING))
+            self.nul_lines.append(lineno)
         return value
 
     # -- the grammar -------------------------------------------------------------------------------------
@@ -627,6 +651,7 @@ class _Parser:
     def header_read(self, header: str) -> None:
         """Every header entry sets the charset the rest of the file is checked against (po-charset.c)."""
         declared = header_charset(header)
+        self.unverifiable = declared if declared is not None and declared.lower() in _UNVERIFIABLE else None
         if declared is None or declared.lower() not in _GNU_CHARSETS or _codec(declared) is None:
             return  # msgfmt reads on without checking (header_findings reports the charset)
         codec = _codec(declared)
@@ -777,6 +802,7 @@ def _set_header(catalog: Catalog, pofile: PoFile, header: str, flags: list, user
     format it does not know, a Plural-Forms it cannot split) is a finding, as msgfmt reads on."""
     pofile.header_line = lineno
     pofile.header = _header_fields(header)
+    pofile.header_text = header
     pofile.header_untranslated = header == ""
     pofile.declared_charset = header_charset(header)
     catalog.header_comment = "\n".join(f"# {comment}".rstrip() for comment in user)
@@ -788,6 +814,21 @@ def _set_header(catalog: Catalog, pofile: PoFile, header: str, flags: list, user
             pofile.findings.append(Finding(str(pofile.path), lineno, HEADER,
                                            f"Babel cannot read the {name} header ({value[:60]!r}: "
                                            f"{str(exc)[:80]}); msgfmt ignores it", severity=WARNING))
+    try:
+        rule = read_plural_forms(header)
+    except PluralError:
+        rule = None  # check reports it (checks._plural_forms_findings)
+    if rule is not None:  # what msgfmt and libintl read (a reversed or repeated field too), not Babel's guess
+        catalog.mime_headers = [("Plural-Forms", f"nplurals={rule.nplurals}; plural={rule.expression};")]
+
+
+def _joined_range(flags: list[str]) -> list[str]:
+    """msgfmt reads "range:" and the token after it as one flag (read-catalog-abstract.c); keep them as one
+    ("range: 1..3"), or Babel's set of flags loses their order and writes them back apart."""
+    if "range:" not in flags:
+        return flags
+    at = flags.index("range:")
+    return flags[:at] + [" ".join(flags[at:at + 2])] + flags[at + 2:]
 
 
 def _build_catalog(entries: list[tuple], pofile: PoFile) -> None:
@@ -795,7 +836,7 @@ def _build_catalog(entries: list[tuple], pofile: PoFile) -> None:
     msgstr_lines = pofile.msgstr_lines
     for lineno, msgstr_line, obsolete, context, msgid, plural, strings, flags, locations, auto, user in entries:
         msgstr_lines[lineno] = msgstr_line
-        flags = [flag for flag in flags if flag]
+        flags = _joined_range([flag for flag in flags if flag])
         if msgid == "" and context is None and not obsolete:  # the header (a second one is a duplicate)
             _set_header(catalog, pofile, strings[0], flags, user, lineno)
             continue
@@ -839,17 +880,24 @@ def gc_paused():
 def _encoding_findings(data: bytes, parser: _Parser, pofile: PoFile) -> list[Finding]:
     path = str(pofile.path)
     findings = []
-    # A comment read as U+FFFD loses nothing that matters (a warning); a string does (an error).
+    # msgfmt accepts both: warnings. A string's text is lost, though: PoFile.lost_text_lines, which the
+    # site's own catalogs may not have (checks.check_catalog).
     for lines, where, why, severity in (
             (parser.bad_comment_lines, "comment", "msgfmt skips comments", WARNING),
             (parser.bad_string_lines, "string", "msgfmt copies them unchecked before the header or without a "
-                                                "charset it knows", ERROR)):
+                                                "charset it knows", WARNING)):
         if lines:
             legacy = _japanese_encoding(data)
             hint = f"; the file looks like {legacy}: convert it with `iconv -f {legacy} -t UTF-8`" if legacy else ""
             findings.append(Finding(path, lines[0], ENCODING,
                                     f"{len(lines)} {where} line(s) with bytes that are not {parser.codec.upper()} "
                                     f"({why}): read as U+FFFD{hint}", severity=severity))
+    if parser.unverified_lines:
+        lines = parser.unverified_lines
+        findings.append(Finding(path, lines[0], ENCODING,
+                                f"{len(lines)} string line(s) in {parser.unverifiable}, which msgfmt checks and "
+                                "Python cannot read, so this check cannot tell whether msgfmt -c accepts them: "
+                                "convert with `msgconv --to-code=UTF-8 FILE -o FILE`"))
     if pofile.crlf_lines:
         findings.append(Finding(path, 1, ENCODING,
                                 f"{pofile.crlf_lines} line(s) end in CR LF: msgfmt reads them, but every rewrite "
@@ -888,6 +936,7 @@ def parse_po(data: bytes, path: Path) -> PoFile:
         if parser.previous_by_line:
             _set_previous(pofile.catalog, parser.previous_by_line)
         pofile.findings[:0] = _encoding_findings(data, parser, pofile)
+        pofile.lost_text_lines = sorted(set(parser.bad_string_lines + parser.nul_lines))
     return pofile
 
 

@@ -5,6 +5,7 @@ import json
 import re
 import os
 import shutil
+import subprocess
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -421,15 +422,22 @@ def test_since_errors_name_what_git_cannot_give(project, monkeypatch):
         run_check_since(project, "main")
 
 
-def test_a_charset_that_cannot_hold_the_translations_is_an_error_and_compile_refuses_it(tmp_path):
-    """msgfmt reads a charset it does not know (latin-1) as bytes; a .mo in that charset cannot hold the
-    Japanese, so the site would show English: check says so, compile refuses without a traceback."""
-    po = tmp_path / "ja" / "LC_MESSAGES" / "messages.po"
+def test_a_charset_that_cannot_hold_the_translations_is_an_error_for_the_site_and_compile_refuses_it(tmp_path):
+    """msgfmt reads a charset it does not know (latin-1) as bytes (msgfmt -c accepts: a warning for a given
+    catalog); a .mo in that charset cannot hold the Japanese, so the site would show English: in the site's
+    catalogs an error, and compile refuses without a traceback. "idna", a Python codec that raises
+    UnicodeError rather than UnicodeEncodeError, is the same finding, never a traceback."""
+    translations = tmp_path / "translations"
+    po = translations / "ja" / "LC_MESSAGES" / "messages.po"
     po.parent.mkdir(parents=True)
-    po.write_text((PROJECT_ROOT / "translations" / "ja" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
-                  .replace("charset=utf-8", "charset=latin-1"), encoding="utf-8")
-    findings = [f for f in run_check([po]).findings if f.code == "header"]
-    assert len(findings) == 1 and "cannot hold the text" in findings[0].message and findings[0].severity == "error"
-    with pytest.raises(CatalogError):
-        compile_catalog(po, po.with_suffix(".mo"))
+    source = (PROJECT_ROOT / "translations" / "ja" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    for charset in ("latin-1", "idna"):
+        po.write_text(source.replace("charset=utf-8", f"charset={charset}"), encoding="utf-8")
+        given = [f for f in run_check([po]).findings if f.code == "header"]
+        site = [f for f in run_check([po], site_translations=translations).findings if f.code == "header"]
+        assert [(f.severity, "cannot hold the text" in f.message) for f in given] == [("warning", True)]
+        assert [(f.severity, "cannot hold the text" in f.message) for f in site] == [("error", True)]
+        assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True).returncode == 0
+        with pytest.raises(CatalogError):
+            compile_catalog(po, po.with_suffix(".mo"))
     assert not po.with_suffix(".mo").exists()

@@ -254,14 +254,18 @@ def test_compile_ignores_errors_in_fuzzy_entries(tmp_path):
     assert (tmp_path / "messages.mo").exists()
 
 
-def test_compile_refuses_wrong_plural_forms_for_the_language(tmp_path):
-    po = write_po(tmp_path / "messages.po",
-                  'msgid "%(n)d partner"\nmsgid_plural "%(n)d partners"\nmsgstr[0] "%(n)d 校"\nmsgstr[1] "%(n)d 校"\n',
-                  header=HEADER.replace("nplurals=1; plural=0;", "nplurals=2; plural=(n != 1);"))
+def test_compile_accepts_a_working_plural_rule_the_references_disagree_with_and_refuses_a_broken_one(tmp_path):
+    """nplurals=2 for Japanese works at run time (msgfmt accepts it): a warning; a rule giving a form
+    >= nplurals does not."""
+    entry = 'msgid "%(n)d partner"\nmsgid_plural "%(n)d partners"\nmsgstr[0] "%(n)d 校"\nmsgstr[1] "%(n)d 校"\n'
+    po = write_po(tmp_path / "messages.po", entry, header=HEADER.replace("nplurals=1; plural=0;", "nplurals=2; plural=(n != 1);"))
+    compile_catalog(po, tmp_path / "messages.mo")
+    assert (tmp_path / "messages.mo").exists()
+    po = write_po(tmp_path / "broken.po", entry, header=HEADER.replace("nplurals=1; plural=0;", "nplurals=2; plural=n;"))
     with pytest.raises(CatalogError) as excinfo:
-        compile_catalog(po, tmp_path / "messages.mo")
+        compile_catalog(po, tmp_path / "broken.mo")
     assert "plural-forms" in {f.code for f in excinfo.value.findings}
-    assert not (tmp_path / "messages.mo").exists()
+    assert not (tmp_path / "broken.mo").exists()
 
 
 @pytest.mark.parametrize("charset", ["CHARSET", "base64"])

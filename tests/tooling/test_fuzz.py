@@ -11,18 +11,23 @@ them at once through the real CLI, `flask --app app i18n check FILE...`, whose r
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
 
 from app.config import PROJECT_ROOT
+from app.tooling.check import run_check
+from app.tooling.report import exit_status
 from tests.tooling.test_conformance import describe, run_msgfmt, run_ours
 
 ROOT = Path(PROJECT_ROOT)
+MSGFMT_ENV = {"LC_ALL": "C", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 SEEDS = [*sorted((ROOT / "tests" / "fixtures" / "po" / "corpus").glob("*.po")),
          ROOT / "translations" / "ja" / "LC_MESSAGES" / "messages.po"]
 MUTANTS_PER_SEED = 10  # 80 mutants: well under 30 s with msgfmt run twice on each
@@ -182,3 +187,158 @@ def test_broken_entries_are_rejected_exactly_where_msgfmt_rejects_them(tmp_path)
         if (msgfmt.status != 0) != ours.rejects or msgfmt.status != 0 and msgfmt.first_line != ours.first_line:
             differ.append(describe(path, msgfmt, ours))
     assert differ == []
+
+
+# --- Fuzzing real catalogs of many languages against msgfmt -c (fixed seed, in CI) ----------------------
+# Excerpts of the conformance corpus (tests/fixtures/po/conformance, corpus/ and the project's catalog: the
+# header and a run of real entries, so a mutant is small and msgfmt and `check` take milliseconds), each
+# broken one way. Every mutant: no traceback, exit 0/1/2, never exit 0 where `msgfmt -c` rejects, and no
+# error where it accepts but the work left in a catalog (untranslated, fuzzy, obsolete: CI's rule).
+FUZZ_SEED = 17
+FUZZ_MUTANTS = 1210
+CORPUS_SEEDS = [*sorted((ROOT / "tests" / "fixtures" / "po" / "conformance").glob("*.po")),
+                *sorted((ROOT / "tests" / "fixtures" / "po" / "corpus").glob("*.po")),
+                ROOT / "translations" / "ja" / "LC_MESSAGES" / "messages.po"]
+WORK_LEFT = {"untranslated", "fuzzy", "obsolete"}
+INVALID_UTF8 = [b"\xff", b"\xc3", b"\xc3(", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\xe3\x81", b"\x80"]
+ODD_ESCAPES = [b"\\q", b"\\x", b"\\xZZ", b"\\x41", b"\\777", b"\\0", b"\\u00e9", b"\\U0001F600", b"\\", b"\\\\",
+               b"\\'", b"\\?", b"\\a\\b\\f\\v", b"\\e", b"\\8", b"\\x00"]
+FIELDS = [b"msgctxt", b"msgid ", b"msgid_plural", b"msgstr ", b"msgstr[", b'"Language:', b'"Plural-Forms:',
+          b'"Content-Type:', b'"Last-Translator:', b'"Language-Team:', b"#, ", b"#: ", b"# ", b"#. ", b'"']
+
+
+def excerpt(data: bytes, rng: random.Random) -> bytes:
+    blocks = data.split(b"\n\n")
+    header = next((i for i, block in enumerate(blocks) if b'msgid ""' in block), 0)
+    start = rng.randrange(header + 1, max(header + 2, len(blocks)))
+    return b"\n\n".join(blocks[:header + 1] + blocks[start:start + rng.randint(3, 30)]) + b"\n"
+
+
+def fuzz_lines(data: bytes) -> list[bytes]:
+    return data.split(b"\n")
+
+
+def truncate_anywhere(data: bytes, rng: random.Random) -> bytes:
+    return data[:rng.randrange(len(data) + 1)]
+
+
+def delete_a_line(data: bytes, rng: random.Random) -> bytes:
+    lines = fuzz_lines(data)
+    del lines[rng.randrange(len(lines))]
+    return b"\n".join(lines)
+
+
+def duplicate_a_line(data: bytes, rng: random.Random) -> bytes:
+    lines = fuzz_lines(data)
+    at = rng.randrange(len(lines))
+    lines.insert(at, lines[at])
+    return b"\n".join(lines)
+
+
+def swap_two_lines(data: bytes, rng: random.Random) -> bytes:
+    lines = fuzz_lines(data)
+    a, b = rng.randrange(len(lines)), rng.randrange(len(lines))
+    lines[a], lines[b] = lines[b], lines[a]
+    return b"\n".join(lines)
+
+
+def _in_field(data: bytes, rng: random.Random, insert: bytes) -> bytes:
+    """`insert` inside a line of a field kind chosen at random (inside its string where it has one)."""
+    lines = fuzz_lines(data)
+    field = rng.choice(FIELDS)
+    candidates = [i for i, line in enumerate(lines) if line.startswith(field)] or list(range(len(lines)))
+    at = rng.choice(candidates)
+    line = lines[at]
+    quote = line.find(b'"')
+    cut = rng.randrange(quote + 1, len(line)) if 0 <= quote < len(line) - 1 else rng.randrange(len(line) + 1)
+    lines[at] = line[:cut] + insert + line[cut:]
+    return b"\n".join(lines)
+
+
+def invalid_utf8(data: bytes, rng: random.Random) -> bytes:
+    return _in_field(data, rng, rng.choice(INVALID_UTF8))
+
+
+def odd_escape(data: bytes, rng: random.Random) -> bytes:
+    return _in_field(data, rng, rng.choice(ODD_ESCAPES))
+
+
+def nonsense_plural_forms(data: bytes, rng: random.Random) -> bytes:
+    from tests.tooling.test_plural_exp import expression
+    nplurals = rng.choice(["0", "1", "2", "3", "6", "-1", "x", "", "99999999999999999999", "2; nplurals=3"])
+    value = rng.choice([f"nplurals={nplurals}; plural={expression(rng)};", f"plural={expression(rng)}; nplurals={nplurals}",
+                        f"nplurals={nplurals}", f"plural={expression(rng)}", "", f"nplurals={nplurals}; plural=" + "(" * 50])
+    line = f'"Plural-Forms: {value}\\n"'.encode()
+    if b'"Plural-Forms:' in data:
+        return re.sub(rb'^"Plural-Forms:.*$', lambda _: line, data, count=1, flags=re.MULTILINE)
+    return data.replace(b'msgstr ""\n', b'msgstr ""\n' + line + b"\n", 1)
+
+
+def odd_charset(data: bytes, rng: random.Random) -> bytes:
+    """Codecs Python has that are not character sets ("idna" raises UnicodeError, not UnicodeEncodeError,
+    on an empty label: the tracebacks issue 17 reported), and names no codec has."""
+    name = rng.choice([b"idna", b"punycode", b"utf-16", b"utf-7", b"base64", b"rot13", b"CHARSET", b"", b"x-\xff",
+                       b"ISO-8859-1", b"latin1", b"ascii", b"EUC-TW", b"UTF-8 ; charset=idna"])
+    return re.sub(rb"charset=[^\\\s;\"]*", lambda _: b"charset=" + name, data, count=1)
+
+
+def very_long_line(data: bytes, rng: random.Random) -> bytes:
+    lines = fuzz_lines(data)
+    at = rng.randrange(len(lines))
+    filler = rng.choice([b"x", "語".encode(), b"<b>", b"%s", b"{n}", b"\\n"]) * rng.choice([10_000, 100_000])
+    lines.insert(at, rng.choice([b'"' + filler + b'"', b"# " + filler, b"msgid \"" + filler + b'"']))
+    return b"\n".join(lines)
+
+
+def crlf_line_ends(data: bytes, rng: random.Random) -> bytes:
+    return data.replace(b"\n", b"\r\n")
+
+
+def cr_line_ends(data: bytes, rng: random.Random) -> bytes:
+    return data.replace(b"\n", b"\r")
+
+
+FUZZ_MUTATIONS = [truncate_anywhere, delete_a_line, duplicate_a_line, swap_two_lines, invalid_utf8, odd_escape,
+                  nonsense_plural_forms, odd_charset, very_long_line, crlf_line_ends, cr_line_ends]
+
+
+def corpus_mutants(directory: Path) -> list[Path]:
+    rng = random.Random(FUZZ_SEED)
+    seeds = [path.read_bytes() for path in CORPUS_SEEDS]
+    paths = []
+    for number in range(FUZZ_MUTANTS):
+        mutate = FUZZ_MUTATIONS[number % len(FUZZ_MUTATIONS)]
+        seed = rng.randrange(len(seeds))
+        data = mutate(excerpt(seeds[seed], rng), rng)
+        path = directory / f"{number:04d}-{CORPUS_SEEDS[seed].stem}-{mutate.__name__}.po"
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+def test_1210_mutants_of_real_catalogs_get_msgfmt_c_s_verdict_and_no_traceback(tmp_path):
+    """The project's own mutants are checked a second time as the site's catalogs (its rules on top: never
+    less strict than msgfmt -c)."""
+    tracebacks, passed_but_rejected, false_errors, site_checked = [], [], [], 0
+    for path in corpus_mutants(tmp_path):
+        site = "-messages-" in path.name  # a mutant of translations/ja/LC_MESSAGES/messages.po
+        try:
+            result = run_check([path])
+            site_result = run_check([path], site_translations=tmp_path) if site else None
+        except Exception:  # the test's subject: any exception is a finding of this test
+            tracebacks.append(f"{path.name}: {traceback.format_exc(limit=-3)}")
+            continue
+        status = exit_status(result)
+        assert status in (0, 1, 2), path.name
+        accepts = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True,
+                                 env=MSGFMT_ENV, timeout=60).returncode == 0
+        errors = [f for f in result.findings if f.severity == "error" and f.code not in WORK_LEFT]
+        if not accepts and (status == 0 or site and exit_status(site_result) == 0):
+            passed_but_rejected.append(path.name)
+        site_checked += site
+        if accepts and errors:
+            false_errors.append(f"{path.name}:{errors[0].line}: {errors[0].code}: {errors[0].message[:120]}")
+    assert tracebacks == []
+    assert passed_but_rejected == []
+    assert false_errors == []
+    assert site_checked >= 10

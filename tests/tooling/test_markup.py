@@ -7,7 +7,8 @@ import pytest
 from babel.messages.catalog import Message
 
 from app.tooling.check import run_check
-from app.tooling.markup import HTML, PAGE, TEXT, bidi_problem, catalog_kind, is_html, markup_problem, plain_text, render
+from app.tooling.markup import (HTML, PAGE, TEXT, _tokenized, bidi_problem, catalog_kind, is_html, markup_problem,
+                                plain_text, render, translation_markup_problem)
 from app.tooling.verdict import refusal
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "po" / "corpus"
@@ -25,6 +26,11 @@ LINK = '<a href="https://www.tohoku.ac.jp/en/">the site</a>'
     ("Plain", "プレーン"),
     ("Plain", "a < b ‹空>"),
     ("<script>x()</script>", "<script>x()</script>"),
+    # text attributes carry words: their values may be translated
+    ('<a href="/x" title="The guide">a</a>', '<a title="案内" href="/x">あ</a>'),
+    ('<img src="/logo.png" alt="Tohoku University">', '<img alt="東北大学 &amp; 学内" src="/logo.png">'),
+    ('<input name="q" placeholder="Search" aria-label="Search">', '<input aria-label="検索" name="q" placeholder="キーワード">'),
+    ('<abbr title="Tohoku University">TU</abbr>', '<abbr title="a < b">東北大</abbr>'),
 ])
 def test_legitimate_translations_pass_in_a_page_catalog(msgid, msgstr):
     assert markup_problem(msgid, msgstr, catalog=PAGE) is None
@@ -52,6 +58,16 @@ def test_legitimate_translations_pass_in_a_page_catalog(msgid, msgstr):
     ("<script>x()</script>", "<script>steal()</script>", "changes the code inside <script>"),
     ("Language", '言語" onfocus="alert(1)" autofocus x="', 'has a "'),
     ("100 percent sure", "100&#37; sure", "character reference"),
+    # every attribute that is not text stays the msgid's, and a text attribute is plain text
+    ('<a href="/x" rel="nofollow">Hi</a>', '<a href="/x" rel="opener">Hi</a>', "attributes and values"),
+    ('<a class="btn" href="/x">Hi</a>', '<a class="evil" href="/x">Hi</a>', "attributes and values"),
+    ('<a href="/x" title="Go">Hi</a>', '<a href="/x" title="Go" onclick="x()">Hi</a>', "attributes and values"),
+    ('<a href="/x" title="Go">Hi</a>', '<a href="/x">Hi</a>', "attributes and values"),  # title dropped
+    ('<a href="/x">Hi</a>', '<a href="/x" title="行く">Hi</a>', "attributes and values"),  # title added
+    ('<img src="/a.png" alt="A">', '<img src="/b.png" alt="A">', "attributes and values"),
+    ('<a href="/x" title="Go">Hi</a>', '<a href="/x" title="<b>行く</b>">Hi</a>', "title attribute"),
+    ('<a href="/x" title="Go">Hi</a>', '<a href="/x" title="&lt;img src=x onerror=alert(1)&gt;">Hi</a>',
+     "title attribute"),
 ])
 def test_refused_translations_say_why(msgid, msgstr, reason):
     problem = markup_problem(msgid, msgstr, catalog=PAGE)
@@ -72,6 +88,39 @@ def test_render_reserializes_text_escaped_and_the_msgids_own_tags():
     assert render("Plain", "言語\" x=\"<b>") is None  # has <b>: not the msgid's markup
     assert render("Plain", "a < b") == "a &lt; b"
     assert plain_text(msgstr) == "ガイドを読む <&> 申請"
+
+
+def test_render_writes_translated_text_attributes_escaped_and_every_other_attribute_from_the_msgid():
+    msgid = '<a href="/guide" title="The guide" class="btn">Read</a>'
+    msgstr = '<a class="btn" title="「案内」 &amp; \'x\' &quot;y&quot;" href="/guide">読む</a>'
+    assert render(msgid, msgstr) == ('<a href="/guide" title="「案内」 &amp; &#39;x&#39; &#34;y&#34;" class="btn">'
+                                     "読む</a>")
+
+
+def test_entries_without_lt_or_amp_never_reach_the_tokenizer():
+    _tokenized.cache_clear()
+    for msgid, msgstr in (("Plain", "プレーン"), ("100%% sure", "100%%確か"), ("Say \"hi\"", "「やあ」と言う")):
+        markup_problem(msgid, msgstr, catalog=PAGE)
+        translation_markup_problem((msgid,), (msgstr,), catalog=PAGE)
+    assert _tokenized.cache_info().misses == 0
+    assert markup_problem("Plain", 'a "b"', catalog=PAGE) is not None  # the " rule needs no tokenizer
+    markup_problem("Plain", "a &amp; b", catalog=PAGE)
+    assert _tokenized.cache_info().misses == 2  # one "&": both are tokenized
+
+
+def test_the_sites_rules_are_errors_in_its_catalogs_and_warnings_in_a_given_one(tmp_path):
+    translations = tmp_path / "translations"
+    po = translations / "ja" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    po.write_text('msgid ""\nmsgstr ""\n"Language: ja\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+                  '"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
+                  'msgid "Read <a href=\\"/guide\\">the guide</a>"\nmsgstr "<a href=\\"/ja/guide\\">案内</a>を読む"\n\n'
+                  'msgid "Language"\nmsgstr "言語\\""\n', encoding="utf-8")
+    given = run_check([po])
+    site = run_check([po], site_translations=translations)
+    assert sorted((f.line, f.code, f.severity) for f in given.findings) == [(8, "unsafe-markup", "warning")]
+    assert sorted((f.line, f.code, f.severity) for f in site.findings) == [
+        (8, "unsafe-markup", "error"), (11, "unsafe-markup", "error")]
 
 
 @pytest.mark.parametrize(("msgid", "expected"), [

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.tooling.checks import check_catalog
 from app.tooling.pofile import CatalogError, messages, parse_po, read_catalog, read_po_file
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "po"
@@ -267,17 +268,22 @@ def test_a_broken_previous_msgid_line_is_a_syntax_error_as_for_msgfmt(line, tmp_
     assert caught.value.findings[0].line == msgfmt_first_error(path)
 
 
-def test_unchecked_bytes_in_strings_are_one_error_finding_naming_the_encoding(tmp_path):
+def test_unchecked_bytes_in_strings_are_one_warning_naming_the_encoding_and_an_error_in_the_sites_catalogs(tmp_path):
     """Without a charset msgfmt knows it copies strings' bytes unchecked (it accepts the file); we cannot,
-    so the file is read with U+FFFD and one error says why and how to fix it."""
+    so the file is read with U+FFFD and one warning says why and how to fix it. The site would show the
+    U+FFFD: in its own catalogs that is an error."""
     body = 'msgid ""\nmsgstr "Language: ja\\n"\n' + "".join(
         f'\nmsgid "m{n}"\nmsgstr "\u3053\u3093\u306b\u3061\u306f{n}"\n' for n in range(30))
     path = tmp_path / "sjis.po"
     path.write_bytes(body.encode("cp932"))
     assert msgfmt_first_error(path) is None
-    findings = [f for f in read_po_file(path).findings if f.code == "encoding"]
-    assert [(f.line, f.severity) for f in findings] == [(5, "error")]
+    pofile = read_po_file(path)
+    findings = [f for f in pofile.findings if f.code == "encoding"]
+    assert [(f.line, f.severity) for f in findings] == [(5, "warning")]
     assert "30 string line(s)" in findings[0].message and "iconv -f Shift_JIS" in findings[0].message
+    site = [f for f in check_catalog(pofile.catalog, path, pofile=pofile, newstyle=True) if f.code == "encoding"]
+    assert [(f.line, f.severity) for f in site] == [(5, "error")]
+    assert [f.code for f in check_catalog(pofile.catalog, path, pofile=pofile) if f.code == "encoding"] == []
 
 
 @pytest.mark.parametrize(("data", "expected"), [
@@ -311,3 +317,36 @@ def test_check_refuses_a_fifo_at_once_and_still_reports_the_other_files(tmp_path
     assert [catalog["path"] for catalog in report["catalogs"]] == [str(good)]
     unreadable = {f["path"]: f["message"] for f in report["findings"] if f["code"] == "unreadable"}
     assert unreadable == {str(fifo): "not a regular file (a FIFO)", "/dev/zero": "not a regular file (a device)"}
+
+
+@pytest.mark.parametrize(("between", "comment", "rejected_at"), [
+    ("", b"#\xff, python-format", None),  # the comment is bison's lookahead: the header's charset is not set yet
+    ('msgid "x"\nmsgstr "y"\n\n', b"#\xff, python-format", 8),  # the character after '#' is checked
+    ('msgid "x"\nmsgstr "y"\n\n', b"# \xff comment", None),  # the rest of a comment is not
+    ('msgid "x"\nmsgstr "y"\n\n', b"#, \xc3(", None),
+])
+def test_invalid_bytes_right_after_a_hash_are_an_error_where_msgfmt_checks_them(tmp_path, between, comment, rejected_at):
+    path = tmp_path / "c.po"
+    path.write_bytes(b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n' + between.encode()
+                     + comment + b'\nmsgid "a"\nmsgstr "b"\n')
+    assert msgfmt_first_error(path) == rejected_at
+    if rejected_at:
+        with pytest.raises(CatalogError) as excinfo:
+            read_po_file(path)
+        assert [(f.line, f.code) for f in excinfo.value.findings] == [(rejected_at, "encoding-error")]
+    else:
+        read_po_file(path)
+
+
+def test_text_in_euc_tw_which_python_cannot_read_is_never_passed_unverified(tmp_path):
+    """msgfmt checks EUC-TW with glibc's iconv; Python has no codec for it: UTF-8 text declared EUC-TW is
+    rejected by msgfmt, and check, unable to tell, reports an error instead of passing it."""
+    path = tmp_path / "tw.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=EUC-TW\\n"\n\nmsgid "a"\nmsgstr "東北"\n',
+                    encoding="utf-8")
+    assert msgfmt_first_error(path) == 6
+    findings = [f for f in read_po_file(path).findings if f.code == "encoding"]
+    assert [(f.line, f.severity) for f in findings] == [(6, "error")] and "EUC-TW" in findings[0].message
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=EUC-TW\\n"\n\nmsgid "a"\nmsgstr "b"\n',
+                    encoding="utf-8")
+    assert [f for f in read_po_file(path).findings if f.code == "encoding"] == []
