@@ -14,6 +14,8 @@ import io
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,7 +175,22 @@ class RegistryDomain(Domain):
             return NullTranslations()
         # One registry look-up (and .po stat) per request and locale, not one per gettext call.
         locale = str(locale)
-        cached = g.get("live_translations")
+        cached = g.get(_REQUEST_TRANSLATIONS)
         if cached is None or cached[0] != locale:
-            cached = g.live_translations = (locale, self.registry.translations(locale))
+            cached = (locale, self.registry.translations(locale))
+            setattr(g, _REQUEST_TRANSLATIONS, cached)
         return cached[1]
+
+    @contextmanager
+    def overlay(self, locale: str, translations: NullTranslations) -> Iterator[None]:
+        """Inside the block, this request renders `locale` with `translations` (an editor's draft in front
+        of the live catalog): nobody else's request, and nothing after the block, sees them."""
+        saved = g.get(_REQUEST_TRANSLATIONS)
+        setattr(g, _REQUEST_TRANSLATIONS, (locale, translations))
+        try:
+            yield
+        finally:
+            setattr(g, _REQUEST_TRANSLATIONS, saved)
+
+
+_REQUEST_TRANSLATIONS = "_catalogs_translations"  # g attribute: (locale, translations) of this request

@@ -26,6 +26,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
+from .auth import redirect_unless_signed_in
 from .config import all_locales
 from .i18n import bind_locale, content_language
 from .catalogs import _signature
@@ -368,7 +369,6 @@ def only_when_enabled():
     if not current_app.config["TRANSLATION_STATUS_ENABLED"]:
         abort(404)
     if current_app.config["TRANSLATION_STATUS_SIGN_IN"]:
-        from .editor import redirect_unless_signed_in  # imported here: the editor imports this module
         return redirect_unless_signed_in()
 
 

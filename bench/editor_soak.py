@@ -51,8 +51,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.editor import entry_id  # noqa: E402
-from app.editor.accounts import Accounts  # noqa: E402
+from app.editor.views import entry_id  # noqa: E402
+from app.accounts import Accounts  # noqa: E402
 from app.editor.store import EntryKey, find_message, strings_of  # noqa: E402
 from app.tooling.pofile import messages, read_catalog  # noqa: E402
 

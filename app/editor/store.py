@@ -35,7 +35,7 @@ from ..tooling.compile import atomic_write
 from ..tooling.pofile import WIDTH, CatalogError, messages, parse_po
 from ..tooling.formats import GERMANIC, strict_forms
 from ..tooling.verdict import refusal
-from .db import connect
+from ..db import connect
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 
 from app import create_app
 from app.config import PROJECT_ROOT
-from app.editor import entry_id
-from app.editor.accounts import Accounts
+from app.editor.views import entry_id
+from app.accounts import Accounts
 from app.editor.store import EntryKey, find_message, strings_of
 from app.tooling.pofile import read_po_file
 from tests.browser.server import serve_app

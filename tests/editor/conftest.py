@@ -7,7 +7,7 @@ import re
 import pytest
 
 from app import create_app
-from app.editor.accounts import Accounts
+from app.accounts import Accounts
 from tests.conftest import BASE_URL
 
 PASSWORD = "correct horse battery"

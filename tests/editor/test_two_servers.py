@@ -19,8 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from app.config import PROJECT_ROOT
-from app.editor import entry_id
-from app.editor.accounts import Accounts
+from app.editor.views import entry_id
+from app.accounts import Accounts
 from app.editor.store import CatalogStore, EntryKey, find_message, strings_of
 from app.tooling.pofile import read_po_file
 from tests.editor.conftest import PASSWORD

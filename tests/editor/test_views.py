@@ -8,8 +8,8 @@ import time
 import pytest
 
 from app import create_app
-from app.editor import entry_id
-from app.editor.accounts import Accounts
+from app.editor.views import entry_id
+from app.accounts import Accounts
 from app.editor.store import EntryKey, find_message, strings_of
 from app.tooling.pofile import read_po_file
 from tests.editor.conftest import PASSWORD, csrf, editor_config, form_of, sign_in

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 
 from app import create_app
-from app.editor.accounts import (MAX_FAILURES_PER_ADDRESS, AccountError, Accounts, Throttled)
+from app.accounts import (MAX_FAILURES_PER_ADDRESS, AccountError, Accounts, Throttled)
 from tests.editor.conftest import PASSWORD, editor_config
 
 
@@ -24,7 +24,7 @@ def test_passwords_are_stored_as_scrypt_hashes(accounts):
 
 
 def test_roles_and_locales():
-    from app.editor.accounts import User
+    from app.accounts import User
     translator, reviewer, admin = (User("u", role, ("ja",), "") for role in ("translator", "reviewer", "admin"))
     assert translator.can_edit("ja") and not translator.can_review("ja") and not translator.can_edit("fr")
     assert reviewer.can_review("ja") and not reviewer.can_review("fr")
