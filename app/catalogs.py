@@ -23,12 +23,11 @@ from babel.support import NullTranslations, Translations
 from flask import g
 from flask_babel import Domain, get_locale
 
-from .tooling.formats import catalog_strict_forms
 from .tooling.compile import atomic_write, mo_bytes
+from .tooling.entry import REFUSED, catalog_entries
 from .tooling.findings import Finding
 from .tooling.pofile import HEADER, CatalogError, is_text_charset, read_po_file
 from .tooling.project_files import refuse_outside
-from .tooling.verdict import refusal
 
 log = logging.getLogger(__name__)
 
@@ -152,13 +151,11 @@ def refuse_broken_entries(catalog) -> list[str]:
     "line: msgid: reason" for each. (Markup the msgid lacks, a `"` that would end an attribute value, bidi
     controls left open, a `%` that breaks Jinja's newstyle formatting.)"""
     refused = []
-    strict = catalog_strict_forms(catalog)
-    for message in catalog:
-        verdict = refusal(message, strict=strict)
-        if verdict:
-            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-            refused.append(f"{message.lineno}: {msgid!r}: {verdict}")
-            message.string = tuple("" for _ in message.string) if isinstance(message.string, tuple) else ""
+    for entry in catalog_entries(catalog):
+        if entry.state == REFUSED:
+            message = entry.message
+            refused.append(f"{message.lineno}: {entry.key.msgid!r}: {entry.refusal}")
+            message.string = tuple("" for _ in entry.strings) if entry.plural else ""
     return refused
 
 

@@ -32,6 +32,7 @@ from babel.messages.catalog import Message
 from babel.messages.pofile import normalize, unescape
 
 from ..tooling.compile import atomic_write
+from ..tooling.entry import EntryKey, find_message, ids_of, is_plural, key_of, strings_of
 from ..tooling.pofile import WIDTH, CatalogError, messages, parse_po
 from ..tooling.formats import GERMANIC, strict_forms
 from ..tooling.verdict import refusal
@@ -71,18 +72,8 @@ def validate(ids: tuple[str, ...], strings: tuple[str, ...],
         control = _CONTROL_RE.search(form)
         if control:
             return f"has the control character U+{ord(control.group()):04X} at position {control.start() + 1}"
-    plural = len(ids) > 1
-    message = Message(ids if plural else ids[0], tuple(strings) if plural else strings[0])
-    verdict = refusal(message, strict=strict)
+    verdict = refusal(ids, tuple(strings), strict=strict)
     return verdict and verdict.reason
-
-
-@dataclass(frozen=True)
-class EntryKey:
-    """Which entry: its msgctxt (None when it has none) and its msgid (the singular, for plurals)."""
-
-    context: str | None
-    msgid: str
 
 
 @dataclass(frozen=True)
@@ -118,19 +109,6 @@ class Refused:
 
 class EntryGone(LookupError):
     """The entry is no longer in the catalog (e.g. `update` removed it)."""
-
-
-def strings_of(message: Message) -> tuple[str, ...]:
-    string = message.string
-    return (string or "",) if not isinstance(string, (tuple, list)) else tuple(s or "" for s in string)
-
-
-def ids_of(message: Message) -> tuple[str, ...]:
-    return tuple(message.id) if isinstance(message.id, (tuple, list)) else (message.id,)
-
-
-def find_message(catalog, key: EntryKey) -> Message | None:
-    return catalog.get(key.msgid, context=key.context)
 
 
 def _lock_path(po_path: Path) -> Path:
@@ -222,7 +200,7 @@ def _valid_change(po_path: Path, data: bytes) -> bool:
             return False
         text = text or _Text.of(data)
         for message in messages(catalog):
-            if _count_by_text(text, EntryKey(message.context, ids_of(message)[0])) != 1:
+            if _count_by_text(text, key_of(message)) != 1:
                 return False  # a duplicate elsewhere, or a file written otherwise than Babel writes
     return True
 
@@ -341,7 +319,7 @@ def _entry_at(text: _Text, msgid_index: int, key: EntryKey) -> _Entry | None:
         return None
     start, end = _comment_start(lines, keyword), _section_end(lines, msgstr)
     message = _parse_snippet(text, start, end)
-    if message is None or message.context != key.context or ids_of(message)[0] != key.msgid:
+    if message is None or message.context != key.context or key_of(message) != key:
         return None
     return _Entry(message, start, keyword, msgstr, end)
 
@@ -462,7 +440,7 @@ def _patch(text: _Text, entry: _Entry, strings: tuple[str, ...], fuzzy: bool, he
     """Change only `entry`'s msgstr lines and fuzzy flag, and the header's fields, in `text`; return the
     entry's new [start, end)."""
     lines = text.lines
-    new_msgstr = _msgstr_lines(strings, isinstance(entry.message.id, (tuple, list)), text.cr)
+    new_msgstr = _msgstr_lines(strings, is_plural(entry.message), text.cr)
     lines[entry.msgstr:entry.end] = new_msgstr
     delta = _set_fuzzy(lines, entry.start, entry.keyword, fuzzy, text.cr)
     start, end = entry.start, entry.msgstr + len(new_msgstr) + delta

@@ -5,7 +5,6 @@ store.py (one entry, under a lock, conflict-checked).
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import math
 import os
@@ -21,15 +20,14 @@ from ..auth import current_user, login_required
 from ..i18n import absolute_url, bind_locale, content_language
 from ..pages import PAGES, PAGES_BY_ENDPOINT, alternates
 from ..tooling.compile import mo_bytes
+from ..tooling.entry import STATES, TODO_STATES, TRANSLATED, Entry, EntryKey, catalog_entries
 from ..tooling.formats import catalog_strict_forms
 from ..tooling.glossary import project_glossary
-from ..tooling.pofile import CatalogError, messages, parse_po
+from ..tooling.pofile import CatalogError, parse_po
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
-from .store import (FUZZY, Author, CatalogBusy, CatalogStore, Conflict, EntryGone, EntryKey, Refused, ids_of,
-                    remember_valid, strings_of, validate)
+from .store import Author, CatalogBusy, CatalogStore, Conflict, EntryGone, Refused, remember_valid, validate
 
-STATES = ("untranslated", "fuzzy", "refused", "translated")
-FILTERS = ("todo", "untranslated", "fuzzy", "refused", "all")
+FILTERS = ("todo", *TODO_STATES, "all")
 PER_PAGE = 50
 ACTIONS = {"save": "save", "next": "save", "fuzzy": "fuzzy", "approve": "approve"}
 
@@ -42,31 +40,43 @@ bp.after_request(content_language)
 
 @dataclass
 class Row:
-    """One entry of the catalog with what the list and the entry page show."""
+    """An entry (the entry model: key, forms, state, verdict) with what the list and the entry page add."""
 
-    id: str
-    key: EntryKey
-    message: Message
-    state: str
-    reason: str | None  # why the live site refuses it (state "refused")
+    entry: Entry
     previous: str | None = None  # the `#| msgid` of a fuzzy entry, when read for the entry page
 
     @property
+    def id(self) -> str:
+        return self.entry.id
+
+    @property
+    def key(self) -> EntryKey:
+        return self.entry.key
+
+    @property
+    def message(self) -> Message:
+        return self.entry.message
+
+    @property
+    def state(self) -> str:
+        return self.entry.state
+
+    @property
+    def reason(self) -> str | None:
+        """Why the live site refuses it (state "refused")."""
+        return self.entry.refusal and self.entry.refusal.reason
+
+    @property
     def ids(self) -> tuple[str, ...]:
-        return ids_of(self.message)
+        return self.entry.ids
 
     @property
     def strings(self) -> tuple[str, ...]:
-        return strings_of(self.message)
+        return self.entry.strings
 
     @property
     def pages(self) -> list[str]:
         return pages_of(self.message.locations)
-
-
-def entry_id(key: EntryKey) -> str:
-    raw = ("\x00" if key.context is None else key.context + "\x04") + key.msgid
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -78,20 +88,6 @@ class LoadedCatalog:
 
 
 _loaded: dict[Path, LoadedCatalog] = {}  # per process: parsed once per version of the file
-
-
-def _row(message: Message, strict: frozenset[int] | None) -> Row:
-    key = EntryKey(message.context, ids_of(message)[0])
-    strings = strings_of(message)
-    reason = None
-    if not all(strings):
-        state = "untranslated"
-    elif FUZZY in message.flags:
-        state = "fuzzy"
-    else:
-        reason = validate(ids_of(message), strings, strict)
-        state = "refused" if reason else "translated"
-    return Row(entry_id(key), key, message, state, reason)
 
 
 def po_path(locale: str) -> Path:
@@ -115,7 +111,7 @@ def load(locale: str) -> LoadedCatalog:
         abort(Response(render_template("editor/broken.html", error=str(err)), status=503))
     remember_valid(path, data)  # parsed whole: the next save need not parse this version again
     strict = catalog_strict_forms(pofile.catalog)
-    rows = [_row(message, strict) for message in messages(pofile.catalog)]
+    rows = [Row(entry) for entry in catalog_entries(pofile.catalog)]
     loaded = _loaded[path] = LoadedCatalog(signature, rows, {row.id: row for row in rows}, strict)
     return loaded
 
@@ -149,7 +145,7 @@ def never_cached(response: Response) -> Response:
 
 @bp.context_processor
 def editor_helpers():
-    return {"user": current_user(), "page_label": page_label, "entry_id": entry_id,
+    return {"user": current_user(), "page_label": page_label,
             "source_locale": current_app.config["DEFAULT_LOCALE"]}
 
 
@@ -168,7 +164,7 @@ def entries():
     text = args.get("q", "").strip().casefold()
     counts = {name: sum(row.state == name for row in loaded.rows) for name in STATES}
     shown = [row for row in loaded.rows
-             if (state == "all" or row.state == state or (state == "todo" and row.state != "translated"))
+             if (state == "all" or row.state == state or (state == "todo" and row.state != TRANSLATED))
              and (not page_key or page_key in row.pages or (ALL_PAGES in row.pages and page_key in PAGES_BY_ENDPOINT))
              and (not context or (row.key.context or "") == context)
              and (not text or _matches(row, text))]
@@ -199,7 +195,7 @@ def _current(id_: str) -> tuple[LoadedCatalog | None, Row]:
     cached = _loaded.get(po_path(g.locale))
     if "msgid" in request.form:  # the entry form names its entry: no whole read needed to find it
         key = EntryKey(request.form["context"] if "context" in request.form else None, request.form["msgid"])
-        if entry_id(key) != id_:
+        if key.id != id_:
             abort(400)
     else:
         if cached is None or id_ not in cached.by_id:
@@ -213,9 +209,7 @@ def _current(id_: str) -> tuple[LoadedCatalog | None, Row]:
         abort(404)
     if found is None:
         abort(404)
-    fresh = _row(found[0], (cached or load(g.locale)).strict)
-    fresh.previous = found[1]
-    return cached, fresh
+    return cached, Row(Entry.of(found[0], (cached or load(g.locale)).strict), previous=found[1])
 
 
 def _form_strings(row: Row, name: str) -> tuple[str, ...]:
@@ -264,7 +258,7 @@ def entry(id_: str):
 
 def _next_todo(loaded: LoadedCatalog, after: Row) -> Row | None:
     index = next((i for i, row in enumerate(loaded.rows) if row.id == after.id), -1)
-    return next((row for row in loaded.rows[index + 1:] if row.state != "translated"), None)
+    return next((row for row in loaded.rows[index + 1:] if row.state != TRANSLATED), None)
 
 
 @bp.post("/<id_>/")

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from app.editor.store import (Author, CatalogStore, Conflict, EntryGone, EntryKey, Refused, Saved,
-                              find_message, plural_strictness, strings_of, validate)
+from app.editor.store import (Author, CatalogStore, Conflict, EntryGone, Refused, Saved, plural_strictness,
+                              validate)
+from app.tooling.entry import EntryKey, find_message, strings_of
 from app.tooling.pofile import CatalogError, read_po_file
 
 CATALOG = r'''# A test catalog.

@@ -8,14 +8,13 @@ import time
 import pytest
 
 from app import create_app
-from app.editor.views import entry_id
 from app.accounts import Accounts
-from app.editor.store import EntryKey, find_message, strings_of
+from app.tooling.entry import EntryKey, find_message, strings_of
 from app.tooling.pofile import read_po_file
 from tests.editor.conftest import PASSWORD, csrf, editor_config, form_of, sign_in
 
 ESTABLISHED = EntryKey("fact label", "Established")
-EDIT = f"/ja/translations/edit/{entry_id(ESTABLISHED)}/"
+EDIT = f"/ja/translations/edit/{ESTABLISHED.id}/"
 
 
 @pytest.fixture
@@ -103,7 +102,7 @@ def test_translate_an_untranslated_string_and_see_it_live(alice, ja_po):
     blank(ja_po, "Established", "設置")
     listing = alice.get("/ja/translations/edit/").text
     assert re.search(r'data-count="untranslated">1 untranslated', listing)
-    assert f'data-entry="{entry_id(ESTABLISHED)}"' in listing
+    assert f'data-entry="{ESTABLISHED.id}"' in listing
     page = alice.get(EDIT).text
     fields = form_of(page) | {"msgstr": ["設立"], "action": "save"}
     response = alice.post(EDIT, data=fields)
@@ -118,7 +117,7 @@ def test_save_and_next_goes_to_the_next_entry_to_do(alice, ja_po):
     blank(ja_po, "Published", "策定")
     fields = form_of(alice.get(EDIT).text) | {"msgstr": ["設立"], "action": "next"}
     response = alice.post(EDIT, data=fields)
-    assert response.location.endswith(f"/ja/translations/edit/{entry_id(EntryKey('fact label', 'Published'))}/")
+    assert response.location.endswith(f"/ja/translations/edit/{EntryKey('fact label', 'Published').id}/")
 
 
 def test_a_changed_entry_gives_the_conflict_page_with_both_versions(alice, ja_po):
@@ -219,11 +218,11 @@ def test_the_list_filters_by_text_in_both_languages_context_and_page(alice):
     everything = alice.get("/ja/translations/edit/?state=all").text.count("data-entry=")
     for text in ("設置", "establISHED"):
         found = alice.get(f"/ja/translations/edit/?state=all&q={text}").text
-        assert entry_id(ESTABLISHED) in found and found.count("data-entry=") < everything
+        assert ESTABLISHED.id in found and found.count("data-entry=") < everything
     by_context = alice.get("/ja/translations/edit/?state=all&context=fact+label").text
     assert by_context.count("data-entry=") == int(re.search(r'data-role="total">(\d+)', by_context).group(1)) >= 2
     by_page = alice.get("/ja/translations/edit/?state=all&page=office").text
-    assert entry_id(ESTABLISHED) in by_page and entry_id(EntryKey("fact label", "Published")) not in by_page
+    assert ESTABLISHED.id in by_page and EntryKey("fact label", "Published").id not in by_page
 
 
 def test_a_broken_catalog_is_a_clear_503(alice, ja_po):
@@ -288,7 +287,7 @@ def test_a_draft_language_is_translated_in_the_editor_before_it_is_published(tra
     assert sign_in(client, "kim").status_code == 302
     listing = client.get("/ko/translations/edit/")
     assert listing.status_code == 200 and "Strings (ko)" in listing.text
-    entry = f"/ko/translations/edit/{entry_id(ESTABLISHED)}/"
+    entry = f"/ko/translations/edit/{ESTABLISHED.id}/"
     response = client.post(entry, data=form_of(client.get(entry).text) | {"msgstr": ["설립"], "action": "save"})
     assert response.status_code == 303
     assert on_disk(translations_copy / "ko" / "LC_MESSAGES" / "messages.po") == ("설립",)
