@@ -21,7 +21,7 @@ from babel.messages.pofile import normalize
 from babel.util import LOCALTZ
 
 from .compile import atomic_write, write_if_changed
-from .entry import ids_of, is_plural, key_of
+from .entry import ids_of, is_plural, key_of, strings_of
 from .findings import Finding
 from .plural_table import gnu_plural_forms
 from .pofile import WIDTH, CatalogError, messages, po_bytes, read_catalog
@@ -88,7 +88,7 @@ def _guess_changed_strings(catalog: Catalog, before: dict, removed: list) -> Non
     candidates: dict = {}
     for key in removed:
         old = catalog.obsolete[key]
-        if old.string and (old.string if isinstance(old.string, str) else old.string[0]):
+        if strings_of(old)[0]:
             candidates.setdefault(old.context, {})[key_of(old).msgid.lower().strip()] = key
     used = set()
     for message in messages(catalog):
