@@ -23,8 +23,9 @@ from babel.support import NullTranslations, Translations
 from flask import g
 from flask_babel import Domain, get_locale
 
-from .tooling.compile import atomic_write, mo_bytes
+from .tooling.compile import mo_bytes
 from .tooling.entry import REFUSED, catalog_entries
+from .tooling.files import atomic_write
 from .tooling.findings import Finding
 from .tooling.pofile import HEADER, CatalogError, is_text_charset, read_po_file
 from .tooling.project_files import refuse_outside

@@ -20,8 +20,9 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import normalize
 from babel.util import LOCALTZ
 
-from .compile import atomic_write, write_if_changed
+from .compile import write_if_changed
 from .entry import ids_of, is_plural, key_of, strings_of
+from .files import atomic_write
 from .findings import Finding
 from .plural_table import gnu_plural_forms
 from .pofile import WIDTH, CatalogError, messages, po_bytes, read_catalog
