@@ -52,14 +52,16 @@ class PoText:
 
     @classmethod
     def of(cls, data: bytes, charset: str) -> "PoText":
-        """`data` decoded with `charset`, the codec the reader took from its header (`header_of`)."""
-        text = data.decode(charset)
+        """`data` decoded with `charset`, the codec the reader took from its header (`header_of`). Bytes
+        not valid in it (which msgfmt and the reader accept outside the entry being patched) are kept as
+        they are: surrogate escapes, encoded back to the same bytes."""
+        text = data.decode(charset, "surrogateescape")
         bom = text[:1] == "\ufeff"
         lines = text[bom:].split("\n")
         return cls(lines, charset, bom, "\r" if lines[0].endswith("\r") else "", text[bom:])
 
     def encode(self) -> bytes:
-        return (("\ufeff" if self.bom else "") + "\n".join(self.lines)).encode(self.charset)
+        return (("\ufeff" if self.bom else "") + "\n".join(self.lines)).encode(self.charset, "surrogateescape")
 
 
 @dataclass
@@ -101,7 +103,7 @@ def _section_end(lines: list[str], start: int) -> int:
 def read_back(text: PoText, start: int, end: int) -> Message | None:
     """The one entry in lines[start:end], read by the strict reader; None if they are not exactly one."""
     try:
-        catalog = parse_po("\n".join(text.lines[start:end]).encode("utf-8"), Path("entry.po")).catalog
+        catalog = parse_po("\n".join(text.lines[start:end]).encode("utf-8", "surrogateescape"), Path("entry.po")).catalog
     except CatalogError:
         return None
     found = list(messages(catalog))
