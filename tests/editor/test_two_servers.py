@@ -23,7 +23,7 @@ from app.accounts import Accounts
 from app.editor.store import CatalogStore
 from app.tooling.entry import EntryKey, find_message, strings_of
 from app.tooling.pofile import read_po_file
-from tests.editor.conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 ESTABLISHED = EntryKey("fact label", "Established")
 PUBLISHED = EntryKey("fact label", "Published")
