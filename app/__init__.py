@@ -5,7 +5,7 @@ import logging
 
 from flask import Flask
 
-from . import editor, i18n, pages, security, translators
+from . import auth, editor, i18n, pages, security, translators
 from .cli import i18n_cli
 from .config import PROJECT_ROOT, default_config, resolve_locales
 from .export import export_command
@@ -23,7 +23,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     pages.init_app(app)
     translators.init_app(app)
-    editor.init_app(app)  # after pages: it wraps the page cache
+    auth.init_app(app)
+    editor.init_app(app)  # after auth, and after pages: it wraps the page cache
     security.init_app(app)
     app.cli.add_command(i18n_cli)
     app.cli.add_command(export_command)

@@ -14,6 +14,8 @@ import io
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,12 +23,12 @@ from babel.support import NullTranslations, Translations
 from flask import g
 from flask_babel import Domain, get_locale
 
-from .tooling.formats import catalog_strict_forms
-from .tooling.compile import atomic_write, mo_bytes
+from .tooling.compile import mo_bytes
+from .tooling.entry import REFUSED, catalog_entries
+from .tooling.files import atomic_write
 from .tooling.findings import Finding
 from .tooling.pofile import HEADER, CatalogError, is_text_charset, read_po_file
 from .tooling.project_files import refuse_outside
-from .tooling.verdict import refusal
 
 log = logging.getLogger(__name__)
 
@@ -150,13 +152,11 @@ def refuse_broken_entries(catalog) -> list[str]:
     "line: msgid: reason" for each. (Markup the msgid lacks, a `"` that would end an attribute value, bidi
     controls left open, a `%` that breaks Jinja's newstyle formatting.)"""
     refused = []
-    strict = catalog_strict_forms(catalog)
-    for message in catalog:
-        verdict = refusal(message, strict=strict)
-        if verdict:
-            msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-            refused.append(f"{message.lineno}: {msgid!r}: {verdict}")
-            message.string = tuple("" for _ in message.string) if isinstance(message.string, tuple) else ""
+    for entry in catalog_entries(catalog):
+        if entry.state == REFUSED:
+            message = entry.message
+            refused.append(f"{message.lineno}: {entry.key.msgid!r}: {entry.refusal}")
+            message.string = tuple("" for _ in entry.strings) if entry.plural else ""
     return refused
 
 
@@ -173,7 +173,22 @@ class RegistryDomain(Domain):
             return NullTranslations()
         # One registry look-up (and .po stat) per request and locale, not one per gettext call.
         locale = str(locale)
-        cached = g.get("live_translations")
+        cached = g.get(_REQUEST_TRANSLATIONS)
         if cached is None or cached[0] != locale:
-            cached = g.live_translations = (locale, self.registry.translations(locale))
+            cached = (locale, self.registry.translations(locale))
+            setattr(g, _REQUEST_TRANSLATIONS, cached)
         return cached[1]
+
+    @contextmanager
+    def overlay(self, locale: str, translations: NullTranslations) -> Iterator[None]:
+        """Inside the block, this request renders `locale` with `translations` (an editor's draft in front
+        of the live catalog): nobody else's request, and nothing after the block, sees them."""
+        saved = g.get(_REQUEST_TRANSLATIONS)
+        setattr(g, _REQUEST_TRANSLATIONS, (locale, translations))
+        try:
+            yield
+        finally:
+            setattr(g, _REQUEST_TRANSLATIONS, saved)
+
+
+_REQUEST_TRANSLATIONS = "_catalogs_translations"  # g attribute: (locale, translations) of this request

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from flask_babel import get_locale
 from werkzeug.routing import BaseConverter
 
+from .auth import accounts_enabled, current_user
 from .config import all_locales
 from .i18n import NEGOTIATED_VARY, absolute_url, bind_locale, lazy_pgettext, negotiate_locale, redirect_to_locale
 
@@ -115,10 +116,7 @@ def _render(page: Page) -> Response:
 def _may_preview_drafts() -> bool:
     """A draft's pages are for translators: where accounts are on (the editor, or status pages that ask to
     sign in), only a signed-in account sees them; a visitor gets the 404 of a language that does not exist."""
-    if not current_app.extensions.get("editor_accounts"):
-        return True
-    from .editor import current_user  # imported here: the editor imports this module
-    return current_user() is not None
+    return not accounts_enabled() or current_user() is not None
 
 
 def _page_view(page: Page):

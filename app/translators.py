@@ -26,23 +26,22 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
+from .auth import redirect_unless_signed_in
 from .config import all_locales
 from .i18n import bind_locale, content_language
 from .catalogs import _signature
 from .pages import PAGES, PAGES_BY_ENDPOINT
 from .tooling.check import CatalogReport, ProjectPaths, run_check
+from .tooling.entry import FUZZY, STATES, TODO_STATES, TRANSLATED, Entry, catalog_entries
 from .tooling.findings import Finding
 from .tooling.glossary import Glossary, project_glossary
 from .tooling.pofile import CatalogError, messages, read_catalog
 from .tooling.stats import CatalogStats, catalog_stats
-from .tooling.verdict import refusal
 
 # Strings from these sources are on every page (layout, navigation, page titles); 404.html is its own page.
 SHARED_SOURCES = frozenset({"templates/base.html", "app/pages.py"})
 ALL_PAGES, NOT_FOUND, OTHER = "all-pages", "not-found", "other"
 TODO_CODES = ("untranslated", "fuzzy")  # finding codes that are work left, not problems
-STATES = ("untranslated", "fuzzy", "refused", "translated")
-TODO_STATES = STATES[:3]  # the to-do list: what the site does not show in the locale's language
 
 # Diff tokens: a word (with the spaces after it kept apart), or one character of a script written without
 # spaces (kana, kanji, CJK punctuation, full-width forms), where a "word" would be a whole sentence.
@@ -92,24 +91,21 @@ def page_label(key: str) -> str:
 
 
 @dataclass
-class Entry:
-    """One catalog message as a translator sees it: its text, where it is, and what `check` says of it."""
+class StatusEntry:
+    """One catalog entry as a translator sees it on the status pages: the entry model (state, verdict), the
+    pages it is on, and what `check` says of it."""
 
-    message: Message
+    entry: Entry
     pages: list[str]
     findings: list[Finding]
-    refused: bool = False  # translated, but verdict.refusal refuses it: the site shows English
+
+    @property
+    def message(self) -> Message:
+        return self.entry.message
 
     @property
     def state(self) -> str:
-        """As catalog_stats counts it (so the list and the numbers agree): an empty first msgstr is
-        untranslated, even when marked fuzzy; a translation verdict.refusal refuses is "refused" (the site
-        shows English)."""
-        if not self.translations[0]:
-            return "untranslated"
-        if self.message.fuzzy:
-            return "fuzzy"
-        return "refused" if self.refused else "translated"
+        return self.entry.state
 
     @property
     def previous(self) -> str | None:
@@ -139,12 +135,11 @@ class Entry:
 
     @property
     def msgid(self) -> str:
-        return self.message.id[0] if isinstance(self.message.id, tuple) else self.message.id
+        return self.entry.key.msgid
 
     @property
     def translations(self) -> list[str]:
-        string = self.message.string
-        return [string] if isinstance(string, str) else list(string) or [""]
+        return list(self.entry.strings)
 
     def matches(self, query: "Query") -> bool:
         if self.state not in query.states:
@@ -208,15 +203,15 @@ class LocaleStatus:
     refused: list[str]  # entries the site refused to serve (English shown instead)
     draft: bool = False  # has a catalog, not published in translations/locales.toml
     from_last_good: bool = False  # the file has errors: entries and pages are from the last readable version
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[StatusEntry] = field(default_factory=list)
     pages: list[PageStatus] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # every finding about this catalog
 
-    def shown(self, query: Query) -> list[Entry]:
+    def shown(self, query: Query) -> list[StatusEntry]:
         return [entry for entry in self.entries if entry.matches(query)]
 
     @property
-    def shared(self) -> list[Entry]:
+    def shared(self) -> list[StatusEntry]:
         """Strings counted on more than one row of the per-page table."""
         return [entry for entry in self.entries if len(entry.pages) > 1]
 
@@ -224,17 +219,19 @@ class LocaleStatus:
     def page_total(self) -> int:
         return sum(page.stats.total for page in self.pages)
 
-    def entries_on(self, key: str) -> list[Entry]:
+    def entries_on(self, key: str) -> list[StatusEntry]:
         return [entry for entry in self.entries if key in entry.pages]
 
 
-def _live_stats(stats: CatalogStats, entries: list[Entry]) -> CatalogStats:
-    """`stats` with the refused entries among `entries` counted as untranslated: the site shows English."""
-    refused = sum(entry.state == "refused" for entry in entries)
-    return replace(stats, translated=stats.translated - refused, untranslated=stats.untranslated + refused)
+def _live_stats(stats: CatalogStats, entries: list[StatusEntry]) -> CatalogStats:
+    """`stats` (msgfmt's counts) as the site serves `entries`: a refused entry, or a plural one with an empty
+    form that msgfmt counts by its first, is untranslated (English shown)."""
+    translated = sum(entry.state == TRANSLATED for entry in entries)
+    fuzzy = sum(entry.state == FUZZY for entry in entries)
+    return replace(stats, translated=translated, fuzzy=fuzzy, untranslated=stats.total - translated - fuzzy)
 
 
-def _page_stats(catalog: Catalog, entries: list[Entry]) -> list[PageStatus]:
+def _page_stats(catalog: Catalog, entries: list[StatusEntry]) -> list[PageStatus]:
     """catalog_stats of the sub-catalog of each page's messages: counted exactly as for the whole catalog."""
     statuses = []
     for key in PAGE_KEYS:
@@ -289,9 +286,8 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
         return status
     # Findings name lines of the file on disk: they belong to entries only when that file is the one shown.
     by_entry = {} if status.from_last_good else _findings_by_entry(catalog, status.findings)
-    status.entries = [Entry(message, pages_of(message.locations), by_entry.get(message.lineno, []),
-                            refusal(message) is not None)
-                      for message in messages(catalog)]
+    status.entries = [StatusEntry(entry, pages_of(entry.message.locations), by_entry.get(entry.message.lineno, []))
+                      for entry in catalog_entries(catalog)]
     status.pages = _page_stats(catalog, status.entries)
     if report is not None:  # None beside a syntax error: the to-do comes from the last good catalog
         status.report = replace(report, stats=_live_stats(report.stats, status.entries))
@@ -368,7 +364,6 @@ def only_when_enabled():
     if not current_app.config["TRANSLATION_STATUS_ENABLED"]:
         abort(404)
     if current_app.config["TRANSLATION_STATUS_SIGN_IN"]:
-        from .editor import redirect_unless_signed_in  # imported here: the editor imports this module
         return redirect_unless_signed_in()
 
 

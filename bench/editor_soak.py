@@ -51,9 +51,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.editor import entry_id  # noqa: E402
-from app.editor.accounts import Accounts  # noqa: E402
-from app.editor.store import EntryKey, find_message, strings_of  # noqa: E402
+from app.accounts import Accounts  # noqa: E402
+from app.tooling.entry import EntryKey, find_message, strings_of  # noqa: E402
 from app.tooling.pofile import messages, read_catalog  # noqa: E402
 
 PASSWORD = "soak test password"
@@ -110,7 +109,7 @@ def client(number: int, base_url: str, keys: list[EntryKey], hot: list[EntryKey]
     records = []
     for save in range(saves):
         key = rng.choice(hot) if rng.random() < HOT_SHARE else rng.choice(keys)
-        url = f"/ja/translations/edit/{entry_id(key)}/"
+        url = f"/ja/translations/edit/{key.id}/"
         status, page = request(url)
         assert status == 200, (status, page[:300])
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

@@ -5,12 +5,14 @@ that edit or break a catalog while the app runs.
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from app import create_app
+from app.accounts import Accounts
 from app.config import PROJECT_ROOT
 
 BASE_URL = "https://intl.example.ac.jp"
@@ -46,3 +48,36 @@ def live_app(translations_copy):
 @pytest.fixture
 def ja_po(translations_copy) -> Path:
     return translations_copy / "ja" / "LC_MESSAGES" / "messages.po"
+
+
+# --- accounts: an app with the editor on, its accounts in a private database --------------------------
+
+PASSWORD = "correct horse battery"
+
+
+def editor_config(translations_dir, instance_dir, **overrides) -> dict:
+    return {"TESTING": True, "BASE_URL": BASE_URL, "TRANSLATIONS_DIR": translations_dir, "EDITOR_ENABLED": True,
+            "INSTANCE_DIR": instance_dir, "EDITOR_DB": instance_dir / "editor.sqlite3", **overrides}
+
+
+@pytest.fixture
+def instance_dir(tmp_path):
+    return tmp_path / "instance"
+
+
+@pytest.fixture
+def editor_app(translations_copy, instance_dir):
+    app = create_app(editor_config(translations_copy, instance_dir))
+    accounts = Accounts(app.config["EDITOR_DB"])
+    accounts.add("alice", PASSWORD, "translator", ["ja"])
+    accounts.add("rita", PASSWORD, "reviewer", ["ja"])
+    accounts.add("frank", PASSWORD, "translator", ["fr"])
+    return app
+
+
+def csrf(client, url: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).text).group(1)
+
+
+def sign_in(client, name: str, password: str = PASSWORD):
+    return client.post("/login", data={"csrf_token": csrf(client, "/login"), "name": name, "password": password})

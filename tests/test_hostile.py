@@ -16,8 +16,8 @@ from justhtml import stream
 
 from app import create_app
 from app.tooling.markup import plain_text
-from app.tooling.pofile import messages, read_po_file
-from app.tooling.verdict import refusal
+from app.tooling.pofile import read_po_file
+from app.tooling.entry import REFUSED, catalog_entries
 from tests.hostile import CASES, REDOS, hostile_project, msgstr_lines
 
 # What no page may carry, whatever a catalog says (the export's own picker script is the one <script>).
@@ -172,4 +172,4 @@ def test_check_and_the_site_refuse_exactly_the_same_entries(hostile):
     pofile = read_po_file(po)
     refused_by_site = {int(reason.split(":")[0]) for reason in app.extensions["catalogs"].state("ja").refused}
     assert {pofile.msgstr_lines[line] for line in refused_by_site} == reported
-    assert {pofile.msgstr_lines[m.lineno] for m in messages(pofile.catalog) if refusal(m)} == reported
+    assert {pofile.msgstr_lines[e.message.lineno] for e in catalog_entries(pofile.catalog) if e.state == REFUSED} == reported

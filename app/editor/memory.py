@@ -19,6 +19,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Message
 
+from ..tooling.entry import ids_of, strings_of
 from ..tooling.pofile import CatalogError, messages, read_catalog
 
 log = logging.getLogger(__name__)
@@ -95,9 +96,8 @@ class TranslationMemory:
 def _index(signature: tuple, catalog_messages: Iterable[Message]) -> _Memory:
     memory = _Memory(signature, [])
     for message in catalog_messages:
-        ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
-        strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
-        if "fuzzy" not in message.flags and strings and strings[0]:
+        ids, strings = ids_of(message), strings_of(message)
+        if "fuzzy" not in message.flags and strings[0]:
             for word in _words(ids[0]):
                 memory.index.setdefault(word, []).append(len(memory.pairs))
             memory.pairs.append((ids[0], strings[0]))

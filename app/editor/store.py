@@ -29,17 +29,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Message
-from babel.messages.pofile import normalize, unescape
 
-from ..tooling.compile import atomic_write
-from ..tooling.pofile import WIDTH, CatalogError, messages, parse_po
-from ..tooling.formats import GERMANIC, strict_forms
+from ..db import connect
+from ..tooling import po_patch
+from ..tooling.entry import EntryKey, ids_of, key_of, strings_of
+from ..tooling.files import atomic_write
+from ..tooling.formats import GERMANIC, catalog_strict_forms
+from ..tooling.po_patch import FUZZY, PoText, header_of
+from ..tooling.pofile import CatalogError, messages, parse_po
 from ..tooling.verdict import refusal
-from .db import connect
 
 log = logging.getLogger(__name__)
-
-FUZZY = "fuzzy"
 
 
 # Longer than any string of the site (its longest paragraph is ~750 characters). Babel's line wrapping, which
@@ -48,16 +48,6 @@ FUZZY = "fuzzy"
 MAX_TRANSLATION_LENGTH = 5000
 # C0 controls other than tab and newline: msgfmt cuts a string at a NUL, and none belongs in page text.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-_PLURAL_FORMS_RE = re.compile(r'"Plural-Forms:\s*nplurals\s*=\s*(\d{1,3})\s*;\s*plural\s*=\s*([^;"\\]+)')
-
-
-def plural_strictness(head: str) -> frozenset[int] | None:
-    """The plural forms msgfmt -c checks strictly, from the Plural-Forms in a catalog's first lines (as
-    formats.catalog_strict_forms gives them for a parsed catalog), so a save gets the site's verdict."""
-    match = _PLURAL_FORMS_RE.search(head)
-    return strict_forms(int(match.group(1)), match.group(2)) if match else GERMANIC
 
 
 def validate(ids: tuple[str, ...], strings: tuple[str, ...],
@@ -71,18 +61,8 @@ def validate(ids: tuple[str, ...], strings: tuple[str, ...],
         control = _CONTROL_RE.search(form)
         if control:
             return f"has the control character U+{ord(control.group()):04X} at position {control.start() + 1}"
-    plural = len(ids) > 1
-    message = Message(ids if plural else ids[0], tuple(strings) if plural else strings[0])
-    verdict = refusal(message, strict=strict)
+    verdict = refusal(ids, tuple(strings), strict=strict)
     return verdict and verdict.reason
-
-
-@dataclass(frozen=True)
-class EntryKey:
-    """Which entry: its msgctxt (None when it has none) and its msgid (the singular, for plurals)."""
-
-    context: str | None
-    msgid: str
 
 
 @dataclass(frozen=True)
@@ -118,19 +98,6 @@ class Refused:
 
 class EntryGone(LookupError):
     """The entry is no longer in the catalog (e.g. `update` removed it)."""
-
-
-def strings_of(message: Message) -> tuple[str, ...]:
-    string = message.string
-    return (string or "",) if not isinstance(string, (tuple, list)) else tuple(s or "" for s in string)
-
-
-def ids_of(message: Message) -> tuple[str, ...]:
-    return tuple(message.id) if isinstance(message.id, (tuple, list)) else (message.id,)
-
-
-def find_message(catalog, key: EntryKey) -> Message | None:
-    return catalog.get(key.msgid, context=key.context)
 
 
 def _lock_path(po_path: Path) -> Path:
@@ -208,8 +175,11 @@ def _valid_change(po_path: Path, data: bytes) -> bool:
         old = Path(po_path).with_name(Path(po_path).name + ".valid").read_bytes()
     except FileNotFoundError:
         return False
-    charset = _CHARSET_RE.search(data, 0, 64 * 1024)
-    if charset and charset.group(1).lower() not in (b"utf-8", b"utf8"):
+    try:
+        charset = header_of(data).charset
+    except CatalogError:
+        return False
+    if charset != "utf-8":  # the changed blocks are read on their own, without the header's charset
         return False
     blocks = _changed_blocks(old, data)
     if blocks is None:
@@ -220,9 +190,9 @@ def _valid_change(po_path: Path, data: bytes) -> bool:
             catalog = parse_po(block, Path(po_path)).catalog
         except CatalogError:
             return False
-        text = text or _Text.of(data)
+        text = text or PoText.of(data, charset)
         for message in messages(catalog):
-            if _count_by_text(text, EntryKey(message.context, ids_of(message)[0])) != 1:
+            if po_patch.count(text, key_of(message)) != 1:
                 return False  # a duplicate elsewhere, or a file written otherwise than Babel writes
     return True
 
@@ -258,221 +228,6 @@ def catalog_lock(po_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[int]:
         os.close(fd)  # releases the lock
 
 
-# --- finding and patching one entry in the file's own text ------------------------------------------------
-
-_CHARSET_RE = re.compile(rb'"Content-Type:[^"\n]*charset=([-\w.:]+)', re.IGNORECASE)
-
-
-@dataclass
-class _Text:
-    """A catalog file split at "\n" (a CRLF file's lines keep their "\r": `cr`), so joining them with "\n"
-    gives the file back exactly."""
-
-    lines: list[str]
-    charset: str
-    bom: bool
-    cr: str  # "\r" in a CRLF file, else ""
-    joined: str  # the text as read (without a BOM), for searching; `lines` is what gets changed
-
-    @classmethod
-    def of(cls, data: bytes) -> "_Text":
-        match = _CHARSET_RE.search(data, 0, 64 * 1024)
-        charset = match.group(1).decode("ascii") if match else "utf-8"
-        text = data.decode(charset)
-        bom = text[:1] == "\ufeff"
-        lines = text[bom:].split("\n")
-        return cls(lines, charset, bom, "\r" if lines[0].endswith("\r") else "", text[bom:])
-
-    def encode(self) -> bytes:
-        return (("\ufeff" if self.bom else "") + "\n".join(self.lines)).encode(self.charset)
-
-
-@dataclass
-class _Entry:
-    """Where one entry's lines are: [start, end) from its first comment to the end of its msgstr section."""
-
-    message: Message
-    start: int
-    keyword: int  # its msgctxt (or msgid) line
-    msgstr: int
-    end: int
-
-
-def _entry_start(lines: list[str], msgid_index: int, has_context: bool) -> int:
-    """Index of the entry's first keyword line: its msgctxt (maybe several lines up), else its msgid."""
-    index = msgid_index
-    while has_context and index > 0:
-        index -= 1
-        if lines[index].lstrip().startswith("msgctxt"):
-            return index
-    return msgid_index
-
-
-def _comment_start(lines: list[str], first: int) -> int:
-    start = first
-    while start > 0 and lines[start - 1].startswith("#") and not lines[start - 1].startswith("#~"):
-        start -= 1
-    return start
-
-
-def _section_end(lines: list[str], start: int) -> int:
-    """Index after the msgstr section starting at `start` (its keyword lines and continuation strings)."""
-    end = start + 1
-    while end < len(lines) and (lines[end].lstrip().startswith('"') or lines[end].lstrip().startswith("msgstr[")):
-        end += 1
-    return end
-
-
-def _parse_snippet(text: _Text, start: int, end: int) -> Message | None:
-    """The one entry in lines[start:end], read by the strict reader; None if they are not exactly one."""
-    try:
-        catalog = parse_po("\n".join(text.lines[start:end]).encode("utf-8"), Path("entry.po")).catalog
-    except CatalogError:
-        return None
-    found = list(messages(catalog))
-    return found[0] if len(found) == 1 and not catalog.obsolete else None
-
-
-def _entry_at(text: _Text, msgid_index: int, key: EntryKey) -> _Entry | None:
-    lines = text.lines
-    keyword = _entry_start(lines, msgid_index, key.context is not None)
-    msgstr = next((i for i in range(msgid_index + 1, len(lines)) if lines[i].lstrip().startswith("msgstr")), None)
-    if msgstr is None:
-        return None
-    start, end = _comment_start(lines, keyword), _section_end(lines, msgstr)
-    message = _parse_snippet(text, start, end)
-    if message is None or message.context != key.context or ids_of(message)[0] != key.msgid:
-        return None
-    return _Entry(message, start, keyword, msgstr, end)
-
-
-def _by_text(text: _Text, key: EntryKey):
-    """The entries with `key` found by their msgid lines as Babel writes them (a string search, no parse
-    of the whole file); yields None where only a parse can tell (then the caller parses the whole file)."""
-    want = (text.cr + "\n").join(f"msgid {normalize(key.msgid, width=WIDTH)}".split("\n"))
-    joined, lines = text.joined, text.lines
-    position = joined.find(want)
-    while position >= 0:
-        end = position + len(want)
-        if (position == 0 or joined[position - 1] == "\n") and joined[end:end + len(text.cr) + 1] in (text.cr + "\n", ""):
-            index = joined.count("\n", 0, position)
-            before = lines[index - 1].lstrip() if index else ""
-            if key.context is None and before.startswith(("msgctxt", '"')):
-                if not before.startswith("msgctxt"):
-                    yield None  # a msgctxt over several lines, or no blank line between entries
-            else:
-                entry = _entry_at(text, index, key)
-                if entry is not None:
-                    yield entry
-        position = joined.find(want, position + 1)
-
-
-def _find_by_text(text: _Text, key: EntryKey) -> _Entry | None:
-    return next(_by_text(text, key), None)
-
-
-def _count_by_text(text: _Text, key: EntryKey) -> int | None:
-    found = list(_by_text(text, key))
-    return None if None in found else len(found)
-
-
-def _find_by_parse(text: _Text, data: bytes, path: Path, key: EntryKey) -> _Entry | None:
-    """The entry found by parsing the whole file strictly (raises CatalogError when it is not valid)."""
-    pofile = parse_po(data, path)
-    message = find_message(pofile.catalog, key)
-    return None if message is None else _entry_at(text, message.lineno - 1, key)
-
-
-def _previous_msgid(comments: list[str]) -> str | None:
-    """The `#| msgid "..."` (with its `#| "..."` continuation lines) among an entry's comment lines."""
-    parts, inside = None, False
-    for line in comments:
-        body = line[2:].strip() if line.startswith("#|") else None
-        if body is not None and body.startswith("msgid "):
-            parts, inside = [body[6:].strip()], True
-        elif inside and body is not None and body.startswith('"'):
-            parts.append(body)
-        else:
-            inside = False
-    return None if parts is None else "".join(unescape(part) for part in parts)
-
-
-def _msgstr_lines(strings: tuple[str, ...], plural: bool, cr: str) -> list[str]:
-    """The msgstr section as Babel's write_po writes it (same normalize, same width)."""
-    keywords = [f"msgstr[{index}]" for index in range(len(strings))] if plural else ["msgstr"]
-    return [line + cr for keyword, form in zip(keywords, strings)
-            for line in f"{keyword} {normalize(form, width=WIDTH)}".split("\n")]
-
-
-def _set_fuzzy(lines: list[str], start: int, first: int, fuzzy: bool, cr: str) -> int:
-    """Set or clear the fuzzy flag among the comment lines lines[start:first]; return the change in line
-    count. Clearing it also drops `#|` previous-msgid lines, which only mean something on a fuzzy entry."""
-    flag_index = next((i for i in range(start, first) if lines[i].startswith("#,")), None)
-    flags = [] if flag_index is None else [f.strip() for f in lines[flag_index][2:].split(",") if f.strip()]
-    if (FUZZY in flags) == fuzzy:
-        return 0
-    flags = sorted({*flags, FUZZY}) if fuzzy else [f for f in flags if f != FUZZY]
-    flag_line = "#" + ", ".join(["", *flags]) + cr if flags else None
-    if flag_index is None:
-        # Babel's order: comments, #. , #: , #, and then #| lines.
-        lines.insert(next((i for i in range(start, first) if lines[i].startswith("#|")), first), flag_line)
-        return 1
-    delta = 0
-    if not fuzzy:
-        previous = [i for i in range(start, first) if lines[i].startswith("#|")]
-        for i in reversed(previous):
-            del lines[i]
-        delta -= len(previous)
-        flag_index = next(i for i in range(start, first + delta) if lines[i].startswith("#,"))
-    if flag_line is None:
-        del lines[flag_index]
-        return delta - 1
-    lines[flag_index] = flag_line
-    return delta
-
-
-def _header_msgstr(lines: list[str]) -> int | None:
-    """Index of the header's msgstr line: the file's first entry when its msgid is "" without a context."""
-    for index, line in enumerate(lines):
-        stripped = line.lstrip()
-        if stripped.startswith(("msgctxt", "#~")) or (stripped.startswith("msgid") and stripped.rstrip() != 'msgid ""'):
-            return None
-        if stripped.startswith("msgstr"):
-            return index
-    return None
-
-
-def _set_header_fields(lines: list[str], values: dict[str, str], cr: str) -> None:
-    """Replace (or add at the end of the header) the `Name: value` lines of the header's msgstr."""
-    start = _header_msgstr(lines)
-    if start is None:
-        return
-    end = _section_end(lines, start)
-    pending = dict(values)
-    for index in range(start, end):
-        match = re.match(r'\s*(?:msgstr\s+)?"([\w-]+):', lines[index])
-        if match and match.group(1) in pending:
-            prefix = "msgstr " if lines[index].lstrip().startswith("msgstr") else ""
-            name = match.group(1)
-            lines[index] = f'{prefix}"{name}: {pending.pop(name)}\\n"{cr}'
-    lines[end:end] = [f'"{name}: {value}\\n"{cr}' for name, value in pending.items()]
-
-
-def _patch(text: _Text, entry: _Entry, strings: tuple[str, ...], fuzzy: bool, header: dict[str, str]) -> tuple[int, int]:
-    """Change only `entry`'s msgstr lines and fuzzy flag, and the header's fields, in `text`; return the
-    entry's new [start, end)."""
-    lines = text.lines
-    new_msgstr = _msgstr_lines(strings, isinstance(entry.message.id, (tuple, list)), text.cr)
-    lines[entry.msgstr:entry.end] = new_msgstr
-    delta = _set_fuzzy(lines, entry.start, entry.keyword, fuzzy, text.cr)
-    start, end = entry.start, entry.msgstr + len(new_msgstr) + delta
-    # The header comes before every entry: edited after the entry, the entry's indices shift with it.
-    before = len(lines)
-    _set_header_fields(lines, header, text.cr)
-    shift = len(lines) - before
-    return start + shift, end + shift
-
-
 # --- the save ---------------------------------------------------------------------------------------------
 
 class CatalogStore:
@@ -489,11 +244,11 @@ class CatalogStore:
         found without parsing the whole file when it is written as Babel writes (for showing it; a save
         validates the file itself). None when there is no such entry."""
         data = self.po_path.read_bytes()
-        text = _Text.of(data)
-        found = _find_by_text(text, key) or _find_by_parse(text, data, self.po_path, key)
+        text = PoText.of(data, header_of(data).charset)
+        found = po_patch.find(text, key) or po_patch.find_by_parse(text, data, self.po_path, key)
         if found is None:
             return None
-        return found.message, _previous_msgid(text.lines[found.start:found.keyword])
+        return found.message, po_patch.previous_msgid(text, found)
 
     def save(self, key: EntryKey, strings, base, author: Author, *, fuzzy: bool = False,
              action: str = "save") -> Saved | Conflict | Refused:
@@ -511,9 +266,10 @@ class CatalogStore:
         self._validate()
         with catalog_lock(self.po_path) as lock_fd:
             data = self.po_path.read_bytes()
-            text = _Text.of(data)
             known = self._validate(data)
-            found = (_find_by_text(text, key) if known else None) or _find_by_parse(text, data, self.po_path, key)
+            header = header_of(data)
+            text = PoText.of(data, header.charset)
+            found = (po_patch.find(text, key) if known else None) or po_patch.find_by_parse(text, data, self.po_path, key)
             if found is None:
                 raise EntryGone(key)
             message = found.message
@@ -522,20 +278,20 @@ class CatalogStore:
                 return Refused(f"expected {len(on_disk)} form(s) of the translation, got {len(strings)}")
             if on_disk != base:
                 return Conflict(on_disk, strings)
-            reason = validate(ids_of(message), strings, plural_strictness(data[:8192].decode("utf-8", "replace")))
+            reason = validate(ids_of(message), strings, catalog_strict_forms(header.catalog))
             if reason:
                 return Refused(reason)
             if strings == on_disk and fuzzy == (FUZZY in message.flags):
                 return Saved(on_disk, strings, fuzzy)
-            header = {"PO-Revision-Date": time.strftime("%Y-%m-%d %H:%M+0000", time.gmtime()),
+            fields = {"PO-Revision-Date": time.strftime("%Y-%m-%d %H:%M+0000", time.gmtime()),
                       "Last-Translator": author.header_value}
-            start, end = _patch(text, found, strings, fuzzy, header)
+            start, end = po_patch.patch(text, found, strings, fuzzy, fields)
             try:
                 patched = text.encode()
             except UnicodeEncodeError:
                 return Refused(f"the catalog's charset ({text.charset}) cannot hold this text")
             # Never write a file whose changed entry does not read back as exactly this change.
-            check = _parse_snippet(text, start, end)
+            check = po_patch.read_back(text, start, end)
             if check is None or strings_of(check) != strings or (FUZZY in check.flags) != fuzzy:
                 raise RuntimeError(f"patching {key} did not give the expected entry")  # pragma: no cover
             atomic_write(self.po_path, patched)

@@ -7,42 +7,17 @@ never reads it; `check --mo` reports it as stale once the catalog's errors are f
 """
 from __future__ import annotations
 
-import os
 import struct
 import sys
-import tempfile
 from array import array
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
 from .checks import check_catalog
+from .files import atomic_write
 from .findings import ERROR
 from .pofile import CatalogError, gc_paused, read_po_file
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so readers see the old file or the new one, never a part of either."""
-    path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        # mkstemp creates 0600; keep the mode the file had, or the usual 0644 for a new one.
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o644
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

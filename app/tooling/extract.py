@@ -20,6 +20,7 @@ from babel.util import LOCALTZ
 from jinja2 import TemplateSyntaxError
 
 from .compile import write_if_changed
+from .entry import key_of
 from .findings import Finding, encoding_error
 from .pofile import CatalogError, po_bytes
 
@@ -123,14 +124,11 @@ def stale_template_findings(extracted: Catalog, pot: Catalog, pot_path: Path) ->
         filename, lineno = message.locations[0] if message.locations else (str(pot_path), 1)
         findings.append(Finding(filename, lineno or 1, "stale-template",
                                 f"message not in {Path(pot_path).name}: run `flask --app app i18n extract`",
-                                msgid=_msgid(message), msgctxt=message.context or ""))
+                                msgid=key_of(message).msgid, msgctxt=message.context or ""))
     for key in in_pot.keys() - in_sources.keys():
         message = in_pot[key]
         findings.append(Finding(str(pot_path), message.lineno or 1, "stale-template",
                                 "message no longer in the sources: run `flask --app app i18n extract`",
-                                msgid=_msgid(message), msgctxt=message.context or ""))
+                                msgid=key_of(message).msgid, msgctxt=message.context or ""))
     return sorted(findings)
 
-
-def _msgid(message) -> str:
-    return message.id[0] if isinstance(message.id, tuple) else message.id

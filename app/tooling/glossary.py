@@ -19,6 +19,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
+from .entry import ids_of, strings_of
 from .findings import Finding
 from .pofile import DUPLICATE, ENCODING_ERROR, SYNTAX_ERROR, UNREADABLE, CatalogError
 from .project_files import refuse_outside
@@ -127,8 +128,8 @@ def glossary_findings(catalog: Catalog, path, glossary: Glossary) -> list[Findin
     for message in catalog:
         if not message.id or "fuzzy" in message.flags:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = [s for s in (message.string if isinstance(message.string, tuple) else (message.string,)) if s]
+        ids = ids_of(message)
+        strings = [s for s in strings_of(message) if s]
         if not strings:
             continue
         for term in glossary.terms_in(" ".join(ids)):

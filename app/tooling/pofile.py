@@ -26,9 +26,7 @@ from __future__ import annotations
 import codecs
 import gc
 import io
-import os
 import re
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +36,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import write_po
 
+from app.tooling.files import RefusedFile, read_regular
 from app.tooling.findings import ERROR, WARNING, Finding
 from app.tooling.plural_exp import PluralError, read_plural_forms
 
@@ -953,24 +952,14 @@ def _set_previous(catalog: Catalog, previous_by_line: dict[int, dict[str, str]])
 def read_po_file(path: Path) -> PoFile:
     """Read a catalog from disk strictly; an unreadable file is a CatalogError too. Only a regular file is
     read: a FIFO, a device (/dev/zero would be read until memory runs out) or a directory is refused at
-    once, without blocking (opened with O_NONBLOCK, checked with fstat before any read)."""
+    once, without blocking (files.read_regular)."""
     path = Path(path)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        data = read_regular(path)
+    except RefusedFile as exc:
+        raise CatalogError([Finding(str(path), 0, UNREADABLE, exc.reason)]) from exc
     except OSError as exc:
         raise CatalogError([Finding(str(path), 0, UNREADABLE, exc.strerror or str(exc))]) from exc
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
-                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket or other file")
-            raise CatalogError([Finding(str(path), 0, UNREADABLE, f"not a regular file ({kind})")])
-        with os.fdopen(fd, "rb", closefd=False) as fileobj:
-            data = fileobj.read()
-    except OSError as exc:
-        raise CatalogError([Finding(str(path), 0, UNREADABLE, exc.strerror or str(exc))]) from exc
-    finally:
-        os.close(fd)
     return parse_po(data, path)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog
 
+from app.tooling.entry import strings_of
 from app.tooling.pofile import PoFile, messages
 
 
@@ -35,9 +36,7 @@ def catalog_stats(catalog: Catalog, pofile: PoFile | None = None) -> CatalogStat
     translated = fuzzy = 0
     untranslated = 1 if pofile is not None and pofile.header_untranslated else 0
     for message in messages(catalog):
-        string = message.string
-        first = string if isinstance(string, str) else (string[0] if string else "")
-        if not first:
+        if not strings_of(message)[0]:
             untranslated += 1
         elif "fuzzy" in message.flags:
             fuzzy += 1

@@ -20,7 +20,9 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import normalize
 from babel.util import LOCALTZ
 
-from .compile import atomic_write, write_if_changed
+from .compile import write_if_changed
+from .entry import ids_of, is_plural, key_of, strings_of
+from .files import atomic_write
 from .findings import Finding
 from .plural_table import gnu_plural_forms
 from .pofile import WIDTH, CatalogError, messages, po_bytes, read_catalog
@@ -52,17 +54,13 @@ def update_catalogs(pot_path: Path, translations_dir: Path, locales) -> list[Upd
     results = []
     for path, catalog in zip(paths, catalogs):
         _revive_obsolete(catalog, template)
-        before = {_key(m): m for m in messages(catalog)}
+        before = {key_of(m): m for m in messages(catalog)}
         obsolete_before = set(catalog.obsolete)
         catalog.update(template, no_fuzzy_matching=True)
         _keep_previous(catalog, before)
         _guess_changed_strings(catalog, before, [key for key in catalog.obsolete if key not in obsolete_before])
         results.append(Updated(path, write_if_changed(path, catalog_bytes(catalog))))
     return results
-
-
-def _key(message: Message) -> tuple:
-    return (message.id[0] if isinstance(message.id, tuple) else message.id), message.context
 
 
 def _set_previous(message: Message, source: Message) -> None:
@@ -72,14 +70,14 @@ def _set_previous(message: Message, source: Message) -> None:
         message.previous_id = list(source.previous_id)
         message.previous_context = getattr(source, "previous_context", None)
     else:
-        message.previous_id = list(source.id) if isinstance(source.id, tuple) else [source.id]
+        message.previous_id = list(ids_of(source))
         message.previous_context = source.context
 
 
 def _keep_previous(catalog: Catalog, before: dict) -> None:
     """Catalog.update rebuilds each entry from the POT, losing `#|`: keep it while the entry is fuzzy."""
     for message in messages(catalog):
-        old = before.get(_key(message))
+        old = before.get(key_of(message))
         if old is not None and message.fuzzy and old.previous_id:
             _set_previous(message, old)
 
@@ -91,16 +89,16 @@ def _guess_changed_strings(catalog: Catalog, before: dict, removed: list) -> Non
     candidates: dict = {}
     for key in removed:
         old = catalog.obsolete[key]
-        if old.string and (old.string if isinstance(old.string, str) else old.string[0]):
-            candidates.setdefault(old.context, {})[_key(old)[0].lower().strip()] = key
+        if strings_of(old)[0]:
+            candidates.setdefault(old.context, {})[key_of(old).msgid.lower().strip()] = key
     used = set()
     for message in messages(catalog):
         pool = candidates.get(message.context)
-        if not pool or _key(message) in before:
+        if not pool or key_of(message) in before:
             continue
-        match = _closest(_key(message)[0].lower().strip(), pool)
+        match = _closest(key_of(message).msgid.lower().strip(), pool)
         source = catalog.obsolete[pool[match]] if match is not None else None
-        if source is None or isinstance(source.id, tuple) != isinstance(message.id, tuple):
+        if source is None or is_plural(source) != is_plural(message):
             continue  # a singular translation is no guess for a plural entry, nor the reverse
         message.string = source.string
         message.flags |= source.flags | {"fuzzy"}

@@ -10,9 +10,8 @@ from playwright.sync_api import expect
 
 from app import create_app
 from app.config import PROJECT_ROOT
-from app.editor import entry_id
-from app.editor.accounts import Accounts
-from app.editor.store import EntryKey, find_message, strings_of
+from app.accounts import Accounts
+from app.tooling.entry import EntryKey, find_message, strings_of
 from app.tooling.pofile import read_po_file
 from tests.browser.server import serve_app
 
@@ -70,7 +69,7 @@ def signed_in_page(open_context, name: str):
 
 
 def edit_url(key: EntryKey) -> str:
-    return f"/ja/translations/edit/{entry_id(key)}/"
+    return f"/ja/translations/edit/{key.id}/"
 
 
 def on_disk(po, key: EntryKey) -> tuple[str, ...]:
@@ -83,7 +82,7 @@ def test_translate_an_untranslated_string_preview_it_save_it_and_see_it_live(ope
                      encoding="utf-8")
     page = signed_in_page(open_context, "alice")
     expect(page.locator("[data-count=untranslated]")).to_have_text("1 untranslated")
-    page.click(f"tr[data-entry='{entry_id(ESTABLISHED)}'] a")
+    page.click(f"tr[data-entry='{ESTABLISHED.id}'] a")
     expect(page.locator("[data-role=msgid]")).to_have_text("Established")
     page.fill("#msgstr-0", "設立")
     with page.expect_popup() as popup_info:
@@ -102,7 +101,7 @@ def test_translate_an_untranslated_string_preview_it_save_it_and_see_it_live(ope
     expect(visitor.locator("[data-role=translate-this-page]")).to_have_count(0)
     page.goto("/ja/office/")
     page.click("[data-role=translate-this-page]")
-    expect(page.locator(f"tr[data-entry='{entry_id(ESTABLISHED)}']")).to_have_count(1)
+    expect(page.locator(f"tr[data-entry='{ESTABLISHED.id}']")).to_have_count(1)
 
 
 def test_two_translators_on_one_entry_get_the_conflict_page(open_context, ja_po):

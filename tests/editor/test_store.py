@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from app.editor.store import (Author, CatalogStore, Conflict, EntryGone, EntryKey, Refused, Saved,
-                              find_message, plural_strictness, strings_of, validate)
+from app.editor.store import (Author, CatalogStore, Conflict, EntryGone, Refused, Saved,
+                              validate)
+from app.tooling.entry import EntryKey, find_message, strings_of
+from app.tooling.formats import catalog_strict_forms
+from app.tooling.po_patch import header_of
 from app.tooling.pofile import CatalogError, read_po_file
 
 CATALOG = r'''# A test catalog.
@@ -321,13 +324,19 @@ def test_changes_far_apart_in_a_big_catalog_are_still_validated_as_a_diff(store,
     assert not _valid_change(po, changed.replace('msgid "filler 5"', 'msgid "filler 6"').encode())  # a duplicate
 
 
+def strict_forms_of(plural_forms: str) -> frozenset[int] | None:
+    """The strict forms a save uses for a catalog with this Plural-Forms: its header as the reader reads it."""
+    data = f'msgid ""\nmsgstr "Plural-Forms: {plural_forms}\\n"\n\nmsgid "x"\nmsgstr ""\n'.encode()
+    return catalog_strict_forms(header_of(data).catalog)
+
+
 def test_a_save_gets_the_sites_plural_verdict_for_the_catalogs_plural_rule():
     """Russian-style rule: forms 0, 1 and 2 are each used for many n, so each must keep the number (msgfmt -c,
     and so the site, refuses "партнёр" for "%(num)s partners"); a one-form rule checks msgstr[0] strictly."""
-    russian = plural_strictness('"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && '
-                                'n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"')
+    russian = strict_forms_of('nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && '
+                              'n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);')
     ids = ("One partner.", "%(num)s partners.")
     assert validate(ids, ("партнёр", "%(num)s партнёра", "%(num)s партнёров"), russian)
     assert validate(ids, ("%(num)s партнёр", "%(num)s партнёра", "%(num)s партнёров"), russian) is None
-    japanese = plural_strictness('"Plural-Forms: nplurals=1; plural=0;\\n"')
+    japanese = strict_forms_of("nplurals=1; plural=0;")
     assert validate(ids, ("校",), japanese) and validate(ids, ("%(num)s校",), japanese) is None

@@ -19,11 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from app.config import PROJECT_ROOT
-from app.editor import entry_id
-from app.editor.accounts import Accounts
-from app.editor.store import CatalogStore, EntryKey, find_message, strings_of
+from app.accounts import Accounts
+from app.editor.store import CatalogStore
+from app.tooling.entry import EntryKey, find_message, strings_of
 from app.tooling.pofile import read_po_file
-from tests.editor.conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 ESTABLISHED = EntryKey("fact label", "Established")
 PUBLISHED = EntryKey("fact label", "Published")
@@ -57,11 +57,11 @@ class Browser:
         return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
     def form(self, key: EntryKey) -> dict:
-        page = self.request(f"/ja/translations/edit/{entry_id(key)}/")[1]
+        page = self.request(f"/ja/translations/edit/{key.id}/")[1]
         return {"csrf_token": self.token(page), "action": "save", **hidden_fields(page)}
 
     def save(self, key: EntryKey, form: dict, text: str) -> tuple[int, str]:
-        return self.request(f"/ja/translations/edit/{entry_id(key)}/", {**form, "msgstr": text})
+        return self.request(f"/ja/translations/edit/{key.id}/", {**form, "msgstr": text})
 
 
 def hidden_fields(page: str) -> dict:

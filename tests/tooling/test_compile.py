@@ -1,4 +1,4 @@
-"""compile.py: atomic writes, deterministic .mo bytes, refusing catalogs with errors."""
+"""compile.py: deterministic .mo bytes, writing only what changed, refusing catalogs with errors."""
 from __future__ import annotations
 
 import gettext
@@ -16,8 +16,7 @@ from babel.messages.pofile import read_po
 
 from app.config import PROJECT_ROOT
 
-from app.tooling import compile as compile_mod
-from app.tooling.compile import atomic_write, compile_catalog, mo_bytes, write_if_changed
+from app.tooling.compile import compile_catalog, mo_bytes, write_if_changed
 from app.tooling.pofile import CatalogError, messages, read_catalog
 
 HEADER = """\
@@ -37,56 +36,6 @@ def write_po(path: Path, body: str, header: str = HEADER) -> Path:
 
 def translations(data: bytes) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(io.BytesIO(data))
-
-
-# atomic_write -------------------------------------------------------------------------------------------
-
-def test_atomic_write_replaces_content_and_leaves_no_temp(tmp_path):
-    target = tmp_path / "messages.mo"
-    target.write_bytes(b"old")
-    atomic_write(target, b"new")
-    assert target.read_bytes() == b"new"
-    assert [p.name for p in tmp_path.iterdir()] == ["messages.mo"]
-
-
-def test_atomic_write_new_file_is_world_readable(tmp_path):
-    target = tmp_path / "messages.mo"
-    atomic_write(target, b"x")
-    assert target.stat().st_mode & 0o777 == 0o644
-
-
-def test_atomic_write_keeps_existing_mode(tmp_path):
-    target = tmp_path / "messages.po"
-    target.write_bytes(b"old")
-    target.chmod(0o664)
-    atomic_write(target, b"new")
-    assert target.stat().st_mode & 0o777 == 0o664
-
-
-def test_interrupted_rename_keeps_old_file_and_removes_temp(tmp_path, monkeypatch):
-    target = tmp_path / "messages.mo"
-    target.write_bytes(b"old complete file")
-
-    def crash(src, dst):
-        raise OSError("disk gone")
-
-    monkeypatch.setattr(compile_mod.os, "replace", crash)
-    with pytest.raises(OSError, match="disk gone"):
-        atomic_write(target, b"new")
-    assert target.read_bytes() == b"old complete file"
-    assert [p.name for p in tmp_path.iterdir()] == ["messages.mo"]
-
-
-def test_interrupted_write_leaves_no_partial_file(tmp_path, monkeypatch):
-    target = tmp_path / "messages.mo"
-
-    def crash(fd):
-        raise KeyboardInterrupt  # e.g. Ctrl-C between write and rename
-
-    monkeypatch.setattr(compile_mod.os, "fsync", crash)
-    with pytest.raises(KeyboardInterrupt):
-        atomic_write(target, b"half")
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_write_if_changed_skips_identical_content(tmp_path):

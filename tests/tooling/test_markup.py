@@ -9,7 +9,7 @@ from babel.messages.catalog import Message
 from app.tooling.check import run_check
 from app.tooling.markup import (HTML, PAGE, TEXT, _tokenized, bidi_problem, catalog_kind, is_html, markup_problem,
                                 plain_text, render, translation_markup_problem)
-from app.tooling.verdict import refusal
+from app.tooling.entry import Entry
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "po" / "corpus"
 LINK = '<a href="https://www.tohoku.ac.jp/en/">the site</a>'
@@ -176,7 +176,7 @@ def test_bidi_controls_must_close_and_never_override(msgstr, refused):
 
 def test_one_verdict_for_a_message():
     message = Message("Language", '言語" hidden x="', context="landmark")
-    assert refusal(message).code == "unsafe-markup"
-    assert refusal(message, html=False) is None  # another project's plain catalog: text
-    assert refusal(Message("100%(n)s done", "完了 %(m)s")).code == "placeholder-mismatch"
-    assert refusal(Message("Language", "")) is None
+    assert Entry.of(message).refusal.code == "unsafe-markup"
+    assert Entry.of(message, html=False).refusal is None  # another project's plain catalog: text
+    assert Entry.of(Message("100%(n)s done", "完了 %(m)s")).refusal.code == "placeholder-mismatch"
+    assert Entry.of(Message("Language", "")).refusal is None

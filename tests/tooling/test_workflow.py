@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 
-from app.tooling import compile as compile_mod
+from app.tooling import files
 from app.tooling.extract import write_pot
 from app.tooling.pofile import CatalogError, read_catalog
 from app.tooling.workflow import init_catalog, po_path, update_catalogs
@@ -125,7 +125,7 @@ def test_interrupted_update_leaves_catalog_intact(tdir, tmp_path, monkeypatch):
     def crash(src, dst):
         raise OSError("no space left on device")
 
-    monkeypatch.setattr(compile_mod.os, "replace", crash)
+    monkeypatch.setattr(files.os, "replace", crash)
     with pytest.raises(OSError):
         update_catalogs(pot, tdir, ["ja"])
     assert po_path(tdir, "ja").read_bytes() == before

@@ -1,13 +1,12 @@
-"""accounts.py and `flask --app app users`: hashes, roles, locales, throttling held in the database."""
+"""accounts.py: hashes, roles, locales, throttling held in the database."""
 from __future__ import annotations
 
 import sqlite3
 
 import pytest
 
-from app import create_app
-from app.editor.accounts import (MAX_FAILURES_PER_ADDRESS, AccountError, Accounts, Throttled)
-from tests.editor.conftest import PASSWORD, editor_config
+from app.accounts import (MAX_FAILURES_PER_ADDRESS, AccountError, Accounts, Throttled)
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def test_passwords_are_stored_as_scrypt_hashes(accounts):
 
 
 def test_roles_and_locales():
-    from app.editor.accounts import User
+    from app.accounts import User
     translator, reviewer, admin = (User("u", role, ("ja",), "") for role in ("translator", "reviewer", "admin"))
     assert translator.can_edit("ja") and not translator.can_review("ja") and not translator.can_edit("fr")
     assert reviewer.can_review("ja") and not reviewer.can_review("fr")
@@ -76,30 +75,3 @@ def test_a_success_clears_the_names_failures(accounts):
     for _ in range(4):
         accounts.authenticate("alice", "guess", "10.0.0.1")
     assert accounts.authenticate("alice", PASSWORD, "10.0.0.1")
-
-
-@pytest.fixture
-def runner(translations_copy, tmp_path):
-    return create_app(editor_config(translations_copy, tmp_path / "instance")).test_cli_runner()
-
-
-def test_cli_add_list_passwd_remove_with_the_password_on_stdin(runner, tmp_path):
-    result = runner.invoke(args=["users", "add", "alice", "--role", "reviewer", "--locale", "ja"],
-                           input=PASSWORD + "\n")
-    assert result.exit_code == 0, result.output
-    assert "added alice (reviewer; ja)" in result.output and PASSWORD not in result.output
-    assert runner.invoke(args=["users", "list"]).output == "alice\treviewer\tja\n"
-    accounts = Accounts(tmp_path / "instance" / "editor.sqlite3")
-    assert accounts.authenticate("alice", PASSWORD, "x")
-    assert runner.invoke(args=["users", "passwd", "alice"], input="another long password\n").exit_code == 0
-    assert accounts.authenticate("alice", "another long password", "x")
-    assert runner.invoke(args=["users", "remove", "alice"]).exit_code == 0
-    assert runner.invoke(args=["users", "list"]).output == ""
-
-
-def test_cli_errors_exit_1_with_the_reason(runner):
-    result = runner.invoke(args=["users", "add", "bob", "--locale", "xx"], input=PASSWORD + "\n")
-    assert result.exit_code == 1 and "unknown locale 'xx'" in result.output
-    assert runner.invoke(args=["users", "remove", "nobody"]).exit_code == 1
-    assert runner.invoke(args=["users", "passwd", "nobody"], input=PASSWORD + "\n").exit_code == 1
-    assert "--password" not in runner.invoke(args=["users", "add", "--help"]).output

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..config import all_locales
+from .config import all_locales
 from .accounts import ROLES, AccountError, Accounts
 
 
