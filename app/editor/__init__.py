@@ -33,6 +33,7 @@ from ..tooling.glossary import project_glossary
 from ..tooling.pofile import CatalogError, messages, parse_po
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
 from .accounts import Accounts, Throttled, User
+from . import db
 from .cli import users_cli
 from .memory import TranslationMemory
 from .store import (FUZZY, Author, CatalogBusy, CatalogStore, Conflict, EntryGone, EntryKey, Refused, ids_of,
@@ -52,7 +53,7 @@ bp.after_request(content_language)
 # --- accounts and the session -----------------------------------------------------------------------------
 
 def accounts() -> Accounts:
-    return Accounts(current_app.config["EDITOR_DB"], all_locales(current_app.config))
+    return Accounts(current_app.config["EDITOR_DB"], all_locales(current_app.config), db.request_connection())
 
 
 def current_user() -> User | None:
@@ -496,6 +497,7 @@ def init_app(app) -> None:
     if not enabled:
         return  # nothing below costs a visitor anything then
     config["SECRET_KEY"] = config["SECRET_KEY"] or _secret_key(Path(config["INSTANCE_DIR"]))
+    db.init_app(app)
     config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                   SESSION_COOKIE_SECURE=config["BASE_URL"].startswith("https://"),
                   PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=config["EDITOR_SESSION_HOURS"]),

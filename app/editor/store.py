@@ -35,7 +35,7 @@ from ..tooling.compile import atomic_write
 from ..tooling.pofile import WIDTH, CatalogError, messages, parse_po
 from ..tooling.formats import GERMANIC, strict_forms
 from ..tooling.verdict import refusal
-from .db import connect
+from .db import opened
 
 log = logging.getLogger(__name__)
 
@@ -565,7 +565,7 @@ class CatalogStore:
         return small
 
     def _audit(self, key, author, action, before, after, fuzzy, commit) -> None:
-        with connect(self.db_path) as db:
+        with opened(self.db_path) as db:
             db.execute("INSERT INTO audit (at, user, locale, context, msgid, action, before, after, fuzzy,"
                        " git_commit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (time.time(), author.name, self.locale, key.context, key.msgid, action,
@@ -574,7 +574,7 @@ class CatalogStore:
 
     def history(self, key: EntryKey) -> list[dict]:
         """Every recorded change of `key`, newest first."""
-        with connect(self.db_path) as db:
+        with opened(self.db_path) as db:
             rows = db.execute("SELECT * FROM audit WHERE locale = ? AND msgid = ? AND context IS ?"
                               " ORDER BY id DESC", (self.locale, key.msgid, key.context)).fetchall()
         return [{**dict(row), "before": tuple(json.loads(row["before"])), "after": tuple(json.loads(row["after"]))}
