@@ -76,8 +76,9 @@ def current_user() -> User | None:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """A path on this site to return to after signing in; anything else (another host) is dropped."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:
+    """A path on this site to return to after signing in; anything else is dropped: another host, or a
+    control character (`/%0D`), which no Location header can carry."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and target.isprintable():
         return target
     return None
 

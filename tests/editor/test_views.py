@@ -79,8 +79,8 @@ def test_login_is_throttled_after_repeated_failures_even_with_the_right_password
     for _ in range(5):
         assert sign_in(client, "alice", "wrong password").status_code == 401
     response = sign_in(client, "alice")
-    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 60
-    assert "too many failed sign-ins" in response.text
+    assert response.status_code == 429 and 0 < int(response.headers["Retry-After"]) <= 30
+    assert "Too many failed sign-ins for this name: try again in" in response.text
 
 
 def test_session_cookie_flags(client):
@@ -330,3 +330,27 @@ def test_an_overlong_or_control_character_translation_is_refused_and_nothing_is_
     response = alice.post(EDIT, data=form_of(alice.get(EDIT).text) | {"msgstr": [text], "action": "save"})
     assert response.status_code == 422 and reason in response.text
     assert ja_po.read_bytes() == before and time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/\r", "/ja/translations/edit/"),  # a carriage return in the Location header was a 500
+    ("/\r\nSet-Cookie: x=1", "/ja/translations/edit/"),
+    ("/\t/evil.example/", "/ja/translations/edit/"),
+    ("/ja/translations/edit/?q=a b", "/ja/translations/edit/?q=a%20b"),
+    ("/ja/ページ/", "/ja/%E3%83%9A%E3%83%BC%E3%82%B8/"),
+])
+def test_login_with_any_next_redirects_on_this_site_and_never_fails(client, target, expected):
+    login_page = client.get("/login", query_string={"next": target})
+    assert login_page.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login_page.text).group(1)
+    response = client.post("/login", data={"csrf_token": token, "name": "alice", "password": PASSWORD,
+                                           "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "https://intl.example.ac.jp" + expected
+
+
+def test_the_raw_url_login_next_percent_0d_then_the_right_password(client):
+    assert client.get("/login?next=/%0D").status_code == 200
+    token = csrf(client, "/login?next=/%0D")
+    response = client.post("/login?next=/%0D", data={"csrf_token": token, "name": "alice", "password": PASSWORD})
+    assert response.status_code == 302 and response.location == "https://intl.example.ac.jp/ja/translations/edit/"
