@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE INDEX IF NOT EXISTS audit_entry ON audit (locale, msgid, context);
 """
 BUSY_TIMEOUT = 5.0  # seconds a statement waits for another connection's write lock before "database is locked"
+LOCK_TIMEOUT = 10.0  # seconds to wait for another process creating the database
 PRIVATE = 0o600
 _initialized: set[Path] = set()  # per process (inherited by forked workers)
 
@@ -95,6 +96,20 @@ def _set_wal(connection: sqlite3.Connection, attempts: int = 50) -> None:
             time.sleep(0.02 * (attempt + 1))
 
 
+def _lock(fd: int, path: Path) -> None:
+    """Take the creation lock: processes starting up hold it for milliseconds; nobody waits for ever."""
+    deadline = time.monotonic() + LOCK_TIMEOUT
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise DatabaseError(f"{path.name}: another process has held its creation lock for "
+                                    f"{LOCK_TIMEOUT:.0f} s") from None
+            time.sleep(0.01)
+
+
 def initialize(path: Path) -> None:
     """Create the database at `path` (0600, WAL, tables) unless this process already did; safe to call from
     any number of processes at once."""
@@ -104,7 +119,7 @@ def initialize(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     lock_fd = _open_private(path.with_name(path.name + ".init-lock"))
     try:
-        fcntl.flock(lock_fd, fcntl.LOCK_EX)  # held for milliseconds, by processes starting up
+        _lock(lock_fd, path)
         os.close(_open_private(path))
         for suffix in ("-wal", "-shm"):  # an older version's, or a copy's
             try:

@@ -112,3 +112,13 @@ def test_a_database_locked_past_the_busy_timeout_is_a_503_not_a_500(editor_app, 
     with db.opened(editor_app.config["EDITOR_DB"]) as other, db.transaction(other, immediate=True):
         response = sign_in(client, "alice")  # the throttle's write waits for `other`, then gives up
     assert response.status_code == 503 and "busy" in response.text
+
+
+def test_a_creation_lock_held_elsewhere_is_waited_for_a_bounded_time(tmp_path, monkeypatch):
+    import fcntl
+    monkeypatch.setattr(db, "LOCK_TIMEOUT", 0.3)
+    with open(tmp_path / "editor.sqlite3.init-lock", "w") as held:  # flock: another open file, another owner
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(db.DatabaseError, match="held its creation lock"):
+            db.initialize(tmp_path / "editor.sqlite3")
+    db.initialize(tmp_path / "editor.sqlite3")  # once it is free
