@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Flask, current_app, g, render_template
 
@@ -83,17 +84,18 @@ def _open_private(path: Path) -> int:
     return fd
 
 
-def _set_wal(connection: sqlite3.Connection, attempts: int = 50) -> None:
-    """Switch to WAL, retrying while another process's connection holds a lock (the switch does not wait
-    for the busy timeout)."""
+def _set_wal(connection: sqlite3.Connection, attempts: int = 20) -> None:
+    """Switch to WAL (kept in the file: once is enough), retrying while another process's connection holds
+    a lock (the switch can fail at once instead of waiting for the busy timeout)."""
     for attempt in range(attempts):
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as err:
             if "locked" not in str(err) or attempt == attempts - 1:
                 raise
-            time.sleep(0.02 * (attempt + 1))
+            time.sleep(0.05)
 
 
 def _lock(fd: int, path: Path) -> None:
@@ -136,7 +138,8 @@ def initialize(path: Path) -> None:
 
 def _open(path: Path) -> sqlite3.Connection:
     # mode=rw: never creates the file (initialize does, with the right mode); autocommit, BEGIN explicitly.
-    connection = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=BUSY_TIMEOUT, isolation_level=None)
+    connection = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=BUSY_TIMEOUT,
+                                 isolation_level=None)
     connection.row_factory = sqlite3.Row
     return connection
 

@@ -77,6 +77,13 @@ def test_a_world_readable_database_from_before_is_made_private_at_start_up(tmp_p
         assert connection.execute("SELECT COUNT(*) FROM audit").fetchone()[0] == 0  # the missing tables
 
 
+def test_a_directory_name_with_uri_characters_works(tmp_path):
+    path = tmp_path / "site #2?%20" / "editor.sqlite3"
+    Accounts(path).add("alice", PASSWORD, "translator", ["ja"])
+    assert Accounts(path).get("alice").name == "alice"
+    assert [p.name for p in tmp_path.iterdir()] == ["site #2?%20"]  # no file made of a misread URI
+
+
 def test_a_symlink_in_place_of_the_database_is_refused_and_its_target_untouched(tmp_path):
     target = tmp_path / "elsewhere.txt"
     target.write_text("not yours\n")
