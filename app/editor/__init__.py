@@ -32,8 +32,8 @@ from ..tooling.formats import catalog_strict_forms
 from ..tooling.glossary import project_glossary
 from ..tooling.pofile import CatalogError, messages, parse_po
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
-from .accounts import Accounts, Throttled, User
 from . import db
+from .accounts import Accounts, Throttled, User
 from .cli import users_cli
 from .memory import TranslationMemory
 from .store import (FUZZY, Author, CatalogBusy, CatalogStore, Conflict, EntryGone, EntryKey, Refused, ids_of,
