@@ -35,10 +35,11 @@ bench-load: $(INSTALLED) bench-packages
 test: $(INSTALLED) system-packages compile
 	$(BIN)/pytest --cov=app --cov-report=term-missing:skip-covered --cov-fail-under=90
 
-## The reader and counts against GNU msgfmt, run live over GNU gettext's test inputs (figures, every difference).
+## The reader, counts and .mo bytes against GNU msgfmt, run live over GNU gettext's test inputs (figures, every difference).
 ## GNU_GETTEXT_TESTS: the directory holding suite/ (default: ../shared/testdata/gnu-gettext-tests).
 conformance: $(INSTALLED)
-	$(BIN)/pytest -m conformance -v -s tests/tooling/test_conformance.py tests/tooling/test_formats_conformance.py
+	$(BIN)/pytest -m conformance -v -s tests/tooling/test_conformance.py tests/tooling/test_formats_conformance.py \
+		tests/tooling/test_mo_conformance.py
 
 system-packages:
 	./scripts/install-system-packages.sh test

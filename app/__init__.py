@@ -1,17 +1,25 @@
-"""The International Strategy site: `create_app` wires configuration, i18n, pages, CLI and headers."""
+"""The International Strategy site: `create_app` wires configuration, i18n, pages, CLI and headers.
+
+Importing the package imports nothing else: the catalog tooling (`python -m app.tooling`, the
+`site-i18n` console script) runs without Flask, so only `create_app` brings in the web application.
+"""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from flask import Flask
-
-from . import editor, i18n, pages, security, translators
-from .cli import i18n_cli
-from .config import PROJECT_ROOT, default_config, resolve_locales
-from .export import export_command
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(overrides: dict | None = None) -> Flask:
+    from flask import Flask
+
+    from . import editor, i18n, pages, security, translators
+    from .cli import i18n_cli
+    from .config import PROJECT_ROOT, default_config, resolve_locales
+    from .export import export_command
+
     app = Flask(__name__, static_folder=str(PROJECT_ROOT / "static"))
     app.config.update(default_config())
     app.config.update(overrides or {})

@@ -22,7 +22,7 @@ from flask import g
 from flask_babel import Domain, get_locale
 
 from .tooling.formats import catalog_strict_forms
-from .tooling.compile import atomic_write, mo_bytes
+from .tooling.compile import atomic_write, mo_bytes, pofile_mo_bytes
 from .tooling.findings import Finding
 from .tooling.pofile import HEADER, CatalogError, is_text_charset, read_po_file
 from .tooling.project_files import refuse_outside
@@ -114,8 +114,8 @@ class CatalogRegistry:
                                             f"unknown charset {charset!r}")])
             catalog = pofile.catalog
             refused = refuse_broken_entries(catalog)
-            compiled = mo_bytes(catalog)
-            translations = Translations(io.BytesIO(compiled))
+            compiled = pofile_mo_bytes(pofile)  # msgfmt's bytes, for other gettext tools
+            translations = Translations(io.BytesIO(mo_bytes(catalog, english_for_empty_forms=True)))
         except CatalogError as err:
             return self._keep_last_good(state, str(err))
         except Exception as err:  # parses, but cannot be compiled or used (e.g. a bad Plural-Forms or charset)

@@ -104,6 +104,7 @@ class PoFile:
     catalog: Catalog
     header_line: int = 0  # line of the header's msgid, 0 when the file has no header entry
     header: list[tuple[str, str]] = field(default_factory=list)  # (name, value) as written, in order
+    header_text: str = ""  # the header entry's msgstr exactly as written: what msgfmt puts in the .mo
     # msgid line → msgstr line: msgfmt reports translation problems on the msgstr line, and so do we
     msgstr_lines: dict[int, int] = field(default_factory=dict)
     header_untranslated: bool = False  # a header entry with an empty msgstr: msgfmt counts it untranslated
@@ -777,6 +778,7 @@ def _set_header(catalog: Catalog, pofile: PoFile, header: str, flags: list, user
     format it does not know, a Plural-Forms it cannot split) is a finding, as msgfmt reads on."""
     pofile.header_line = lineno
     pofile.header = _header_fields(header)
+    pofile.header_text = header
     pofile.header_untranslated = header == ""
     pofile.declared_charset = header_charset(header)
     catalog.header_comment = "\n".join(f"# {comment}".rstrip() for comment in user)

@@ -1,0 +1,71 @@
+"""`.mo` bytes against GNU msgfmt's, live, on every file of GNU gettext's own test inputs msgfmt compiles.
+
+The inputs are ../shared/testdata/gnu-gettext-tests/suite (or GNU_GETTEXT_TESTS, as test_conformance.py);
+without them the module is skipped with the reason. `make conformance` runs it and prints the figures.
+
+Two kinds of file are counted apart, each checked for what it is (README.md, "Conformance with GNU msgfmt"):
+- msgfmt writes no file at all when nothing is left to write (no header, every entry untranslated or
+  fuzzy): `compile` writes an empty `.mo` instead, so an old one cannot keep serving stale translations;
+- msgfmt writes a revision-1 file ("system dependent" strings: a c-format entry with `<PRIu64>`-style
+  directives, for C programs): we write those entries as plain strings, as a Python program reads them
+  (a C program's libintl would not expand `<PRIu64>` in them); not compared byte for byte.
+"""
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from app.tooling.compile import pofile_mo_bytes
+from app.tooling.pofile import CatalogError, read_po_file
+from tests.tooling.test_conformance import ENV, FILES, SUITE
+
+pytestmark = pytest.mark.conformance
+EMPTY_MO = struct.pack("<10I", 0x950412DE, 0, 0, 28, 28, 3, 28, 0, 0, 0)
+
+
+def msgfmt(path: Path, out: Path, *options: str) -> bytes | None:
+    if out.exists():
+        out.unlink()
+    result = subprocess.run(["msgfmt", *options, "-o", str(out), str(path)], capture_output=True, env=ENV,
+                            timeout=60)
+    return out.read_bytes() if result.returncode == 0 and out.exists() else b"" if result.returncode == 0 \
+        else None
+
+
+@pytest.mark.skipif(not FILES, reason=f"GNU gettext's test inputs not found at {SUITE} (set GNU_GETTEXT_TESTS)")
+def test_mo_bytes_equal_msgfmts_on_gnus_suite(tmp_path):
+    out = tmp_path / "msgfmt.mo"
+    same, empty, sysdep, rejected, different = 0, 0, [], 0, []
+    for path in FILES:
+        reference = msgfmt(path, out)
+        if reference is None:
+            rejected += 1
+            continue
+        try:
+            pofile = read_po_file(path)
+        except CatalogError as err:
+            different.append(f"{path.name}: msgfmt compiles it, we cannot read it: {err}")
+            continue
+        data = pofile_mo_bytes(pofile)
+        if reference == b"":
+            empty += 1
+            if data != EMPTY_MO:
+                different.append(f"{path.name}: nothing to write, but not the empty .mo")
+        elif struct.unpack_from("<I", reference, 4)[0] != 0:
+            sysdep.append(path.name)
+        elif data != reference:
+            different.append(f"{path.name}: bytes differ")
+        elif pofile_mo_bytes(pofile, hash_table=False) != msgfmt(path, out, "--no-hash"):
+            different.append(f"{path.name}: --no-hash bytes differ")
+        else:
+            same += 1
+    print(f"\n.mo bytes on {len(FILES)} GNU test inputs: {same} byte-identical (with and without the hash "
+          f"table), {empty} where msgfmt writes no file (ours: the empty .mo), {len(sysdep)} with system "
+          f"dependent strings (not written as such: {', '.join(sysdep)}), {rejected} msgfmt rejects, "
+          f"{len(different)} different" + "".join(f"\n  {line}" for line in different))
+    assert different == []
+    assert same > 400 and len(sysdep) <= 10
