@@ -5,14 +5,11 @@ Importing the package imports nothing else: the catalog tooling (`python -m app.
 """
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from flask import Flask
 
 
-def create_app(overrides: dict | None = None) -> Flask:
+def create_app(overrides: dict | None = None) -> "flask.Flask":  # noqa: F821 (imported below, not at start-up)
+    import logging
+
     from flask import Flask
 
     from . import editor, i18n, pages, security, translators
