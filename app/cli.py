@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .config import all_locales
-from .tooling.check import ProjectPaths, shown_path
+from .tooling.project_files import ProjectPaths, shown_path
 from .tooling.cli import check_command, compile_command, fail
 from .tooling.project_files import refuse_outside
 from .tooling.pofile import CatalogError

@@ -31,13 +31,13 @@ def project_config():
 
 
 def project_paths(config=None):
-    from .check import ProjectPaths
+    from .project_files import ProjectPaths
 
     return ProjectPaths.from_config(config if config is not None else project_config())
 
 
 def shown(path) -> str:
-    from .check import shown_path
+    from .project_files import shown_path
 
     return shown_path(path, project_paths().root)
 
