@@ -115,7 +115,8 @@ class CatalogRegistry:
             catalog = pofile.catalog
             refused = refuse_broken_entries(catalog)
             compiled = pofile_mo_bytes(pofile)  # msgfmt's bytes, for other gettext tools
-            translations = Translations(io.BytesIO(mo_bytes(catalog, english_for_empty_forms=True)))
+            served = mo_bytes(catalog, english_for_empty_forms=True, hash_table=False)  # English for an empty form
+            translations = Translations(io.BytesIO(served))
         except CatalogError as err:
             return self._keep_last_good(state, str(err))
         except Exception as err:  # parses, but cannot be compiled or used (e.g. a bad Plural-Forms or charset)

@@ -198,7 +198,8 @@ def test_msgfmts_rules_for_entries(body, tmp_path):
 
 @pytest.mark.parametrize("header", [
     "#, fuzzy\n" + HEADER,  # a fuzzy header is kept
-    'msgid ""\nmsgstr ""\n"POT-Creation-Date: 2024-01-01 00:00+0000\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n',
+    'msgid ""\nmsgstr ""\n"POT-Creation-Date: 2024-01-01 00:00+0000\\n"\n'
+    '"Content-Type: text/plain; charset=UTF-8\\n"\n\n',
     'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"POT-Creation-Date: x"\n\n',  # last, no newline
     'msgid ""\nmsgstr ""\n"X-Generator: Poedit 3.4\\n"\n"Content-Type: text/plain; charset=ShiFT_jis\\n"\n\n',
     'msgid ""\nmsgstr ""\n\n',  # an empty header is untranslated: left out
@@ -213,7 +214,8 @@ def test_the_header_is_the_po_files(header, tmp_path):
 
 def test_the_file_charset_is_kept(tmp_path):
     po = tmp_path / "messages.po"
-    po.write_bytes(HEADER.replace("UTF-8", "EUC-JP").encode("ascii") + 'msgid "Hello"\nmsgstr "こんにちは"\n'.encode("euc_jp"))
+    body = 'msgid "Hello"\nmsgstr "こんにちは"\n'.encode("euc_jp")
+    po.write_bytes(HEADER.replace("UTF-8", "EUC-JP").encode("ascii") + body)
     assert ours(po) == msgfmt(po) and "こんにちは".encode("euc_jp") in ours(po)
 
 

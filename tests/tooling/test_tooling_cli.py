@@ -32,7 +32,8 @@ def test_the_catalog_commands_import_no_web_framework():
 
 
 def test_compile_a_po_file_writes_msgfmts_bytes(tmp_path):
-    po = write_po(tmp_path / "ja.po", 'msgid "Hello"\nmsgstr "こんにちは"\n\n#, fuzzy\nmsgid "Draft"\nmsgstr "下書き"\n')
+    po = write_po(tmp_path / "ja.po",
+                  'msgid "Hello"\nmsgstr "こんにちは"\n\n#, fuzzy\nmsgid "Draft"\nmsgstr "下書き"\n')
     result = tool("compile", str(po), "-o", str(tmp_path / "out.mo"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith("out.mo: 1 translated, 1 fuzzy, 0 untranslated\n")
