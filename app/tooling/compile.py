@@ -82,10 +82,11 @@ def mo_bytes(catalog: Catalog, header: str | None = None, *, charset: str | None
       (`hash_table=False` is `msgfmt --no-hash`).
     - `english_for_empty_forms`: what the site serves instead (catalogs.py, the editor's preview): an
       entry is kept when any form is translated, an empty form filled with the English (msgid for form 0,
-      msgid_plural after), so a page never shows an empty string.
+      msgid_plural after), so a page never shows an empty string; no system dependent strings (Python's
+      gettext reads only the static ones).
 
-    Not written: msgfmt's "system dependent" strings (c-format entries with <PRIu64>-style directives,
-    .mo minor revision 1); those entries are written as plain strings (README, "Conformance").
+    A c-format entry with ISO C 99 `<PRIu64>`-style directives (or glibc's 'I' flag) is written as msgfmt
+    writes it: a "system dependent" string of a revision-1 file (below).
     """
     with gc_paused():  # hundreds of thousands of new bytes objects, no cycles: see pofile.gc_paused
         return _mo_bytes(catalog, header, charset or catalog.charset, hash_table, english_for_empty_forms)
@@ -121,15 +122,18 @@ def _without_pot_creation_date(header: str) -> str:
 def _mo_bytes(catalog: Catalog, header: str | None, charset: str, hash_table: bool, fill: bool) -> bytes:
     keys, values = [], []
     add_key, add_value = keys.append, values.append
+    c_formats = []  # (index in keys, msgctid, msgid_plural) of c-format entries with a directive
     header = _memory_header(catalog) if header is None else header
     if header:
         add_key("")
         add_value(_without_pot_creation_date(header))
     for message in islice(catalog, 1, None):  # every entry but the header Babel builds
         string = message.string
-        if not string or "fuzzy" in message.flags:
+        flags = message.flags
+        if not string or "fuzzy" in flags:
             continue
         msgid = message.id
+        plural = None
         if type(msgid) is str:
             key = msgid
         else:
@@ -141,19 +145,30 @@ def _mo_bytes(catalog: Catalog, header: str | None, charset: str, hash_table: bo
                 if not string[0]:
                     continue
                 string = "\0".join(string)
-            key = f"{msgid[0]}\0{msgid[1]}"
+            key, plural = f"{msgid[0]}\0{msgid[1]}", msgid[1]
         context = message.context
+        if not fill and ("c-format" in flags or "possible-c-format" in flags) and ("%" in key or "%" in string):
+            c_formats.append((len(keys), msgid if plural is None else msgid[0], plural, context))
         add_key(key if context is None else f"{context}\x04{key}")
         add_value(string)
+    sysdep = _sysdep_entries(keys, values, c_formats, charset) if c_formats else []
+    if sysdep:
+        moved = {index for index, *_ in sysdep}
+        keys = [key for index, key in enumerate(keys) if index not in moved]
+        values = [value for index, value in enumerate(values) if index not in moved]
     # keys are unique (duplicates are errors): strcmp's order is the bytes' order
     keys = [key.encode(charset) for key in keys]
     order = sorted(range(len(keys)), key=keys.__getitem__)  # (sorting (key, value) pairs is 5x slower)
     keys = [keys[index] for index in order]
     values = [values[index].encode(charset) for index in order]
     count = len(keys)
-    size = _hash_size(count) if hash_table else 0
+    size = _hash_size(count + len(sysdep)) if hash_table or sysdep else 0
     table = array("I", bytes(16 * count))
-    start = 7 * 4 + 16 * count + 4 * size
+    tables_end = (12 if sysdep else 7) * 4 + 16 * count + 4 * size
+    if sysdep:
+        segments, pieces = _sysdep_segments(sysdep)
+        tables_end += 8 * len(segments) + 8 * len(sysdep) + sum(4 + 8 * len(p) for p in pieces)
+    start = tables_end
     for column, strings in enumerate((keys, values)):
         lengths = array("I", map(len, strings))
         offsets = array("I", accumulate(map((1).__add__, lengths), initial=start))
@@ -162,11 +177,140 @@ def _mo_bytes(catalog: Catalog, header: str | None, charset: str, hash_table: bo
         start = offsets[-1]
     if size:
         table.extend(_hash_table([key.partition(b"\0")[0] for key in keys], size))
+    strings = b"\0".join((*keys, *values)) + b"\0" if count else b""
+    if sysdep:
+        major = 1 if b"I" in segments else 0  # libintl before 0.15 crashes on the 'I' flag: a new major revision
+        header_fields = (MO_MAGIC, (major << 16) + 1, count, 48, 48 + 8 * count, size, 48 + 16 * count,
+                         len(segments), 48 + 16 * count + 4 * size, len(sysdep),
+                         48 + 16 * count + 4 * size + 8 * len(segments),
+                         48 + 16 * count + 4 * size + 8 * len(segments) + 4 * len(sysdep))
+        tail, strings = _sysdep_tables(segments, pieces, sysdep, header_fields[11] + 4 * len(sysdep), start, strings)
+        table.extend(tail)
+        head = struct.pack("<12I", *header_fields)
+    else:
+        head = struct.pack("<7I", MO_MAGIC, 0, count, 7 * 4, 7 * 4 + 8 * count, size, 7 * 4 + 16 * count)
     if sys.byteorder != "little":
         table.byteswap()
-    head = struct.pack("<7I", MO_MAGIC, 0, count, 7 * 4, 7 * 4 + 8 * count, size, 7 * 4 + 16 * count)
-    strings = b"\0".join((*keys, *values)) + b"\0" if count else b""
     return b"".join((head, table.tobytes(), strings))
+
+
+# msgfmt's "system dependent strings" (write-mo.c, .mo minor revision 1): in a c-format entry, ISO C 99
+# <inttypes.h> directives (`%<PRIu64>`) and glibc's 'I' flag (in a msgstr) are cut out of the strings into a
+# table of segments, which libintl fills in for the C library it runs on. Where format-c-parse.h finds them:
+# only in a string it parses as a valid c-format string (formats.parse_c, the same rules), at byte offsets.
+SEGMENTS_END = 0xFFFFFFFF
+
+
+def _sysdep_intervals(data: bytes, translated: bool) -> list[tuple[int, int]]:
+    from .formats import FormatError, parse_c
+
+    text = data.decode("latin-1")  # one character a byte: the offsets are the bytes' (directives are ASCII)
+    try:
+        parse_c(text, translated)
+    except FormatError:
+        return []
+    intervals, i, length = [], 0, len(text)
+
+    def digits(i: int) -> int:
+        while i < length and "0" <= text[i] <= "9":
+            i += 1
+        return i
+
+    def argument_number(i: int) -> int:
+        end = digits(i)
+        return end + 1 if end > i and text[end:end + 1] == "$" else i
+
+    while (start := text.find("%", i)) >= 0:
+        i = argument_number(start + 1)
+        while i < length and (text[i] in " +-#0'" or (translated and text[i] == "I")):
+            if text[i] == "I":
+                intervals.append((i, i + 1))
+            i += 1
+        for precision in (False, True):
+            if precision:
+                if text[i:i + 1] != ".":
+                    break
+                i += 1
+            i = argument_number(i + 1) if text[i:i + 1] == "*" else digits(i)
+        if text[i:i + 1] == "<":
+            end = text.index(">", i) + 1
+            intervals.append((i, end))
+            i = end
+        else:
+            while i < length and text[i] in "hlLqjzZt":
+                i += 1
+            i += 1
+    return intervals
+
+
+def _sysdep_entries(keys: list[str], values: list[str], c_formats: list, charset: str) -> list:
+    """(index in keys, msgctid bytes with its NUL, msgid_plural bytes with its NUL or b"", msgstr bytes with
+    its NUL, msgctid's intervals, msgstr's intervals) of the entries with system dependent directives."""
+    entries = []
+    for index, msgid, plural, context in c_formats:
+        prefix = b"" if context is None else context.encode(charset) + b"\x04"
+        id_intervals = [(start + len(prefix), end + len(prefix))
+                        for start, end in _sysdep_intervals(msgid.encode(charset), False)]
+        msgstr = values[index].encode(charset) + b"\0"
+        str_intervals, offset = [], 0
+        for form in msgstr[:-1].split(b"\0"):
+            str_intervals += [(start + offset, end + offset) for start, end in _sysdep_intervals(form, True)]
+            offset += len(form) + 1
+        if id_intervals or str_intervals:
+            entries.append((index, prefix + msgid.encode(charset) + b"\0",
+                            b"" if plural is None else plural.encode(charset) + b"\0", msgstr,
+                            id_intervals, str_intervals))
+    return entries
+
+
+def _sysdep_segments(sysdep: list) -> tuple[list[bytes], list[list[tuple[bytes, int]]]]:
+    """The segment names in order of first use (`<PRIu64>` as PRIu64), and each string's pieces: (bytes,
+    index of the segment after them, or SEGMENTS_END) — every msgctid first, then every msgstr."""
+    segments: list[bytes] = []
+    per_entry = []
+    for _, msgctid, _, msgstr, id_intervals, str_intervals in sysdep:
+        both = []
+        for data, intervals in ((msgctid, id_intervals), (msgstr, str_intervals)):
+            pieces, last = [], 0
+            for start, end in intervals:
+                name = data[start:end]
+                if len(name) >= 2 and name[:1] == b"<" and name[-1:] == b">":
+                    name = name[1:-1]
+                if name not in segments:
+                    segments.append(name)
+                pieces.append((data[last:start], segments.index(name)))
+                last = end
+            pieces.append((data[last:], SEGMENTS_END))
+            both.append(pieces)
+        per_entry.append(both)
+    return segments, [entry[0] for entry in per_entry] + [entry[1] for entry in per_entry]
+
+
+def _sysdep_tables(segments: list[bytes], pieces: list, sysdep: list, descriptors_start: int, start: int,
+                   strings: bytes) -> tuple[array, bytes]:
+    """write_table's third and fourth passes for revision 1: the segment table, the two offset tables, the
+    string descriptors; and the strings after the static ones (segment names, then the pieces)."""
+    table = array("I")
+    data = [strings]
+    for name in segments:
+        table.extend((len(name) + 1, start))
+        data.append(name + b"\0")
+        start += len(name) + 1
+    descriptor = descriptors_start
+    for string_pieces in pieces:
+        table.append(descriptor)
+        descriptor += 4 + 8 * len(string_pieces)
+    plurals = [plural for _, _, plural, *_ in sysdep] + [b""] * len(sysdep)
+    for string_pieces, plural in zip(pieces, plurals):
+        table.append(start)
+        for number, (piece, reference) in enumerate(string_pieces):
+            last = number == len(string_pieces) - 1
+            table.extend((len(piece) + (len(plural) if last else 0), reference))
+            data.append(piece)
+            start += len(piece)
+        data.append(plural)
+        start += len(plural)
+    return table, b"".join(data)
 
 
 # msgfmt's hash table (write-mo.c, write_table): size the next prime >= 4/3 of the entries (at least 3),

@@ -5,6 +5,7 @@ import gettext
 import io
 import os
 import random
+import struct
 import subprocess
 import sys
 import time
@@ -210,6 +211,40 @@ def test_the_header_is_the_po_files(header, tmp_path):
     po.write_bytes((header + 'msgid "Hello"\nmsgstr "Hallo"\n').encode("ascii"))
     reference = msgfmt(po)
     assert reference is not None and ours(po) == reference
+
+
+SYSDEP = """\
+#, c-format
+msgid "%<PRIu64> bytes of %s"
+msgstr "%2$s: %1$<PRIu64> Bytes"
+
+#, c-format
+msgctxt "size"
+msgid "%d file"
+msgid_plural "%<PRId32> files and %<PRIu64> bytes"
+msgstr[0] "%Id Datei"
+msgstr[1] "%<PRId32> Dateien, %'<PRIu64> Bytes"
+
+#, c-format
+msgid "plain %d"
+msgstr "schlicht %d"
+
+#, c-format
+msgid "invalid %<PRIq64>"
+msgstr "ungültig %<PRIq64>"
+"""
+
+
+def test_system_dependent_strings_are_msgfmts(tmp_path):
+    """c-format `%<PRIu64>` and the 'I' flag: msgfmt's revision-1 file (segments libintl fills in), byte for
+    byte, --no-hash too (the hash table is then required); the site's bytes stay plain strings Python reads."""
+    po = write_po(tmp_path / "messages.po", SYSDEP, header=PLURAL_HEADER.replace("Language: ja", "Language: de"))
+    reference = msgfmt(po)
+    assert reference is not None and struct.unpack_from("<I", reference, 4)[0] == (1 << 16) + 1  # 'I': major 1
+    assert ours(po) == reference
+    assert ours(po, hash_table=False) == msgfmt(po, "--no-hash")
+    site = translations(mo_bytes(read_catalog(po), english_for_empty_forms=True))
+    assert site.gettext("%<PRIu64> bytes of %s") == "%2$s: %1$<PRIu64> Bytes"
 
 
 def test_the_file_charset_is_kept(tmp_path):
