@@ -86,7 +86,8 @@ def mo_bytes(catalog: Catalog, header: str | None = None, *, charset: str | None
       gettext reads only the static ones).
 
     A c-format entry with ISO C 99 `<PRIu64>`-style directives (or glibc's 'I' flag) is written as msgfmt
-    writes it: a "system dependent" string of a revision-1 file (below).
+    writes it: a "system dependent" string of a revision-1 file (below). One difference, on purpose: where
+    nothing is left to write, msgfmt writes no file (an old .mo would go on serving); this is the empty .mo.
     """
     with gc_paused():  # hundreds of thousands of new bytes objects, no cycles: see pofile.gc_paused
         return _mo_bytes(catalog, header, charset or catalog.charset, hash_table, english_for_empty_forms)
