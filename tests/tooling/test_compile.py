@@ -264,6 +264,16 @@ def test_the_hash_table_is_msgfmts(count, tmp_path):
     assert ours(po) == msgfmt(po)
 
 
+def test_the_many_lanes_hashpjw_is_hashpjw():
+    """The vectorized hash against the one-byte-at-a-time one (which msgfmt checks below 256 keys), on keys of
+    one length (groups split at 1,024), of every length up to 600, and bytes that carry into bit 32."""
+    rng = random.Random(7)
+    keys = [bytes(rng.randrange(1, 256) for _ in range(40)) for _ in range(2500)]
+    keys += [bytes(rng.randrange(1, 256) for _ in range(rng.randrange(601))) for _ in range(2500)]
+    keys += [b"\xff" * n for n in range(1, 300)]
+    assert compile_mod._hashes(keys) == [compile_mod._hashpjw(key) for key in keys]
+
+
 def test_mo_bytes_have_no_clock_or_time_zone(tmp_path):
     """Two compiles, different clocks (a year apart) and time zones, of a catalog without POT-Creation-Date
     (Babel filled it with the current minute): the same bytes. Each process reports the clock it saw, so
