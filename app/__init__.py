@@ -6,7 +6,6 @@ Importing the package imports nothing else: the catalog tooling (`python -m app.
 from __future__ import annotations
 
 
-
 def create_app(overrides: dict | None = None) -> "flask.Flask":  # noqa: F821 (imported below, not at start-up)
     import logging
 
