@@ -18,9 +18,17 @@ from pathlib import Path
 
 import pytest
 
+from app.config import PROJECT_ROOT
 from app.tooling.compile import pofile_mo_bytes
 from app.tooling.pofile import CatalogError, read_po_file
-from tests.tooling.test_conformance import ENV, FILES, SUITE
+
+
+# GNU gettext's test inputs, as tests/tooling/test_conformance.py finds them (GNU_GETTEXT_TESTS, else
+# ../shared/testdata/gnu-gettext-tests beside the project).
+SUITE = Path(os.environ.get("GNU_GETTEXT_TESTS")
+             or Path(PROJECT_ROOT).parent / "shared" / "testdata" / "gnu-gettext-tests") / "suite"
+FILES = sorted(SUITE.glob("*.po")) if SUITE.is_dir() else []
+ENV = {"LC_ALL": "C", "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
 
 pytestmark = pytest.mark.conformance
 EMPTY_MO = struct.pack("<10I", 0x950412DE, 0, 0, 28, 28, 3, 28, 0, 0, 0)

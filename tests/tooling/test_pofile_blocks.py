@@ -3,13 +3,21 @@ its token-by-token path anywhere else. Both must read the same: the same entries
 notes and everything else the reader records, on real catalogs, GNU's test inputs and mutants of them."""
 from __future__ import annotations
 
+import os
 import random
+from pathlib import Path
 
 import pytest
 
 from app.config import PROJECT_ROOT
 from app.tooling import pofile
-from tests.tooling.test_conformance import FILES
+
+
+# GNU gettext's test inputs, as tests/tooling/test_conformance.py finds them (GNU_GETTEXT_TESTS, else
+# ../shared/testdata/gnu-gettext-tests beside the project).
+SUITE = Path(os.environ.get("GNU_GETTEXT_TESTS")
+             or Path(PROJECT_ROOT).parent / "shared" / "testdata" / "gnu-gettext-tests") / "suite"
+FILES = sorted(SUITE.glob("*.po")) if SUITE.is_dir() else []
 
 FIXTURES = sorted((PROJECT_ROOT / "tests" / "fixtures" / "po").rglob("*.po"))
 INSERTS = [b'"', b"\\", b"\n", b"#~ ", b"#| ", b"msgid ", b"msgstr ", b"msgctxt \"a\"\n", b"\x04", b"\x00",
