@@ -60,7 +60,10 @@ def main():
     # One short-lived process per run, whose objects (a catalog's hundreds of thousands of strings, tuples
     # and Messages) hold no reference cycles worth collecting: the cyclic collector would only walk them
     # again and again (pofile.gc_paused does the same around reading; this covers the whole command).
-    gc.disable()
+    # Turned back on when the command is done, for a caller in the same process (tests, click's runner).
+    if gc.isenabled():
+        gc.disable()
+        click.get_current_context().call_on_close(gc.enable)
 
 
 @main.command("compile")

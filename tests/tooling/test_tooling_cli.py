@@ -2,6 +2,7 @@
 processes, without Flask; the same commands as `flask --app app i18n check|compile` (tests/test_cli.py)."""
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -75,3 +76,24 @@ def test_the_console_script_is_declared():
     scripts = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts == {"site-i18n": "app.tooling.cli:main"}
     assert tool("--help").stdout.startswith("Usage: python -m app.tooling [OPTIONS] COMMAND")
+
+
+def test_in_process_without_flask_uses_the_sites_settings(tmp_path, monkeypatch):
+    """The same commands through click's runner, no Flask app behind them: the settings come from the
+    environment (app/config.py), as for `python -m app.tooling`."""
+    from click.testing import CliRunner
+
+    from app.tooling.cli import main
+
+    root = tmp_path / "project"
+    ja = root / "translations" / "ja" / "LC_MESSAGES"
+    ja.mkdir(parents=True)
+    po = write_po(ja / "messages.po", 'msgid "Hello"\nmsgstr "こんにちは"\n')
+    monkeypatch.setenv("SITE_TRANSLATIONS_DIR", str(root / "translations"))
+    result = CliRunner().invoke(main, ["compile"])
+    assert result.exit_code == 0, result.output
+    assert (ja / "messages.mo").read_bytes() == msgfmt(po)
+    result = CliRunner().invoke(main, ["check", "--locale", "ja", "--format", "json"])
+    assert result.exit_code in (0, 1) and '"path"' in result.output
+    assert CliRunner().invoke(main, ["check", "--locale", "xx"]).exit_code == 2
+    assert gc.isenabled()  # the command pauses the cyclic collector only while it runs
