@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run serve test conformance extract update compile i18n-check init static bench-load bench-check bench-editor system-packages bench-packages clean users-add users-list users-passwd users-remove
+.PHONY: run serve test conformance extract update compile i18n-check init static bench-load bench-check bench-cli bench-editor system-packages bench-packages clean users-add users-list users-passwd users-remove
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,12 @@ bench-load: $(INSTALLED) bench-packages
 test: $(INSTALLED) system-packages compile
 	$(BIN)/pytest --cov=app --cov-report=term-missing:skip-covered --cov-fail-under=90
 
-## The reader and counts against GNU msgfmt, run live over GNU gettext's test inputs (figures, every difference).
+## The reader, counts and .mo bytes against GNU msgfmt, run live over GNU gettext's test inputs (figures, every difference).
 ## GNU_GETTEXT_TESTS: the directory holding suite/ (default: ../shared/testdata/gnu-gettext-tests).
 conformance: $(INSTALLED)
 	$(BIN)/pytest -m conformance -v -s tests/tooling/test_conformance.py tests/tooling/test_formats_conformance.py \
-		tests/tooling/test_corpus_conformance.py tests/tooling/test_plural_exp.py tests/tooling/test_brace_format.py
+		tests/tooling/test_corpus_conformance.py tests/tooling/test_plural_exp.py tests/tooling/test_brace_format.py \
+		tests/tooling/test_mo_conformance.py
 
 system-packages:
 	./scripts/install-system-packages.sh test
@@ -67,6 +68,11 @@ clean:
 ## Checker benchmark: `check` on a 20,000-entry catalog against msgfmt and pocount (see bench/README.md).
 bench-check: $(INSTALLED) bench-packages
 	$(BIN)/python bench/check_speed.py
+
+## CLI benchmark: `check` and `compile` as whole processes against `msgfmt -c` / `msgfmt -o` at 1 KB, 20k and
+## 160k entries, medians and ratios (see bench/README.md).
+bench-cli: $(INSTALLED)
+	$(BIN)/python bench/cli_speed.py
 
 ## Editor accounts (see TRANSLATING.md): the password is prompted, or read from stdin.
 ROLE ?= translator

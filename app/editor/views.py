@@ -308,7 +308,7 @@ def preview(id_: str):
     # live object is not touched, so nobody else ever sees the draft.
     draft_catalog = Catalog(locale=g.locale)
     draft_catalog.add(row.message.id, draft if len(row.ids) > 1 else draft[0], context=row.key.context)
-    overlay = Translations(io.BytesIO(mo_bytes(draft_catalog)))
+    overlay = Translations(io.BytesIO(mo_bytes(draft_catalog, english_for_empty_forms=True)))
     overlay.add_fallback(current_app.extensions["catalogs"].translations(g.locale))
     with get_domain().overlay(g.locale, overlay):
         body = render_template(page.template, page=page, pages=PAGES, alternates=alternates(page))
