@@ -30,7 +30,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:  # the client's address and scheme from the last `proxies` X-Forwarded-For/-Proto entries
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        # Flask's documented way to add WSGI middleware; mypy sees wsgi_app as a method, not an attribute.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.cli.add_command(i18n_cli)
     app.cli.add_command(export_command)
     return app

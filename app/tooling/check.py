@@ -56,7 +56,7 @@ class ProjectPaths:
     templates_dir: Path
 
     @classmethod
-    def from_config(cls, config) -> "ProjectPaths":
+    def from_config(cls, config) -> ProjectPaths:
         """The paths a Flask app's config (PROJECT_ROOT, TRANSLATIONS_DIR, TEMPLATES_DIR) points at."""
         root = Path(config["PROJECT_ROOT"])
         translations = Path(config["TRANSLATIONS_DIR"])
@@ -166,7 +166,8 @@ def _template_findings(catalog: Catalog, template: Catalog, path: str, pot_name:
     lines and says to restore it. Linear: one pass over each."""
     position = {_key(m): index for index, m in enumerate(messages(template))}
     present = set()
-    unmatched = defaultdict(deque)  # POT position of the entry before them -> catalog entries not in the POT
+    # POT position of the entry before them -> catalog entries not in the POT
+    unmatched: defaultdict[int, deque] = defaultdict(deque)
     before = -1
     for message in messages(catalog):
         key = _key(message)
@@ -315,7 +316,7 @@ def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, mi
     `check_mo`: also report `stale-mo` (for .mo files some gettext program serves; the site never does).
     """
     result = CheckResult()
-    options = {"source_locale": source_locale, "locales": set(locales or ()), "min_coverage": min_coverage,
+    options: dict = {"source_locale": source_locale, "locales": set(locales or ()), "min_coverage": min_coverage,
                "check_mo": check_mo, "draft_locales": frozenset(draft_locales)}
     with contextlib.redirect_stdout(sys.stderr), gc_paused():
         if po_paths:

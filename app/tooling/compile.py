@@ -56,7 +56,7 @@ def _mo_bytes(catalog: Catalog) -> bytes:
     charset = catalog.charset
     pairs = []
     for message in catalog:  # the header entry first, always kept (msgfmt compiles a fuzzy header too)
-        string = message.string
+        string = message.string or ""  # None (Catalog.add's default): untranslated, as for Babel's write_mo
         if message.id:
             if message.fuzzy or not (string if isinstance(string, str) else any(string)):
                 continue
@@ -66,6 +66,7 @@ def _mo_bytes(catalog: Catalog) -> bytes:
             string = "\0".join(form or message.id[min(index, 1)] for index, form in enumerate(string))
         else:
             key = message.id
+            assert isinstance(string, str)  # Babel gives only a plural entry a tuple of forms
         if message.context:
             key = f"{message.context}\x04{key}"
         pairs.append((key.encode(charset), string.encode(charset)))
