@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run serve test conformance extract update compile i18n-check init static bench-load bench-check bench-cli bench-editor system-packages bench-packages clean users-add users-list users-passwd users-remove
+.PHONY: run serve test lint conformance extract update compile i18n-check init static bench-load bench-check bench-cli bench-editor system-packages bench-packages clean users-add users-list users-passwd users-remove
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,14 @@ static: $(INSTALLED)
 bench-load: $(INSTALLED) bench-packages
 	$(BIN)/python bench/load.py
 
-## Every test: unit, CLI, real browser, real WSGI server. Installs what they need first.
-test: $(INSTALLED) system-packages compile
+## Every test: unit, CLI, real browser, real WSGI server, after the linters. Installs what they need first.
+test: lint system-packages compile
 	$(BIN)/pytest --cov=app --cov-report=term-missing:skip-covered --cov-fail-under=90
+
+## Linters (configured in pyproject.toml, see the README's "Linters"): ruff on all Python code, mypy on app/.
+lint: $(INSTALLED)
+	$(BIN)/ruff check app tests bench scripts
+	$(BIN)/mypy
 
 ## The reader, counts and .mo bytes against GNU msgfmt, run live over GNU gettext's test inputs (figures, every difference).
 ## GNU_GETTEXT_TESTS: the directory holding suite/ (default: ../shared/testdata/gnu-gettext-tests).
@@ -62,7 +67,7 @@ init: $(INSTALLED)
 	$(FLASK) i18n init $(LOCALE)
 
 clean:
-	rm -rf build test-artifacts .pytest_cache .coverage htmlcov
+	rm -rf build test-artifacts .pytest_cache .coverage htmlcov .mypy_cache .ruff_cache
 	find translations -name '*.mo' -delete
 
 ## Checker benchmark: `check` on a 20,000-entry catalog against msgfmt and pocount (see bench/README.md).

@@ -70,6 +70,14 @@ def test_mo_bytes_round_trips_and_leaves_out_fuzzy_and_empty():
     assert t.ngettext("%(num)d partner", "%(num)d partners", 5) == "%(num)d 校"
 
 
+def test_mo_bytes_leaves_out_an_entry_added_without_a_string():
+    """Catalog.add's default string is None: untranslated, as for Babel's write_mo (found by mypy)."""
+    catalog = make_catalog()
+    catalog.add("Untranslated")
+    t = translations(mo_bytes(catalog))
+    assert t.gettext("Untranslated") == "Untranslated" and t.gettext("Hello") == "こんにちは"
+
+
 def test_mo_bytes_is_deterministic():
     assert mo_bytes(make_catalog()) == mo_bytes(make_catalog())
 
