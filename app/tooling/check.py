@@ -34,8 +34,9 @@ import tempfile
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypedDict
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import read_mo
 
 from app.tooling.checks import check_catalog
@@ -149,7 +150,8 @@ def _template_findings(catalog: Catalog, template: Catalog, path: str, pot_name:
     lines and says to restore it. Linear: one pass over each."""
     position = {_key(m): index for index, m in enumerate(messages(template))}
     present = set()
-    unmatched = defaultdict(deque)  # POT position of the entry before them -> catalog entries not in the POT
+    # POT position of the entry before them -> catalog entries not in the POT
+    unmatched: defaultdict[int, deque[Message]] = defaultdict(deque)
     before = -1
     for message in messages(catalog):
         key = _key(message)
@@ -275,6 +277,15 @@ def _outside(path: Path, directory: Path, result: CheckResult) -> bool:
     return problem is not None
 
 
+class _CheckOptions(TypedDict):
+    """run_check's options, passed on to each _check_po (and _check_project)."""
+    source_locale: str
+    locales: set[str]
+    min_coverage: float | None
+    check_mo: bool
+    draft_locales: frozenset[str]
+
+
 def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, min_coverage: float | None = None,
               source_locale: str = "en", check_mo: bool = False, draft_locales=(),
               site_translations: Path | None = None) -> CheckResult:
@@ -288,8 +299,8 @@ def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, mi
     `check_mo`: also report `stale-mo` (for .mo files some gettext program serves; the site never does).
     """
     result = CheckResult()
-    options = {"source_locale": source_locale, "locales": set(locales or ()), "min_coverage": min_coverage,
-               "check_mo": check_mo, "draft_locales": frozenset(draft_locales)}
+    options = _CheckOptions(source_locale=source_locale, locales=set(locales or ()), min_coverage=min_coverage,
+                            check_mo=check_mo, draft_locales=frozenset(draft_locales))
     with contextlib.redirect_stdout(sys.stderr), gc_paused():
         if po_paths:
             for po_path in po_paths:

@@ -11,7 +11,6 @@ import struct
 import sys
 from array import array
 from itertools import accumulate, islice
-from operator import itemgetter
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -96,7 +95,8 @@ def _without_pot_creation_date(header: str) -> str:
 
 
 def _mo_bytes(catalog: Catalog, header: str | None, charset: str, hash_table: bool, fill: bool) -> bytes:
-    keys, values = [], []
+    keys: list[str] = []
+    values: list[str] = []
     add_key, add_value = keys.append, values.append
     c_formats = []  # (index in keys, msgctid, msgid_plural) of c-format entries with a directive
     header = _memory_header(catalog) if header is None else header
@@ -111,6 +111,7 @@ def _mo_bytes(catalog: Catalog, header: str | None, charset: str, hash_table: bo
         msgid = message.id
         plural = None
         if type(msgid) is str:
+            assert isinstance(string, str)  # a singular entry's msgstr is one string (read_po_file's entries)
             key = msgid
         else:
             if fill:
@@ -133,11 +134,11 @@ def _mo_bytes(catalog: Catalog, header: str | None, charset: str, hash_table: bo
         keys = [key for index, key in enumerate(keys) if index not in moved]
         values = [value for index, value in enumerate(values) if index not in moved]
     # keys are unique (duplicates are errors): strcmp's order is the bytes' order
-    keys = [key.encode(charset) for key in keys]
-    order = sorted(range(len(keys)), key=keys.__getitem__)  # (sorting (key, value) pairs is 5x slower)
-    keys = [keys[index] for index in order]
-    values = [values[index].encode(charset) for index in order]
-    count = len(keys)
+    key_bytes = [key.encode(charset) for key in keys]
+    order = sorted(range(len(key_bytes)), key=key_bytes.__getitem__)  # (sorting (key, value) pairs is 5x slower)
+    key_bytes = [key_bytes[index] for index in order]
+    value_bytes = [values[index].encode(charset) for index in order]
+    count = len(key_bytes)
     size = _hash_size(count + len(sysdep)) if hash_table or sysdep else 0
     table = array("I", bytes(16 * count))
     tables_end = (12 if sysdep else 7) * 4 + 16 * count + 4 * size
@@ -145,15 +146,15 @@ def _mo_bytes(catalog: Catalog, header: str | None, charset: str, hash_table: bo
         segments, pieces = _sysdep_segments(sysdep)
         tables_end += 8 * len(segments) + 8 * len(sysdep) + sum(4 + 8 * len(p) for p in pieces)
     start = tables_end
-    for column, strings in enumerate((keys, values)):
-        lengths = array("I", map(len, strings))
+    for column, column_strings in enumerate((key_bytes, value_bytes)):
+        lengths = array("I", map(len, column_strings))
         offsets = array("I", accumulate(map((1).__add__, lengths), initial=start))
         table[2 * count * column:2 * count * (column + 1):2] = lengths
         table[2 * count * column + 1:2 * count * (column + 1):2] = offsets[:-1]
         start = offsets[-1]
     if size:
-        table.extend(_hash_table([key.partition(b"\0")[0] for key in keys], size))
-    strings = b"\0".join((*keys, *values)) + b"\0" if count else b""
+        table.extend(_hash_table([key.partition(b"\0")[0] for key in key_bytes], size))
+    strings = b"\0".join((*key_bytes, *value_bytes)) + b"\0" if count else b""
     if sysdep:
         major = 1 if b"I" in segments else 0  # libintl before 0.15 crashes on the 'I' flag: a new major revision
         header_fields = (MO_MAGIC, (major << 16) + 1, count, 48, 48 + 8 * count, size, 48 + 16 * count,
@@ -277,7 +278,7 @@ def _sysdep_tables(segments: list[bytes], pieces: list, sysdep: list, descriptor
         table.append(descriptor)
         descriptor += 4 + 8 * len(string_pieces)
     plurals = [plural for _, _, plural, *_ in sysdep] + [b""] * len(sysdep)
-    for string_pieces, plural in zip(pieces, plurals):
+    for string_pieces, plural in zip(pieces, plurals, strict=False):
         table.append(start)
         for number, (piece, reference) in enumerate(string_pieces):
             last = number == len(string_pieces) - 1
@@ -371,7 +372,7 @@ def _hashes(keys: list[bytes]) -> list[int]:
         values.frombytes(packed)
         if sys.byteorder != "little":
             values.byteswap()
-        for index, hashed in zip(group, values):
+        for index, hashed in zip(group, values, strict=False):
             hashes[index] = hashed
         start = end
     return hashes
