@@ -103,7 +103,7 @@ def real_entries() -> list:
         except CatalogError as err:
             bad = {lines.get(f.line) for f in err.findings} - {None}
             if not bad:
-                raise SystemExit(f"the entry pool is refused and no entry is named: {err}")
+                raise SystemExit(f"the entry pool is refused and no entry is named: {err}") from err
             entries = [message for index, message in enumerate(entries) if index not in bad]
 
 

@@ -28,7 +28,7 @@ import gc
 import io
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import accumulate, islice
@@ -38,7 +38,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import write_po
 
 from app.tooling.files import RefusedFile, read_regular
-from app.tooling.findings import ERROR, WARNING, Finding
+from app.tooling.findings import WARNING, Finding
 from app.tooling.plural_exp import PluralError, read_plural_forms
 
 SYNTAX_ERROR = "syntax-error"
@@ -158,7 +158,9 @@ def header_charset(header: str) -> str | None:
     start = header.find("charset=")
     if start < 0:
         return None
-    return re.match(r"[^ \t\n]*", header[start + 8:]).group()
+    match = re.match(r"[^ \t\n]*", header[start + 8:])
+    assert match is not None  # `*`: it matches, if only the empty string
+    return match.group()
 
 
 class _Restart(Exception):
@@ -168,7 +170,7 @@ class _Restart(Exception):
         self.codec = codec
 
 
-def _unescape(inner: str, parser: "_Parser", line: int) -> str:
+def _unescape(inner: str, parser: _Parser, line: int) -> str:
     """The value of a string literal's inside, as po-lex.c's control_sequence() reads it."""
     raw_bytes = False
 
@@ -236,7 +238,9 @@ class _Parser:
         self.form_parts: list[tuple[int, bool]] = []
         self.first_form: tuple[int, bool] | None = None
         self.msgid_line = self.msgstr_line = 0
-        self.ctxt = self.msgid = self.plural = None
+        self.ctxt: list[str] | None = None
+        self.msgid: list[str] | None = None
+        self.plural: list[str] | None = None
         self.target: list[str] | None = None
         self.strings: list[list[str]] = []
         self.form_index = ""
@@ -253,10 +257,10 @@ class _Parser:
 
     def parse(self, text: str) -> None:
         lines = text.split("\n")
-        numbered = enumerate(lines, 1)
+        numbered: Iterable[tuple[int, str]] = enumerate(lines, 1)
         if "\\\n" in text:  # backslash-newline continues a line anywhere (po-lex.c's lex_getc)
             lines, numbers = _join_continued(lines)
-            numbered = zip(numbers, lines)
+            numbered = zip(numbers, lines, strict=False)
         fast = _FAST_LINE_RE.fullmatch
         feed = self.feed
         lossy = self.lossy  # then every string is checked for invalid bytes: no fast path
@@ -325,6 +329,7 @@ class _Parser:
         unchecked; the check applies once the header entry has been reduced, that is, to a comment after
         the entry that follows the header."""
         if _SURROGATE_RE.match(char):
+            assert self.checked_codec is not None  # check_strings is set with it (header_read)
             self.error(lineno, f"invalid multibyte sequence (not {self.checked_codec.upper()})", ENCODING_ERROR)
 
     def tokenize(self, line: str, lineno: int) -> None:
@@ -334,6 +339,7 @@ class _Parser:
         pos, end = 0, len(line)
         while pos < end:
             match = _TOKEN_RE.match(line, pos)
+            assert match is not None  # its last alternative, (?P<junk>.), takes any character of a line
             kind = match.lastgroup
             pos = match.end()
             if kind == "ws":
@@ -427,6 +433,7 @@ class _Parser:
             self.unverified_lines.append(lineno)
         if self.lossy and _SURROGATE_RE.search(value):
             if self.check_strings:
+                assert self.checked_codec is not None  # check_strings is set with it (header_read)
                 self.error(lineno, f"invalid multibyte sequence (not {self.checked_codec.upper()})",
                            ENCODING_ERROR)
             else:  # before the header (or without a known charset) msgfmt copies the bytes as they are
@@ -536,6 +543,7 @@ class _Parser:
             if state == self.ID or state == self.MSGSTR or state == self.FORM or state == self.CTXT \
                     or state == self.PLURAL:
                 self.check_obsolete(self.list_first[1], line, obsolete)
+                assert self.target is not None  # these states follow the list's first string (start_list)
                 self.target.append(value)
                 return
             if state == self.ID_KW:
@@ -571,9 +579,11 @@ class _Parser:
                          self.PREV_PLURAL_KW: self.PREV_PLURAL}.get(state)
             if following is not None:
                 self.state = following
+                assert self.previous_target is not None  # set with the #| keyword that led to this state
                 self.previous_target.append(value)
                 return
             if state in (self.PREV_CTXT, self.PREV_ID, self.PREV_PLURAL):
+                assert self.previous_target is not None  # set with the #| keyword that led to this state
                 self.previous_target.append(value)
                 return
         # Tokens other than a string continuing the current list.
@@ -664,6 +674,7 @@ class _Parser:
             return self.shift(kind, value, line, obsolete)
         if state == self.AFTER_PREV:
             if kind == _MSGID:  # message_intro: prev msg_intro
+                assert self.prev is not None  # set with the #| keyword that began the prev part
                 self.check_obsolete(self.prev, line, obsolete)
                 self.obsolete, self.msgid_line, self.state = obsolete, line, self.ID_KW
                 return
@@ -696,6 +707,7 @@ class _Parser:
 
     def finish(self) -> None:
         """A complete message: po-gram-gen.y's do_callback_message and read-catalog.c's duplicate check."""
+        assert self.msgid is not None  # a message is finished only once its msgid has a string
         msgid = "".join(self.msgid)
         context = None if self.ctxt is None else "".join(self.ctxt)
         key = msgid if context is None else (msgid, context)
@@ -718,9 +730,9 @@ class _Parser:
         """Every header entry sets the charset the rest of the file is checked against (po-charset.c)."""
         declared = header_charset(header)
         self.unverifiable = declared if declared is not None and declared.lower() in _UNVERIFIABLE else None
-        if declared is None or declared.lower() not in _GNU_CHARSETS or _codec(declared) is None:
+        codec = None if declared is None or declared.lower() not in _GNU_CHARSETS else _codec(declared)
+        if codec is None:
             return  # msgfmt reads on without checking (header_findings reports the charset)
-        codec = _codec(declared)
         if codec != self.codec:
             if self.checked_codec is None:  # only the first reading restarts
                 raise _Restart(codec)
@@ -818,7 +830,7 @@ def _parse_location(text: str) -> list[tuple[str, int | None]]:
         tokens = [token.replace("\u2068", "").replace("\u2069", "") for token in _LOCATION_RE.findall(text)]
     else:
         tokens = text.split()
-    locations = []
+    locations: list[tuple[str, int | None]] = []
     for token in tokens:
         name, colon, number = token.rpartition(":")
         if not colon:
@@ -1009,11 +1021,11 @@ def parse_po(data: bytes, path: Path) -> PoFile:
 def _set_previous(catalog: Catalog, previous_by_line: dict[int, dict[str, str]]) -> None:
     """`#| msgid` (and `#| msgid_plural`) into Message.previous_id, `#| msgctxt` into `previous_context`."""
     for message in messages(catalog):
-        previous = previous_by_line.get(message.lineno)
+        previous = None if message.lineno is None else previous_by_line.get(message.lineno)
         if previous:
             message.previous_id = [previous[key] for key in ("msgid", "msgid_plural") if key in previous]
             if "msgctxt" in previous:
-                message.previous_context = previous["msgctxt"]
+                message.previous_context = previous["msgctxt"]  # type: ignore[attr-defined]  # the project's own
 
 
 def read_po_file(path: Path) -> PoFile:

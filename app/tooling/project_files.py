@@ -48,7 +48,7 @@ class ProjectPaths:
     templates_dir: Path
 
     @classmethod
-    def from_config(cls, config) -> "ProjectPaths":
+    def from_config(cls, config) -> ProjectPaths:
         """The paths a Flask app's config (PROJECT_ROOT, TRANSLATIONS_DIR, TEMPLATES_DIR) points at."""
         root = Path(config["PROJECT_ROOT"])
         translations = Path(config["TRANSLATIONS_DIR"])
