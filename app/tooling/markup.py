@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
-from justhtml import stream
 from markupsafe import Markup, escape
 
 from .pofile import gc_paused
@@ -57,6 +56,8 @@ def _tokenized(text: str) -> tuple[tuple, bool]:
     """The tokenizer's events for `text`, and whether `text` ends in plain text (see _SENTINEL).
     The cyclic GC is paused: on a 1 MB string its passes over the growing event list made the time grow
     faster than the input (bench/markup_speed.py)."""
+    from justhtml import stream  # here, not at the top: ~85 ms of import a catalog without HTML never needs
+
     with gc_paused():
         events = tuple(stream(f"{text}<{_SENTINEL}>"))
     if events and events[-1] == ("start", (_SENTINEL, {})):

@@ -32,6 +32,14 @@ def test_the_catalog_commands_import_no_web_framework():
     assert result.stdout.endswith("True\n")
 
 
+def test_a_catalog_without_html_does_not_import_the_html_tokenizer(tmp_path):
+    po = write_po(tmp_path / "ja.po", 'msgid "Hello"\nmsgstr "こんにちは"\n')
+    code = ("import sys; from app.tooling.check import run_check; "
+            f"run_check([{str(po)!r}]); print('justhtml' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, check=True)
+    assert result.stdout.endswith("False\n")  # issue 17: ~85 ms of start-up a catalog with no HTML never needs
+
+
 def test_compile_a_po_file_writes_msgfmts_bytes(tmp_path):
     po = write_po(tmp_path / "ja.po",
                   'msgid "Hello"\nmsgstr "こんにちは"\n\n#, fuzzy\nmsgid "Draft"\nmsgstr "下書き"\n')
