@@ -66,7 +66,6 @@ bp = Blueprint("translators", __name__, url_prefix="/<locale:locale>/translation
 def pages_of(locations) -> list[str]:
     """The pages a message appears on, from its `(path, line)` locations in the catalog: PAGES endpoints,
     ALL_PAGES for layout and page-list strings, NOT_FOUND for the 404 page, OTHER for anything else."""
-    by_template = {f"templates/{page.template}": page.endpoint for page in PAGES}
     keys = []
     for filename, _line in locations:
         if filename in SHARED_SOURCES:
@@ -74,12 +73,13 @@ def pages_of(locations) -> list[str]:
         elif filename == "templates/404.html":
             key = NOT_FOUND
         else:
-            key = by_template.get(filename, OTHER)
+            key = _PAGE_BY_TEMPLATE.get(filename, OTHER)
         if key not in keys:
             keys.append(key)
     return keys or [OTHER]
 
 
+_PAGE_BY_TEMPLATE = {f"templates/{page.template}": page.endpoint for page in PAGES}
 PAGE_KEYS = (ALL_PAGES, *(page.endpoint for page in PAGES), NOT_FOUND, OTHER)
 
 

@@ -32,7 +32,7 @@ class ChangedEntry:
 
 def changed_entries(old: bytes, new: bytes, path: Path) -> list[ChangedEntry] | None:
     """The entries of `new` that differ from `old`, in file order, or None when `new` is not such a change
-    of `old` (see the module). Raises CatalogError when a changed entry is not valid on its own."""
+    of `old` (see the module) or a changed entry is not valid: a whole read then says why."""
     before, after = old.split(b"\n\n"), new.split(b"\n\n")
     if len(before) != len(after):
         return None
@@ -75,9 +75,9 @@ def _same_entry(old_block: bytes, new_block: bytes, path: Path) -> Message | Non
         return None  # a blank line inside an entry, or text between entries: only a whole read can tell
     try:
         old_entries = list(messages(parse_po(old_block, path).catalog))
-    except CatalogError:
+        new_catalog = parse_po(new_block, path).catalog
+    except CatalogError:  # said by a whole read, with the lines and words it gives
         return None
-    new_catalog = parse_po(new_block, path).catalog
     new_entries = list(messages(new_catalog))
     if len(old_entries) != 1 or len(new_entries) != 1 or new_catalog.obsolete or \
             key_of(old_entries[0]) != key_of(new_entries[0]) or \

@@ -71,7 +71,8 @@ def test_what_is_not_a_change_of_entries_is_read_whole(new):
     assert changed_entries(CATALOG.encode(), new.encode(), PATH) is None
 
 
-def test_a_changed_entry_that_is_not_valid_is_an_error():
+def test_a_changed_entry_that_is_not_valid_is_left_to_a_whole_read_to_report():
     new = CATALOG.replace('msgid "Untranslated"\nmsgstr ""', 'msgid "Untranslated"\nmsgstr "unterminated')
+    assert changed_entries(CATALOG.encode(), new.encode(), PATH) is None
     with pytest.raises(CatalogError):
-        changed_entries(CATALOG.encode(), new.encode(), PATH)
+        parse_po(new.encode(), PATH)
