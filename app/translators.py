@@ -24,7 +24,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
-from flask import Blueprint, Response, abort, current_app, g, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 
 from .auth import redirect_unless_signed_in
 from .config import all_locales
@@ -42,6 +42,7 @@ from .tooling.stats import CatalogStats, catalog_stats
 SHARED_SOURCES = frozenset({"templates/base.html", "app/pages.py"})
 ALL_PAGES, NOT_FOUND, OTHER = "all-pages", "not-found", "other"
 TODO_CODES = ("untranslated", "fuzzy")  # finding codes that are work left, not problems
+STRINGS_PER_PAGE = 100  # of the list of strings: a 100,000-entry catalog's to-do is not one page
 
 # Diff tokens: a word (with the spaces after it kept apart), or one character of a script written without
 # spaces (kana, kanji, CJK punctuation, full-width forms), where a "word" would be a whole sentence.
@@ -166,6 +167,7 @@ class Query:
     page: str = ""
     context: str = ""
     code: str = ""
+    number: int = 1  # which page of the list (STRINGS_PER_PAGE strings a page), not a filter
 
     @classmethod
     def from_args(cls, args) -> "Query":
@@ -173,7 +175,7 @@ class Query:
         page = args.get("page", "")
         return cls(text=args.get("q", "").strip()[:200], state=state if state in (*STATES, "all") else "",
                    page=page if page in PAGE_KEYS else "", context=args.get("context", "")[:200],
-                   code=args.get("code", "")[:60])
+                   code=args.get("code", "")[:60], number=max(1, args.get("n", 1, type=int)))
 
     @property
     def active(self) -> bool:
@@ -278,7 +280,8 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
                           draft=locale in config["DRAFT_LOCALES"])
     root, po_path = Path(config["PROJECT_ROOT"]), state.po_path.resolve()
     # `check` names files relative to the project root when they are inside it, absolute otherwise.
-    status.findings = [f for f in findings if (root / f.path).resolve() == po_path]
+    paths = {path: (root / path).resolve() == po_path for path in {f.path for f in findings}}
+    status.findings = [f for f in findings if paths[f.path]]
     if not state.po_path.exists():
         return status
     catalog, status.from_last_good = _readable_catalog(state.po_path)
@@ -294,20 +297,27 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
     return status
 
 
-def _without_machine_paths(text: str) -> str:
-    """`text` with the absolute paths of the project, translations and templates directories made relative:
-    no page shows where the site lives on the machine."""
+def _machine_paths() -> list[str]:
+    """The absolute spellings (with a final "/") of the project, translations and templates directories."""
     config = current_app.config
-    for directory in {Path(config["PROJECT_ROOT"]), Path(config["TRANSLATIONS_DIR"]).parent,
-                      Path(config["TEMPLATES_DIR"]).parent}:
-        for spelling in {str(directory), str(directory.resolve())}:
-            text = text.replace(spelling.rstrip("/") + "/", "")
+    return sorted({spelling.rstrip("/") + "/"
+                   for directory in {Path(config["PROJECT_ROOT"]), Path(config["TRANSLATIONS_DIR"]).parent,
+                                     Path(config["TEMPLATES_DIR"]).parent}
+                   for spelling in (str(directory), str(directory.resolve()))}, key=len, reverse=True)
+
+
+def _without_machine_paths(text: str, spellings: list[str] | None = None) -> str:
+    """`text` with the absolute paths of the project, translations and templates directories made relative:
+    no page shows where the site lives on the machine. `spellings`: _machine_paths(), when known."""
+    for spelling in spellings or _machine_paths():
+        if spelling in text:
+            text = text.replace(spelling, "")
     return text
 
 
-def _shown(finding: Finding) -> Finding:
-    return replace(finding, path=_without_machine_paths(finding.path),
-                   message=_without_machine_paths(finding.message))
+def _shown(finding: Finding, spellings: list[str]) -> Finding:
+    path, message = _without_machine_paths(finding.path, spellings), _without_machine_paths(finding.message, spellings)
+    return finding if (path, message) == (finding.path, finding.message) else replace(finding, path=path, message=message)
 
 
 def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
@@ -318,14 +328,16 @@ def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     reports = {report.locale: report for report in result.catalogs}
     statuses = [_locale_status(locale, reports.get(locale), result.findings) for locale in all_locales(config)]
     claimed = {id(f) for status in statuses for f in status.findings}
+    spellings = _machine_paths()
     for status in statuses:
-        status.findings = [_shown(f) for f in status.findings]
+        shown = {id(f): _shown(f, spellings) for f in status.findings}  # an entry's findings are its catalog's
+        status.findings = list(shown.values())
         for entry in status.entries:
-            entry.findings = [_shown(f) for f in entry.findings]
-        status.load_error = status.load_error and _without_machine_paths(status.load_error)
+            entry.findings = [shown[id(f)] for f in entry.findings]
+        status.load_error = status.load_error and _without_machine_paths(status.load_error, spellings)
         if status.report:
-            status.report = replace(status.report, path=_without_machine_paths(status.report.path))
-    return statuses, [_shown(f) for f in result.findings if id(f) not in claimed]
+            status.report = replace(status.report, path=_without_machine_paths(status.report.path, spellings))
+    return statuses, [_shown(f, spellings) for f in result.findings if id(f) not in claimed]
 
 
 def cached_translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
@@ -356,7 +368,13 @@ bind_locale(bp)
 
 @bp.context_processor
 def template_helpers():
-    return {"page_label": page_label, "todo_codes": TODO_CODES, "states": STATES, "page_keys": PAGE_KEYS}
+    return {"page_label": page_label, "todo_codes": TODO_CODES, "states": STATES, "page_keys": PAGE_KEYS,
+            "strings_per_page": STRINGS_PER_PAGE, "list_page_url": list_page_url}
+
+
+def list_page_url(number: int) -> str:
+    """This page with the same filters, showing page `number` of the list."""
+    return url_for(request.endpoint, **{**request.view_args, **request.args.to_dict(), "n": str(number)})
 
 
 @bp.before_request

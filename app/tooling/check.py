@@ -288,7 +288,8 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
                  if not _outside(path, project.templates_dir, result)]
     result.findings.extend(find_literal_text(templates))
     # dict.fromkeys: a template that is not UTF-8 is reported by extraction and by the literal-text scan.
-    result.findings = list(dict.fromkeys(replace(f, path=shown_path(f.path, root))
+    shown = {path: shown_path(path, root) for path in {f.path for f in result.findings}}
+    result.findings = list(dict.fromkeys(f if shown[f.path] == f.path else replace(f, path=shown[f.path])
                                          for f in result.findings))
 
 
