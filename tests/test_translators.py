@@ -469,3 +469,14 @@ def test_a_long_list_is_shown_a_page_at_a_time_and_every_string_is_on_one(client
     assert f"{total} of {total} strings match the filters" in pages[-1]
     assert 'href="/ja/translations/?state=all&amp;n=2"' in pages[0]
     assert client.get(everything).text == pages[0]
+
+
+def test_a_long_list_of_findings_is_shown_a_page_at_a_time(client, ja_po, monkeypatch):
+    from app import translators
+    monkeypatch.setattr(translators, "STRINGS_PER_PAGE", 1)
+    edit(ja_po, 'msgstr "重点戦略⑰"', 'msgstr "重点戦略17"')  # a glossary finding
+    save(ja_po, ja_po.read_text(encoding="utf-8") + '\n#~ msgid "Gone"\n#~ msgstr "消えた"\n')  # an obsolete one
+    first, second = (client.get(f"/ja/translations/?n={n}").text for n in (1, 2))
+    found = [re.findall(r'<li data-code="([\w-]+)"', html[html.index('data-role="findings"'):]) for html in (first, second)]
+    assert len(found[0]) == len(found[1]) == 1 and found[0] != found[1]
+    assert 'data-role="findings-pages"' in first
