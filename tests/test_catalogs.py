@@ -214,3 +214,16 @@ def test_a_broken_change_keeps_the_last_good_catalog_serving(translations_copy, 
     edit(ja_po, 'msgstr "本文へスキップ', 'msgstr "本文へ移動"')
     assert _served(live) == _served(_registry(translations_copy))
     assert _served(live)[0]["Skip to main content"] == "本文へ移動"
+
+
+def test_each_version_s_mo_is_written_once_whichever_worker_loads_it_first(translations_copy, ja_po):
+    from app.catalogs import CatalogRegistry
+    mo = ja_po.with_suffix(".mo")
+    CatalogRegistry(translations_copy, ["ja"]).state("ja")
+    written = mo.stat()
+    CatalogRegistry(translations_copy, ["ja"]).state("ja")  # another worker, the same version
+    assert mo.stat().st_ino == written.st_ino
+    edit(ja_po, '"本文へスキップ"', '"本文へ移動"')
+    CatalogRegistry(translations_copy, ["ja"]).state("ja")
+    with open(mo, "rb") as file:
+        assert read_mo(file).get("Skip to main content").string == "本文へ移動"
