@@ -19,7 +19,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Message
 
-from ..tooling.entry import ids_of, strings_of
+from ..tooling.entry import EntryKey, ids_of, key_of, strings_of
 from ..tooling.pofile import CatalogError, messages, read_catalog
 
 log = logging.getLogger(__name__)
@@ -39,8 +39,23 @@ class Suggestion:
 @dataclass
 class _Memory:
     signature: tuple
-    pairs: list[tuple[str, str]]  # (English, translation)
+    pairs: list[tuple[str, str] | None]  # (English, translation); None: the entry no longer has one
     index: dict[str, list[int]] = field(default_factory=dict)  # lower-cased word -> pair numbers
+    numbers: dict[EntryKey, int] = field(default_factory=dict)  # entry -> its pair number
+
+    def take(self, message: Message) -> None:
+        """Add `message`'s pair, or change it to what `message` now says (its English is the same)."""
+        ids, strings = ids_of(message), strings_of(message)
+        pair = (ids[0], strings[0]) if "fuzzy" not in message.flags and strings[0] else None
+        key = key_of(message)
+        number = self.numbers.get(key)
+        if number is not None:
+            self.pairs[number] = pair
+        elif pair is not None:
+            self.numbers[key] = len(self.pairs)
+            for word in _words(ids[0]):
+                self.index.setdefault(word, []).append(len(self.pairs))
+            self.pairs.append(pair)
 
 
 def _words(text: str) -> set[str]:
@@ -60,6 +75,15 @@ class TranslationMemory:
         if cached is None or cached.signature != signature:
             cached = self._memories[path] = _index(signature, catalog_messages())
         return cached
+
+    def take_changes(self, path: Path, previous: tuple, signature: tuple, changed: Iterable[Message]) -> None:
+        """Move the memory of `path` from version `previous` to `signature`, which differs from it in the
+        `changed` entries alone (a save): no new index. A memory of another version is left to be rebuilt."""
+        cached = self._memories.get(path)
+        if cached is not None and cached.signature == previous:
+            for message in changed:
+                cached.take(message)
+            cached.signature = signature
 
     def of_file(self, path: Path) -> _Memory | None:
         """The memory of an extra catalog, read from its file (None when it cannot be read)."""
@@ -82,9 +106,10 @@ class TranslationMemory:
         for label, memory in memories:
             shared = Counter(number for word in words for number in memory.index.get(word, ()))
             for number, _ in shared.most_common(CANDIDATES):
-                source, translation = memory.pairs[number]
-                if translation == current:
+                pair = memory.pairs[number]
+                if pair is None or pair[1] == current:
                     continue
+                source, translation = pair
                 matcher.set_seq1(source)
                 similarity = 1.0 if source == english else matcher.ratio()
                 key = (source, translation)
@@ -96,9 +121,5 @@ class TranslationMemory:
 def _index(signature: tuple, catalog_messages: Iterable[Message]) -> _Memory:
     memory = _Memory(signature, [])
     for message in catalog_messages:
-        ids, strings = ids_of(message), strings_of(message)
-        if "fuzzy" not in message.flags and strings[0]:
-            for word in _words(ids[0]):
-                memory.index.setdefault(word, []).append(len(memory.pairs))
-            memory.pairs.append((ids[0], strings[0]))
+        memory.take(message)
     return memory

@@ -91,10 +91,10 @@ class LoadedCatalog:
     catalog: Catalog  # as read (the rows' messages)
     rows: list[Row]
     strict: frozenset[int] | None  # the plural forms checked strictly (formats.catalog_strict_forms)
-    index: dict[str, int] = field(init=False)  # row id → position in `rows`
+    index: dict[str, int] = field(default_factory=dict)  # row id → position in `rows` (built when empty)
 
     def __post_init__(self):
-        self.index = {row.id: number for number, row in enumerate(self.rows)}
+        self.index = self.index or {row.id: number for number, row in enumerate(self.rows)}
 
     def row(self, id_: str) -> Row | None:
         number = self.index.get(id_)
@@ -115,7 +115,7 @@ class LoadedCatalog:
         for change in changes:
             row = Row(Entry.of(change.message, self.strict))
             rows[self.index[row.id]] = row
-        return LoadedCatalog(signature, data, self.catalog, rows, self.strict)
+        return LoadedCatalog(signature, data, self.catalog, rows, self.strict, self.index)  # same entries
 
 
 _loaded: dict[Path, LoadedCatalog] = {}  # per process: one version of each file, the last read
@@ -138,6 +138,8 @@ def load(locale: str) -> LoadedCatalog:
         changes = changed_entries(cached.data, data, path) if cached is not None else None
         if changes is not None:
             loaded = _loaded[path] = cached.changed(signature, data, changes)
+            current_app.extensions["translation_memory"].take_changes(
+                path, cached.signature, signature, [change.message for change in changes])
             return loaded
         pofile = parse_po(data, path)
     except FileNotFoundError:
