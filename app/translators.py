@@ -20,6 +20,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
+from functools import cached_property
 from pathlib import Path
 
 from babel import Locale
@@ -35,7 +36,7 @@ from .tooling.check import CatalogReport, ProjectPaths, run_check
 from .tooling.entry import FUZZY, STATES, TODO_STATES, TRANSLATED, Entry, catalog_entries
 from .tooling.findings import Finding
 from .tooling.glossary import Glossary, project_glossary
-from .tooling.pofile import CatalogError, messages, read_catalog
+from .tooling.pofile import CatalogError, messages
 from .tooling.stats import CatalogStats, catalog_stats
 
 # Strings from these sources are on every page (layout, navigation, page titles); 404.html is its own page.
@@ -212,10 +213,15 @@ class LocaleStatus:
     def shown(self, query: Query) -> list[StatusEntry]:
         return [entry for entry in self.entries if entry.matches(query)]
 
-    @property
+    # Computed once per version of the catalog: the statuses are cached (cached_translation_status).
+    @cached_property
     def shared(self) -> list[StatusEntry]:
         """Strings counted on more than one row of the per-page table."""
         return [entry for entry in self.entries if len(entry.pages) > 1]
+
+    @cached_property
+    def contexts(self) -> set[str]:
+        return {entry.message.context for entry in self.entries if entry.message.context}
 
     @property
     def page_total(self) -> int:
@@ -259,21 +265,22 @@ def _findings_by_entry(catalog: Catalog, findings: list[Finding]) -> dict[int, l
     return by_entry
 
 
-def _readable_catalog(po_path: Path) -> tuple[Catalog | None, bool]:
-    """The catalog in `po_path`, else the last version of it this process read (and True), else None.
+def _readable_catalog(po_path: Path, read: Catalog | None) -> tuple[Catalog | None, bool]:
+    """The catalog in `po_path` (`read`: as `check` just read it, else None when it could not), else the
+    last version of it this process read (and True), else None.
 
     Kept here, not taken from the registry: the registry holds what the site serves (compiled, refused
     entries blanked), the status page lists what the file says.
     """
     last_good = current_app.extensions["translators_last_good"]
-    try:
-        last_good[po_path] = read_catalog(po_path)
-    except CatalogError:
+    if read is None:
         return last_good.get(po_path), po_path in last_good
-    return last_good[po_path], False
+    last_good[po_path] = read
+    return read, False
 
 
-def _locale_status(locale: str, report: CatalogReport | None, findings: list[Finding]) -> LocaleStatus:
+def _locale_status(locale: str, report: CatalogReport | None, findings: list[Finding],
+                   read: dict[Path, Catalog]) -> LocaleStatus:
     config = current_app.config
     state = current_app.extensions["catalogs"].state(locale)
     status = LocaleStatus(locale, Locale.parse(locale).english_name, report, state.error, list(state.refused),
@@ -284,7 +291,7 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
     status.findings = [f for f in findings if paths[f.path]]
     if not state.po_path.exists():
         return status
-    catalog, status.from_last_good = _readable_catalog(state.po_path)
+    catalog, status.from_last_good = _readable_catalog(state.po_path, read.get(po_path))
     if catalog is None:
         return status
     # Findings name lines of the file on disk: they belong to entries only when that file is the one shown.
@@ -326,7 +333,8 @@ def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     result = run_check([], project=ProjectPaths.from_config(config), source_locale=config["DEFAULT_LOCALE"],
                        draft_locales=config["DRAFT_LOCALES"])
     reports = {report.locale: report for report in result.catalogs}
-    statuses = [_locale_status(locale, reports.get(locale), result.findings) for locale in all_locales(config)]
+    read = {path.resolve(): catalog for path, catalog in result.read.items()}
+    statuses = [_locale_status(locale, reports.get(locale), result.findings, read) for locale in all_locales(config)]
     claimed = {id(f) for status in statuses for f in status.findings}
     spellings = _machine_paths()
     for status in statuses:
@@ -401,7 +409,7 @@ def status():
     statuses, project_findings = cached_translation_status()
     glossary, glossary_error = _glossary()
     query = Query.from_args(request.args)
-    contexts = sorted({entry.message.context for s in statuses for entry in s.entries if entry.message.context})
+    contexts = sorted(set().union(*(s.contexts for s in statuses)))
     codes = sorted({finding.code for s in statuses for finding in s.findings})
     return render_template("translators/status.html", statuses=statuses, project_findings=project_findings,
                            glossary=glossary, glossary_error=glossary_error, pages=PAGES, query=query,

@@ -82,6 +82,7 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # input that is not a catalog at all: exit 2
     since: str | None = None  # `--since REF`: findings are only those new since that git ref
+    read: dict[Path, Catalog] = field(default_factory=dict)  # each catalog checked, as read (by its path)
 
 
 def _locale_from_place(path: Path) -> str | None:
@@ -211,6 +212,7 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
         result.unreadable.append(shown)
         return
     catalog = pofile.catalog
+    result.read[po_path] = catalog
     place = _locale_from_place(po_path)
     locale = place or (str(catalog.locale_identifier) if catalog.locale_identifier else "")
     if locales and locale not in locales:
