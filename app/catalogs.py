@@ -16,7 +16,7 @@ import io
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +26,7 @@ from babel.support import NullTranslations, Translations
 from flask import g
 from flask_babel import Domain, get_locale
 
-from .tooling.compile import mo_bytes
+from .tooling.compile import mo_bytes, pofile_mo_bytes
 from .tooling.entry import REFUSED, Entry, catalog_entries, ids_of
 from .tooling.formats import catalog_strict_forms
 from .tooling.files import atomic_write
@@ -123,9 +123,9 @@ class CatalogRegistry:
             data = read_po_bytes(state.po_path)
             changes = changed_entries(state.data, data, state.po_path) if state.loaded and state.data else None
             if changes is not None:
-                catalog, translations, compiled = *self._changed(state, data, changes), None
+                catalog, translations, compile_mo = self._changed(state, data, changes)
             else:
-                catalog, translations, compiled = self._whole(state, data)
+                catalog, translations, compile_mo = self._whole(state, data)
         except CatalogError as err:
             return self._keep_last_good(state, str(err))
         except Exception as err:  # parses, but cannot be compiled or used (e.g. a bad Plural-Forms or charset)
@@ -138,10 +138,11 @@ class CatalogRegistry:
         with self._lock:
             self.version += 1
         if self.write_mo:
-            _write_mo(state.po_path, data, compiled or catalog)
+            _write_mo(state.po_path, data, compile_mo)
 
     @staticmethod
-    def _whole(state: CatalogState, data: bytes) -> tuple[Catalog, NullTranslations, bytes]:
+    def _whole(state: CatalogState, data: bytes) -> tuple[Catalog, NullTranslations, Callable[[], bytes]]:
+        """The catalog in `data`, what the site serves from it, and how to compile msgfmt's .mo of it."""
         pofile = parse_po(data, state.po_path)
         charset = pofile.declared_charset
         if charset is not None and not is_text_charset(charset):  # Babel may read it as UTF-8: we do not
@@ -149,17 +150,17 @@ class CatalogRegistry:
                                         f"unknown charset {charset!r}")])
         catalog = pofile.catalog
         state.refusals = refuse_broken_entries(catalog)
-        compiled = mo_bytes(catalog)
-        return catalog, Translations(io.BytesIO(compiled)), compiled
+        served = mo_bytes(catalog, english_for_empty_forms=True, hash_table=False)  # English for an empty form
+        return catalog, Translations(io.BytesIO(served)), lambda: pofile_mo_bytes(pofile)
 
     @staticmethod
-    def _changed(state: CatalogState, data: bytes, changes) -> tuple[Catalog, NullTranslations]:
+    def _changed(state: CatalogState, data: bytes, changes) -> tuple[Catalog, NullTranslations, Callable[[], bytes]]:
         """The served version with `changes` (po_delta) in: the changed entries judged and compiled alone."""
         catalog = state.catalog
-        catalog.mime_headers = header_of(data).catalog.mime_headers  # PO-Revision-Date etc., for the .mo
+        header = header_of(data)  # PO-Revision-Date etc. changed; what the site reads of it did not (po_delta)
         apply_changes(catalog, changes)
         changed = Catalog(locale=catalog.locale, charset=catalog.charset, fuzzy=False)
-        changed.mime_headers = catalog.mime_headers  # the header entry, compiled as the whole file's is
+        changed.mime_headers = catalog.mime_headers  # the same Plural-Forms: the same header entry compiled
         changed._messages.update((catalog._key_for(change.message.id, change.message.context), change.message)
                                  for change in changes)
         refusals = dict(state.refusals)
@@ -167,7 +168,7 @@ class CatalogRegistry:
             refusals.pop(key, None)
         state.refusals = {**refusals, **refuse_broken_entries(changed, catalog_strict_forms(catalog))}
         # gettext's own lookup table, copied (requests may be reading the old one) and changed where the
-        # changed entries and the header are: their old keys out, what compiling them alone gives in.
+        # changed entries are: their old keys out, what compiling them alone gives in.
         table = dict(state.translations._catalog)
         for key in changed._messages:
             lookup = key if isinstance(key, str) else f"{key[1]}\x04{key[0]}"
@@ -175,11 +176,12 @@ class CatalogRegistry:
             form = 0
             while table.pop((lookup, form), None) is not None:
                 form += 1
-        compiled = Translations(io.BytesIO(mo_bytes(changed)))
+        compiled = Translations(io.BytesIO(mo_bytes(changed, english_for_empty_forms=True, hash_table=False)))
         table.update(compiled._catalog)
         translations = copy.copy(state.translations)
-        translations._catalog, translations._info = table, compiled._info
-        return catalog, translations
+        translations._catalog = table
+        text = header.header_text if header.header_line else ""
+        return catalog, translations, lambda: mo_bytes(catalog, text, charset=header.charset)
 
     @staticmethod
     def _keep_last_good(state: CatalogState, error: str) -> None:
@@ -187,7 +189,7 @@ class CatalogRegistry:
         log.error("catalog not loaded, still serving the last good one: %s", error)
 
 
-def _write_mo(po_path: Path, data: bytes, compiled: bytes | Catalog) -> None:
+def _write_mo(po_path: Path, data: bytes, compile_mo: Callable[[], bytes]) -> None:
     """Write the `.mo` of `data` (the .po's bytes), unless another process has written it already: every
     worker loads each version, and compiling a 20,000-entry catalog costs ~70 ms of CPU. Which .po
     version the .mo holds is recorded in `<catalog>.mo.source` (its SHA-256), written after the .mo."""
@@ -199,7 +201,7 @@ def _write_mo(po_path: Path, data: bytes, compiled: bytes | Catalog) -> None:
     except (OSError, UnicodeDecodeError):
         pass
     try:
-        atomic_write(mo, compiled if isinstance(compiled, bytes) else mo_bytes(compiled))
+        atomic_write(mo, compile_mo())  # msgfmt's bytes, for other gettext tools
         atomic_write(source, digest.encode("ascii"))
     except OSError as err:  # a read-only deployment still serves from memory
         log.warning("could not write %s: %s", mo, err)
