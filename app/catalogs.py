@@ -27,7 +27,7 @@ from flask import g
 from flask_babel import Domain, get_locale
 
 from .tooling.compile import mo_bytes, pofile_mo_bytes
-from .tooling.entry import REFUSED, Entry, catalog_entries, ids_of
+from .tooling.entry import REFUSED, Entry, ids_of
 from .tooling.formats import catalog_strict_forms
 from .tooling.files import atomic_write
 from .tooling.findings import Finding
@@ -121,9 +121,11 @@ class CatalogRegistry:
         try:
             refuse_outside(state.po_path, self.translations_dir)
             data = read_po_bytes(state.po_path)
-            changes = changed_entries(state.data, data, state.po_path) if state.loaded and state.data else None
-            if changes is not None:
-                catalog, translations, compile_mo = self._changed(state, data, changes)
+            changes = None
+            if state.loaded and state.data is not None and state.catalog is not None:
+                changes = changed_entries(state.data, data, state.po_path)
+            if changes is not None and state.catalog is not None:
+                catalog, translations, compile_mo = self._changed(state, state.catalog, data, changes)
             else:
                 catalog, translations, compile_mo = self._whole(state, data)
         except CatalogError as err:
@@ -154,9 +156,10 @@ class CatalogRegistry:
         return catalog, Translations(io.BytesIO(served)), lambda: pofile_mo_bytes(pofile)
 
     @staticmethod
-    def _changed(state: CatalogState, data: bytes, changes) -> tuple[Catalog, NullTranslations, Callable[[], bytes]]:
-        """The served version with `changes` (po_delta) in: the changed entries judged and compiled alone."""
-        catalog = state.catalog
+    def _changed(state: CatalogState, catalog: Catalog, data: bytes, changes
+                 ) -> tuple[Catalog, NullTranslations, Callable[[], bytes]]:
+        """The served version (`catalog`) with `changes` (po_delta) in: the changed entries judged and
+        compiled alone."""
         header = header_of(data)  # PO-Revision-Date etc. changed; what the site reads of it did not (po_delta)
         apply_changes(catalog, changes)
         changed = Catalog(locale=catalog.locale, charset=catalog.charset, fuzzy=False)
@@ -166,7 +169,7 @@ class CatalogRegistry:
         refusals = dict(state.refusals)
         for key in changed._messages:
             refusals.pop(key, None)
-        state.refusals = {**refusals, **refuse_broken_entries(changed, catalog_strict_forms(catalog))}
+        state.refusals = {**refusals, **refuse_broken_entries(changed, rule_of=catalog)}
         # gettext's own lookup table, copied (requests may be reading the old one) and changed where the
         # changed entries are: their old keys out, what compiling them alone gives in.
         table = dict(state.translations._catalog)
@@ -215,15 +218,14 @@ def _signature(path: Path) -> tuple | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def refuse_broken_entries(catalog: Catalog, strict: frozenset[int] | None | bool = True) -> dict:
+def refuse_broken_entries(catalog: Catalog, rule_of: Catalog | None = None) -> dict:
     """Blank the translations `verdict.refusal` refuses, so gettext falls back to English; return why, by
     the entry's key in `catalog`. (Markup the msgid lacks, a `"` that would end an attribute value, bidi
-    controls left open, a `%` that breaks Jinja's newstyle formatting.) `strict`: the plural forms checked
-    strictly, when `catalog` holds only some entries of another (True: `catalog`'s own)."""
+    controls left open, a `%` that breaks Jinja's newstyle formatting.) `rule_of`: the catalog whose plural
+    rule judges them, when `catalog` holds only some of its entries."""
     refusals = {}
-    entries = catalog_entries(catalog) if strict is True else \
-        [Entry.of(message, strict) for message in messages(catalog)]
-    for entry in entries:
+    strict = catalog_strict_forms(rule_of or catalog)
+    for entry in (Entry.of(message, strict) for message in messages(catalog)):
         if entry.state == REFUSED:
             message = entry.message
             refusals[catalog._key_for(message.id, message.context)] = str(entry.refusal)
@@ -234,7 +236,7 @@ def refuse_broken_entries(catalog: Catalog, strict: frozenset[int] | None | bool
 def _refused_lines(catalog: Catalog, refusals: dict) -> list[str]:
     """ "line: msgid: reason" of each refused entry, in file order."""
     refused = sorted(((catalog._messages[key], reason) for key, reason in refusals.items()),
-                     key=lambda pair: pair[0].lineno)
+                     key=lambda pair: pair[0].lineno or 0)
     return [f"{message.lineno}: {ids_of(message)[0]!r}: {reason}" for message, reason in refused]
 
 

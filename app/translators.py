@@ -400,7 +400,7 @@ def template_helpers():
 
 def list_page_url(number: int) -> str:
     """This page with the same filters, showing page `number` of the list."""
-    return url_for(request.endpoint, **{**request.view_args, **request.args.to_dict(), "n": str(number)})
+    return url_for("translators.status", **{**(request.view_args or {}), **request.args.to_dict(), "n": str(number)})
 
 
 @bp.before_request

@@ -145,7 +145,7 @@ def public_p99(entries: int, duration: int, clients: int = 8) -> tuple[dict, dic
                 break
             except OSError:
                 if time.time() > deadline or server.poll() is not None:
-                    raise SystemExit(f"the server did not start; see {work / 'server.log'}")
+                    raise SystemExit(f"the server did not start; see {work / 'server.log'}") from None
                 time.sleep(0.2)
         for _ in range(20):  # every worker has read the catalog before the idle figure
             urllib.request.urlopen(f"{base}/ja/", timeout=30).read()
@@ -183,8 +183,7 @@ def main() -> int:
     args = parser.parse_args()
 
     def line(label: str, seconds: float, target: float | None = None) -> None:
-        verdict = "" if target is None else ("  (target <= %s: met)" % ms(target) if seconds <= target
-                                             else "  (target <= %s: NOT met)" % ms(target))
+        verdict = "" if target is None else f"  (target <= {ms(target)}: {'met' if seconds <= target else 'NOT met'})"
         print(f"{label:<58}{ms(seconds):>10}{verdict}", flush=True)
 
     first, later = status_page(args.status_entries, args.repeat)
@@ -198,7 +197,7 @@ def main() -> int:
     ratio = during["p99_us"] / idle["p99_us"]
     print(f"public /ja/ p99, idle (wrk -t1 -c2 -d{args.duration}s)".ljust(58) + f"{idle['p99_us'] / 1000:>7.1f} ms"
           f"  ({idle['rps']:,.0f} req/s)")
-    print(f"public /ja/ p99, during a 20,000-entry editor soak".ljust(58) + f"{during['p99_us'] / 1000:>7.1f} ms"
+    print("public /ja/ p99, during a 20,000-entry editor soak".ljust(58) + f"{during['p99_us'] / 1000:>7.1f} ms"
           f"  ({during['rps']:,.0f} req/s; {len(soak_saves)} saves, p50 {ms(statistics.median(soak_saves))})")
     print(f"{'during / idle':<58}{ratio:>10.2f}  (target <= 1.50: {'met' if ratio <= 1.5 else 'NOT met'})")
     bad = idle["non2xx"] + during["non2xx"] + idle["socket_errors"] + during["socket_errors"]

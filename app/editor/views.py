@@ -109,7 +109,7 @@ class LoadedCatalog:
     def contexts(self) -> list[str]:
         return sorted({row.key.context for row in self.rows if row.key.context})
 
-    def changed(self, signature: tuple, data: bytes, changes: list[ChangedEntry]) -> "LoadedCatalog":
+    def changed(self, signature: tuple, data: bytes, changes: list[ChangedEntry]) -> LoadedCatalog:
         """This version with `changes` in: only the changed entries are judged again."""
         apply_changes(self.catalog, changes)
         rows = list(self.rows)
@@ -137,7 +137,7 @@ def load(locale: str) -> LoadedCatalog:
             return cached
         data = path.read_bytes()
         changes = changed_entries(cached.data, data, path) if cached is not None else None
-        if changes is not None:
+        if cached is not None and changes is not None:
             loaded = _loaded[path] = cached.changed(signature, data, changes)
             current_app.extensions["translation_memory"].take_changes(
                 path, cached.signature, signature, [change.message for change in changes])

@@ -36,7 +36,7 @@ def changed_entries(old: bytes, new: bytes, path: Path) -> list[ChangedEntry] | 
     before, after = old.split(b"\n\n"), new.split(b"\n\n")
     if len(before) != len(after):
         return None
-    changed = [index for index, (a, b) in enumerate(zip(before, after)) if a != b]
+    changed = [index for index, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
     if sum(len(after[index]) for index in changed) > MAX_CHANGED_BYTES:
         return None
     if changed and changed[0] == 0:  # the header block: a save rewrites PO-Revision-Date and Last-Translator
@@ -54,7 +54,7 @@ def changed_entries(old: bytes, new: bytes, path: Path) -> list[ChangedEntry] | 
         entry = _same_entry(before[index], after[index], path)
         if entry is None:
             return None
-        entry.lineno += new_line - 1
+        entry.lineno = (entry.lineno or 1) + new_line - 1
         result.append(ChangedEntry(old_line, after[index].count(b"\n") - before[index].count(b"\n"), entry))
     return result
 
