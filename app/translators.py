@@ -238,6 +238,11 @@ class LocaleStatus:
         return [entry for entry in self.entries if len(entry.pages) > 1]
 
     @cached_property
+    def other_findings(self) -> list[Finding]:
+        """The findings that are not work left (TODO_CODES): problems."""
+        return [finding for finding in self.findings if finding.code not in TODO_CODES]
+
+    @cached_property
     def contexts(self) -> set[str]:
         return {entry.message.context for entry in self.entries if entry.message.context}
 
