@@ -40,7 +40,7 @@ def changed_entries(old: bytes, new: bytes, path: Path) -> list[ChangedEntry] | 
     if sum(len(after[index]) for index in changed) > MAX_CHANGED_BYTES:
         return None
     if changed and changed[0] == 0:  # the header block: a save rewrites PO-Revision-Date and Last-Translator
-        if not _same_header(old, new):
+        if not _header_alone(before[0], path) or not _header_alone(after[0], path) or not _same_header(old, new):
             return None
         changed = changed[1:]
     result = []
@@ -57,6 +57,14 @@ def changed_entries(old: bytes, new: bytes, path: Path) -> list[ChangedEntry] | 
         entry.lineno = (entry.lineno or 1) + new_line - 1
         result.append(ChangedEntry(old_line, after[index].count(b"\n") - before[index].count(b"\n"), entry))
     return result
+
+
+def _header_alone(block: bytes, path: Path) -> bool:
+    """True when `block` holds no entry but the header (in a CRLF file, say, the first "block" is the file)."""
+    try:
+        return not any(messages(parse_po(block, path).catalog))
+    except CatalogError:
+        return False
 
 
 def _same_header(old: bytes, new: bytes) -> bool:

@@ -71,6 +71,17 @@ def test_what_is_not_a_change_of_entries_is_read_whole(new):
     assert changed_entries(CATALOG.encode(), new.encode(), PATH) is None
 
 
+def test_a_crlf_file_one_block_to_this_reading_is_read_whole():
+    old = CATALOG.replace("\n", "\r\n")
+    new = old.replace('msgid "Untranslated"\r\nmsgstr ""', 'msgid "Untranslated"\r\nmsgstr "未翻訳"')
+    assert changed_entries(old.encode(), new.encode(), PATH) is None
+
+
+def test_a_header_only_change_changes_no_entry():
+    new = CATALOG.replace("2020-01-01 00:00+0000", "2021-01-01 00:00+0000")
+    assert changed_entries(CATALOG.encode(), new.encode(), PATH) == []
+
+
 def test_a_changed_entry_that_is_not_valid_is_left_to_a_whole_read_to_report():
     new = CATALOG.replace('msgid "Untranslated"\nmsgstr ""', 'msgid "Untranslated"\nmsgstr "unterminated')
     assert changed_entries(CATALOG.encode(), new.encode(), PATH) is None
