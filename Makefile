@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run serve test lint conformance extract update compile i18n-check init static bench-load bench-check bench-cli bench-editor system-packages bench-packages clean users-add users-list users-passwd users-remove
+.PHONY: run serve test lint conformance extract update compile i18n-check init static bench-load bench-check bench-cli bench-editor bench-pages system-packages bench-packages clean users-add users-list users-passwd users-remove
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -96,3 +96,8 @@ users-remove: $(INSTALLED)
 ## Editor soak: 8 clients x 50 saves against gunicorn (4 workers) while a text editor rewrites the file.
 bench-editor: $(INSTALLED)
 	$(BIN)/python bench/editor_soak.py
+
+## Translator pages at scale: status page at 100k entries, editor list and "save and next" at 20k, public p99
+## during a 20k-entry editor soak (see bench/README.md).
+bench-pages: $(INSTALLED) bench-packages
+	$(BIN)/python bench/translator_pages.py

@@ -10,24 +10,30 @@ shown for them.
 """
 from __future__ import annotations
 
+import copy
+import hashlib
 import io
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.support import NullTranslations, Translations
 from flask import g
 from flask_babel import Domain, get_locale
 
 from .tooling.compile import mo_bytes, pofile_mo_bytes
-from .tooling.entry import REFUSED, catalog_entries
+from .tooling.entry import REFUSED, Entry, ids_of
+from .tooling.formats import catalog_strict_forms
 from .tooling.files import atomic_write
 from .tooling.findings import Finding
-from .tooling.pofile import HEADER, CatalogError, is_text_charset, read_po_file
+from .tooling.po_delta import apply_changes, changed_entries
+from .tooling.po_patch import header_of
+from .tooling.pofile import HEADER, CatalogError, is_text_charset, messages, parse_po, read_po_bytes
 from .tooling.project_files import refuse_outside
 
 log = logging.getLogger(__name__)
@@ -43,6 +49,11 @@ class CatalogState:
     error: str | None = None  # why the file on disk is not the one being served
     refused: list[str] = field(default_factory=list)  # "line: msgid: reason" of refused entries
     loaded: bool = False  # a catalog from this file has been served
+    # The version served, kept so the next one can be read as a change to it (po_delta): its bytes, its
+    # catalog (refused entries blanked) and why each refused entry was refused.
+    data: bytes | None = None
+    catalog: Catalog | None = None
+    refusals: dict = field(default_factory=dict)  # Babel's key of the entry → the reason
 
 
 class CatalogRegistry:
@@ -109,35 +120,94 @@ class CatalogRegistry:
             return  # never had one (the source language): gettext falls back to the msgid
         try:
             refuse_outside(state.po_path, self.translations_dir)
-            pofile = read_po_file(state.po_path)
-            charset = pofile.declared_charset
-            if charset is not None and not is_text_charset(charset):  # Babel may read it as UTF-8: we do not
-                raise CatalogError([Finding(str(state.po_path), pofile.header_line, HEADER,
-                                            f"unknown charset {charset!r}")])
-            catalog = pofile.catalog
-            refused = refuse_broken_entries(catalog)
-            compiled = pofile_mo_bytes(pofile)  # msgfmt's bytes, for other gettext tools
-            served = mo_bytes(catalog, english_for_empty_forms=True, hash_table=False)  # English for an empty form
-            translations = Translations(io.BytesIO(served))
+            data = read_po_bytes(state.po_path)
+            changes = None
+            if state.loaded and state.data is not None and state.catalog is not None:
+                changes = changed_entries(state.data, data, state.po_path)
+            if changes is not None and state.catalog is not None:
+                catalog, translations, compile_mo = self._changed(state, state.catalog, data, changes)
+            else:
+                catalog, translations, compile_mo = self._whole(state, data)
         except CatalogError as err:
             return self._keep_last_good(state, str(err))
         except Exception as err:  # parses, but cannot be compiled or used (e.g. a bad Plural-Forms or charset)
             return self._keep_last_good(state, f"{state.po_path}: {type(err).__name__}: {err}")
+        refused = _refused_lines(catalog, state.refusals)
         for reason in refused:
             log.warning("translation refused, English shown: %s:%s", state.po_path, reason)
         state.translations, state.refused, state.error, state.loaded = translations, refused, None, True
+        state.data, state.catalog = data, catalog
         with self._lock:
             self.version += 1
         if self.write_mo:
-            try:
-                atomic_write(state.po_path.with_suffix(".mo"), compiled)
-            except OSError as err:  # a read-only deployment still serves from memory
-                log.warning("could not write %s: %s", state.po_path.with_suffix(".mo"), err)
+            _write_mo(state.po_path, data, compile_mo)
+
+    @staticmethod
+    def _whole(state: CatalogState, data: bytes) -> tuple[Catalog, NullTranslations, Callable[[], bytes]]:
+        """The catalog in `data`, what the site serves from it, and how to compile msgfmt's .mo of it."""
+        pofile = parse_po(data, state.po_path)
+        charset = pofile.declared_charset
+        if charset is not None and not is_text_charset(charset):  # Babel may read it as UTF-8: we do not
+            raise CatalogError([Finding(str(state.po_path), pofile.header_line, HEADER,
+                                        f"unknown charset {charset!r}")])
+        catalog = pofile.catalog
+        state.refusals = refuse_broken_entries(catalog)
+        served = mo_bytes(catalog, english_for_empty_forms=True, hash_table=False)  # English for an empty form
+        return catalog, Translations(io.BytesIO(served)), lambda: pofile_mo_bytes(pofile)
+
+    @staticmethod
+    def _changed(state: CatalogState, catalog: Catalog, data: bytes, changes
+                 ) -> tuple[Catalog, NullTranslations, Callable[[], bytes]]:
+        """The served version (`catalog`) with `changes` (po_delta) in: the changed entries judged and
+        compiled alone."""
+        header = header_of(data)  # PO-Revision-Date etc. changed; what the site reads of it did not (po_delta)
+        apply_changes(catalog, changes)
+        changed = Catalog(locale=catalog.locale, charset=catalog.charset, fuzzy=False)
+        changed.mime_headers = catalog.mime_headers  # the same Plural-Forms: the same header entry compiled
+        changed._messages.update((catalog._key_for(change.message.id, change.message.context), change.message)
+                                 for change in changes)
+        refusals = dict(state.refusals)
+        for key in changed._messages:
+            refusals.pop(key, None)
+        state.refusals = {**refusals, **refuse_broken_entries(changed, rule_of=catalog)}
+        # gettext's own lookup table, copied (requests may be reading the old one) and changed where the
+        # changed entries are: their old keys out, what compiling them alone gives in.
+        table = dict(state.translations._catalog)
+        for key in changed._messages:
+            lookup = key if isinstance(key, str) else f"{key[1]}\x04{key[0]}"
+            table.pop(lookup, None)
+            form = 0
+            while table.pop((lookup, form), None) is not None:
+                form += 1
+        compiled = Translations(io.BytesIO(mo_bytes(changed, english_for_empty_forms=True, hash_table=False)))
+        table.update(compiled._catalog)
+        translations = copy.copy(state.translations)
+        translations._catalog = table
+        text = header.header_text if header.header_line else ""
+        return catalog, translations, lambda: mo_bytes(catalog, text, charset=header.charset)
 
     @staticmethod
     def _keep_last_good(state: CatalogState, error: str) -> None:
         state.error = error
         log.error("catalog not loaded, still serving the last good one: %s", error)
+
+
+def _write_mo(po_path: Path, data: bytes, compile_mo: Callable[[], bytes]) -> None:
+    """Write the `.mo` of `data` (the .po's bytes), unless another process has written it already: every
+    worker loads each version, and compiling a 20,000-entry catalog costs ~70 ms of CPU. Which .po
+    version the .mo holds is recorded in `<catalog>.mo.source` (its SHA-256), written after the .mo."""
+    mo, source = po_path.with_suffix(".mo"), po_path.with_suffix(".mo.source")
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        if mo.exists() and source.read_text(encoding="ascii") == digest:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        atomic_write(mo, compile_mo())  # msgfmt's bytes, for other gettext tools
+        atomic_write(source, digest.encode("ascii"))
+    except OSError as err:  # a read-only deployment still serves from memory
+        log.warning("could not write %s: %s", mo, err)
 
 
 def _signature(path: Path) -> tuple | None:
@@ -148,17 +218,26 @@ def _signature(path: Path) -> tuple | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def refuse_broken_entries(catalog) -> list[str]:
-    """Blank the translations `verdict.refusal` refuses, so gettext falls back to English; return
-    "line: msgid: reason" for each. (Markup the msgid lacks, a `"` that would end an attribute value, bidi
-    controls left open, a `%` that breaks Jinja's newstyle formatting.)"""
-    refused = []
-    for entry in catalog_entries(catalog):
+def refuse_broken_entries(catalog: Catalog, rule_of: Catalog | None = None) -> dict:
+    """Blank the translations `verdict.refusal` refuses, so gettext falls back to English; return why, by
+    the entry's key in `catalog`. (Markup the msgid lacks, a `"` that would end an attribute value, bidi
+    controls left open, a `%` that breaks Jinja's newstyle formatting.) `rule_of`: the catalog whose plural
+    rule judges them, when `catalog` holds only some of its entries."""
+    refusals = {}
+    strict = catalog_strict_forms(rule_of or catalog)
+    for entry in (Entry.of(message, strict) for message in messages(catalog)):
         if entry.state == REFUSED:
             message = entry.message
-            refused.append(f"{message.lineno}: {entry.key.msgid!r}: {entry.refusal}")
+            refusals[catalog._key_for(message.id, message.context)] = str(entry.refusal)
             message.string = tuple("" for _ in entry.strings) if entry.plural else ""
-    return refused
+    return refusals
+
+
+def _refused_lines(catalog: Catalog, refusals: dict) -> list[str]:
+    """ "line: msgid: reason" of each refused entry, in file order."""
+    refused = sorted(((catalog._messages[key], reason) for key, reason in refusals.items()),
+                     key=lambda pair: pair[0].lineno or 0)
+    return [f"{message.lineno}: {ids_of(message)[0]!r}: {reason}" for message, reason in refused]
 
 
 class RegistryDomain(Domain):

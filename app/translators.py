@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
-from flask import Blueprint, Response, abort, current_app, g, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 
 from .auth import redirect_unless_signed_in
 from .config import all_locales
@@ -35,13 +36,14 @@ from .tooling.check import CatalogReport, ProjectPaths, run_check
 from .tooling.entry import FUZZY, STATES, TODO_STATES, TRANSLATED, Entry, catalog_entries
 from .tooling.findings import Finding
 from .tooling.glossary import Glossary, project_glossary
-from .tooling.pofile import CatalogError, messages, read_catalog
+from .tooling.pofile import CatalogError, messages
 from .tooling.stats import CatalogStats, catalog_stats
 
 # Strings from these sources are on every page (layout, navigation, page titles); 404.html is its own page.
 SHARED_SOURCES = frozenset({"templates/base.html", "app/pages.py"})
 ALL_PAGES, NOT_FOUND, OTHER = "all-pages", "not-found", "other"
 TODO_CODES = ("untranslated", "fuzzy")  # finding codes that are work left, not problems
+STRINGS_PER_PAGE = 100  # of the list of strings: a 100,000-entry catalog's to-do is not one page
 
 # Diff tokens: a word (with the spaces after it kept apart), or one character of a script written without
 # spaces (kana, kanji, CJK punctuation, full-width forms), where a "word" would be a whole sentence.
@@ -84,7 +86,6 @@ bp = Blueprint("translators", __name__, url_prefix="/<locale:locale>/translation
 def pages_of(locations) -> list[str]:
     """The pages a message appears on, from its `(path, line)` locations in the catalog: PAGES endpoints,
     ALL_PAGES for layout and page-list strings, NOT_FOUND for the 404 page, OTHER for anything else."""
-    by_template = {f"templates/{page.template}": page.endpoint for page in PAGES}
     keys = []
     for filename, _line in locations:
         if filename in SHARED_SOURCES:
@@ -92,12 +93,13 @@ def pages_of(locations) -> list[str]:
         elif filename == "templates/404.html":
             key = NOT_FOUND
         else:
-            key = by_template.get(filename, OTHER)
+            key = _PAGE_BY_TEMPLATE.get(filename, OTHER)
         if key not in keys:
             keys.append(key)
     return keys or [OTHER]
 
 
+_PAGE_BY_TEMPLATE = {f"templates/{page.template}": page.endpoint for page in PAGES}
 PAGE_KEYS = (ALL_PAGES, *(page.endpoint for page in PAGES), NOT_FOUND, OTHER)
 
 
@@ -184,6 +186,7 @@ class Query:
     page: str = ""
     context: str = ""
     code: str = ""
+    number: int = 1  # which page of the list (STRINGS_PER_PAGE strings a page), not a filter
 
     @classmethod
     def from_args(cls, args) -> Query:
@@ -191,7 +194,7 @@ class Query:
         page = args.get("page", "")
         return cls(text=args.get("q", "").strip()[:200], state=state if state in (*STATES, "all") else "",
                    page=page if page in PAGE_KEYS else "", context=args.get("context", "")[:200],
-                   code=args.get("code", "")[:60])
+                   code=args.get("code", "")[:60], number=max(1, args.get("n", 1, type=int)))
 
     @property
     def active(self) -> bool:
@@ -228,10 +231,20 @@ class LocaleStatus:
     def shown(self, query: Query) -> list[StatusEntry]:
         return [entry for entry in self.entries if entry.matches(query)]
 
-    @property
+    # Computed once per version of the catalog: the statuses are cached (cached_translation_status).
+    @cached_property
     def shared(self) -> list[StatusEntry]:
         """Strings counted on more than one row of the per-page table."""
         return [entry for entry in self.entries if len(entry.pages) > 1]
+
+    @cached_property
+    def other_findings(self) -> list[Finding]:
+        """The findings that are not work left (TODO_CODES): problems."""
+        return [finding for finding in self.findings if finding.code not in TODO_CODES]
+
+    @cached_property
+    def contexts(self) -> set[str]:
+        return {entry.message.context for entry in self.entries if entry.message.context}
 
     @property
     def page_total(self) -> int:
@@ -275,31 +288,33 @@ def _findings_by_entry(catalog: Catalog, findings: list[Finding]) -> dict[int, l
     return by_entry
 
 
-def _readable_catalog(po_path: Path) -> tuple[Catalog | None, bool]:
-    """The catalog in `po_path`, else the last version of it this process read (and True), else None.
+def _readable_catalog(po_path: Path, read: Catalog | None) -> tuple[Catalog | None, bool]:
+    """The catalog in `po_path` (`read`: as `check` just read it, else None when it could not), else the
+    last version of it this process read (and True), else None.
 
     Kept here, not taken from the registry: the registry holds what the site serves (compiled, refused
     entries blanked), the status page lists what the file says.
     """
     last_good = current_app.extensions["translators_last_good"]
-    try:
-        last_good[po_path] = read_catalog(po_path)
-    except CatalogError:
+    if read is None:
         return last_good.get(po_path), po_path in last_good
-    return last_good[po_path], False
+    last_good[po_path] = read
+    return read, False
 
 
-def _locale_status(locale: str, report: CatalogReport | None, findings: list[Finding]) -> LocaleStatus:
+def _locale_status(locale: str, report: CatalogReport | None, findings: list[Finding],
+                   read: dict[Path, Catalog]) -> LocaleStatus:
     config = current_app.config
     state = current_app.extensions["catalogs"].state(locale)
     status = LocaleStatus(locale, Locale.parse(locale).english_name or locale, report, state.error, list(state.refused),
                           draft=locale in config["DRAFT_LOCALES"])
     root, po_path = Path(config["PROJECT_ROOT"]), state.po_path.resolve()
     # `check` names files relative to the project root when they are inside it, absolute otherwise.
-    status.findings = [f for f in findings if (root / f.path).resolve() == po_path]
+    paths = {path: (root / path).resolve() == po_path for path in {f.path for f in findings}}
+    status.findings = [f for f in findings if paths[f.path]]
     if not state.po_path.exists():
         return status
-    catalog, status.from_last_good = _readable_catalog(state.po_path)
+    catalog, status.from_last_good = _readable_catalog(state.po_path, read.get(po_path))
     if catalog is None:
         return status
     # Findings name lines of the file on disk: they belong to entries only when that file is the one shown.
@@ -312,20 +327,27 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
     return status
 
 
-def _without_machine_paths(text: str) -> str:
-    """`text` with the absolute paths of the project, translations and templates directories made relative:
-    no page shows where the site lives on the machine."""
+def _machine_paths() -> list[str]:
+    """The absolute spellings (with a final "/") of the project, translations and templates directories."""
     config = current_app.config
-    for directory in {Path(config["PROJECT_ROOT"]), Path(config["TRANSLATIONS_DIR"]).parent,
-                      Path(config["TEMPLATES_DIR"]).parent}:
-        for spelling in {str(directory), str(directory.resolve())}:
-            text = text.replace(spelling.rstrip("/") + "/", "")
+    return sorted({spelling.rstrip("/") + "/"
+                   for directory in {Path(config["PROJECT_ROOT"]), Path(config["TRANSLATIONS_DIR"]).parent,
+                                     Path(config["TEMPLATES_DIR"]).parent}
+                   for spelling in (str(directory), str(directory.resolve()))}, key=len, reverse=True)
+
+
+def _without_machine_paths(text: str, spellings: list[str] | None = None) -> str:
+    """`text` with the absolute paths of the project, translations and templates directories made relative:
+    no page shows where the site lives on the machine. `spellings`: _machine_paths(), when known."""
+    for spelling in spellings or _machine_paths():
+        if spelling in text:
+            text = text.replace(spelling, "")
     return text
 
 
-def _shown(finding: Finding) -> Finding:
-    return replace(finding, path=_without_machine_paths(finding.path),
-                   message=_without_machine_paths(finding.message))
+def _shown(finding: Finding, spellings: list[str]) -> Finding:
+    path, message = _without_machine_paths(finding.path, spellings), _without_machine_paths(finding.message, spellings)
+    return finding if (path, message) == (finding.path, finding.message) else replace(finding, path=path, message=message)
 
 
 def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
@@ -334,16 +356,19 @@ def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     result = run_check([], project=ProjectPaths.from_config(config), source_locale=config["DEFAULT_LOCALE"],
                        draft_locales=config["DRAFT_LOCALES"])
     reports = {report.locale: report for report in result.catalogs}
-    statuses = [_locale_status(locale, reports.get(locale), result.findings) for locale in all_locales(config)]
+    read = {path.resolve(): catalog for path, catalog in result.read.items()}
+    statuses = [_locale_status(locale, reports.get(locale), result.findings, read) for locale in all_locales(config)]
     claimed = {id(f) for status in statuses for f in status.findings}
+    spellings = _machine_paths()
     for status in statuses:
-        status.findings = [_shown(f) for f in status.findings]
+        shown = {id(f): _shown(f, spellings) for f in status.findings}  # an entry's findings are its catalog's
+        status.findings = list(shown.values())
         for entry in status.entries:
-            entry.findings = [_shown(f) for f in entry.findings]
-        status.load_error = status.load_error and _without_machine_paths(status.load_error)
+            entry.findings = [shown[id(f)] for f in entry.findings]
+        status.load_error = status.load_error and _without_machine_paths(status.load_error, spellings)
         if status.report:
-            status.report = replace(status.report, path=_without_machine_paths(status.report.path))
-    return statuses, [_shown(f) for f in result.findings if id(f) not in claimed]
+            status.report = replace(status.report, path=_without_machine_paths(status.report.path, spellings))
+    return statuses, [_shown(f, spellings) for f in result.findings if id(f) not in claimed]
 
 
 def cached_translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
@@ -374,7 +399,13 @@ bind_locale(bp)
 
 @bp.context_processor
 def template_helpers():
-    return {"page_label": page_label, "todo_codes": TODO_CODES, "states": STATES, "page_keys": PAGE_KEYS}
+    return {"page_label": page_label, "todo_codes": TODO_CODES, "states": STATES, "page_keys": PAGE_KEYS,
+            "strings_per_page": STRINGS_PER_PAGE, "list_page_url": list_page_url}
+
+
+def list_page_url(number: int) -> str:
+    """This page with the same filters, showing page `number` of the list."""
+    return url_for("translators.status", **{**(request.view_args or {}), **request.args.to_dict(), "n": str(number)})
 
 
 @bp.before_request
@@ -401,7 +432,7 @@ def status():
     statuses, project_findings = cached_translation_status()
     glossary, glossary_error = _glossary()
     query = Query.from_args(request.args)
-    contexts = sorted({entry.message.context for s in statuses for entry in s.entries if entry.message.context})
+    contexts = sorted(set().union(*(s.contexts for s in statuses)))
     codes = sorted({finding.code for s in statuses for finding in s.findings})
     return render_template("translators/status.html", statuses=statuses, project_findings=project_findings,
                            glossary=glossary, glossary_error=glossary_error, pages=PAGES, query=query,

@@ -160,3 +160,70 @@ def test_a_300k_entry_catalog_reloads_while_the_last_good_one_keeps_serving(live
         assert seconds < 2
     assert registry.state("ja").error is None
     assert registry.translations("ja").gettext("Bulk entry number 299999") == "一括エントリ 299999"
+
+
+# --- a save is taken as a change of one entry, with exactly the result of reading the whole file -------------
+
+def _served(registry, locale="ja") -> tuple:
+    state = registry.state(locale)
+    return state.translations._catalog, state.refused, state.error
+
+
+def _registry(translations_dir):
+    from app.catalogs import CatalogRegistry
+    return CatalogRegistry(translations_dir, ["ja"], write_mo=False)
+
+
+def _save(po, tmp_path, strings, fuzzy=False):
+    from app.editor.store import Author, CatalogStore
+    from app.tooling.entry import EntryKey
+
+    CatalogStore(po, "ja", tmp_path / "db.sqlite3", git_commits=False).save(
+        EntryKey(None, "Skip to main content"), strings, ("本文へスキップ",), Author("a"), fuzzy=fuzzy)
+
+
+@pytest.mark.parametrize("change", [
+    lambda po, tmp_path: _save(po, tmp_path, ("本文へ移動",)),
+    lambda po, tmp_path: _save(po, tmp_path, ("本文へ移動",), fuzzy=True),  # out of the table, lines move
+    # A text editor's change the site refuses: blanked, and listed with its line.
+    lambda po, tmp_path: edit(po, 'msgstr "本文へスキップ"', 'msgstr "<script>x</script>本文へ"'),
+])
+def test_a_saved_entry_is_taken_without_reading_the_whole_catalog(translations_copy, ja_po, monkeypatch,
+                                                                   tmp_path, change):
+    from app import catalogs
+
+    live = _registry(translations_copy)
+    live.state("ja")
+    change(ja_po, tmp_path)
+    whole_reads = []
+    parse_po = catalogs.parse_po
+    monkeypatch.setattr(catalogs, "parse_po", lambda *args: whole_reads.append(args) or parse_po(*args))
+    incremental = _served(live)
+    assert whole_reads == []
+    monkeypatch.undo()
+    assert incremental == _served(_registry(translations_copy))
+    assert "本文へスキップ" not in incremental[0].values()
+
+
+def test_a_broken_change_keeps_the_last_good_catalog_serving(translations_copy, ja_po):
+    live = _registry(translations_copy)
+    before = dict(_served(live)[0])
+    edit(ja_po, 'msgstr "本文へスキップ"', 'msgstr "本文へスキップ')
+    table, _, error = _served(live)
+    assert error and table == before
+    edit(ja_po, 'msgstr "本文へスキップ', 'msgstr "本文へ移動"')
+    assert _served(live) == _served(_registry(translations_copy))
+    assert _served(live)[0]["Skip to main content"] == "本文へ移動"
+
+
+def test_each_version_s_mo_is_written_once_whichever_worker_loads_it_first(translations_copy, ja_po):
+    from app.catalogs import CatalogRegistry
+    mo = ja_po.with_suffix(".mo")
+    CatalogRegistry(translations_copy, ["ja"]).state("ja")
+    written = mo.stat()
+    CatalogRegistry(translations_copy, ["ja"]).state("ja")  # another worker, the same version
+    assert mo.stat().st_ino == written.st_ino
+    edit(ja_po, '"本文へスキップ"', '"本文へ移動"')
+    CatalogRegistry(translations_copy, ["ja"]).state("ja")
+    with open(mo, "rb") as file:
+        assert read_mo(file).get("Skip to main content").string == "本文へ移動"

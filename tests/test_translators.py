@@ -449,3 +449,34 @@ def test_beside_a_syntax_error_the_to_do_list_stays_from_the_last_good_catalog(c
     [item] = todo_items(html)
     assert 'data-state="untranslated"' in item and "In November 2018, our university published" in item
     assert stats_row(html, "data-page", "message")["untranslated"] == 1
+
+
+def test_a_long_list_is_shown_a_page_at_a_time_and_every_string_is_on_one(client, ja_po, monkeypatch):
+    from app import translators
+    monkeypatch.setattr(translators, "STRINGS_PER_PAGE", 20)
+    everything = "/ja/translations/?state=all"
+    total = sum(1 for message in read_catalog(ja_po) if message.id)
+    pages, number, seen = [], 1, []
+    while True:
+        html = client.get(f"{everything}&n={number}").text
+        seen += re.findall(r'<li data-state="\w+" data-line="(\d+)">', html[html.index('id="locale-ja"'):])
+        pages.append(html)
+        if f"n={number + 1}" not in html:
+            break
+        number += 1
+    assert number == -(-total // 20) > 1
+    assert len(seen) == total and len(set(seen)) == total
+    assert f"{total} of {total} strings match the filters" in pages[-1]
+    assert 'href="/ja/translations/?state=all&amp;n=2"' in pages[0]
+    assert client.get(everything).text == pages[0]
+
+
+def test_a_long_list_of_findings_is_shown_a_page_at_a_time(client, ja_po, monkeypatch):
+    from app import translators
+    monkeypatch.setattr(translators, "STRINGS_PER_PAGE", 1)
+    edit(ja_po, 'msgstr "重点戦略⑰"', 'msgstr "重点戦略17"')  # a glossary finding
+    save(ja_po, ja_po.read_text(encoding="utf-8") + '\n#~ msgid "Gone"\n#~ msgstr "消えた"\n')  # an obsolete one
+    first, second = (client.get(f"/ja/translations/?n={n}").text for n in (1, 2))
+    found = [re.findall(r'<li data-code="([\w-]+)"', html[html.index('data-role="findings"'):]) for html in (first, second)]
+    assert len(found[0]) == len(found[1]) == 1 and found[0] != found[1]
+    assert 'data-role="findings-pages"' in first

@@ -23,7 +23,7 @@ from pathlib import Path
 from babel.messages.catalog import Message
 
 from ..tooling.bounded_match import BoundedMatcher, WorkLimit
-from ..tooling.entry import ids_of, strings_of
+from ..tooling.entry import EntryKey, ids_of, key_of, strings_of
 from ..tooling.pofile import CatalogError, messages, read_catalog
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,23 @@ class Suggestion:
 @dataclass
 class _Memory:
     signature: tuple
-    pairs: list[tuple[str, str]]  # (English, translation)
+    pairs: list[tuple[str, str] | None]  # (English, translation); None: the entry no longer has one
     index: dict[str, list[int]] = field(default_factory=dict)  # lower-cased word -> pair numbers
+    numbers: dict[EntryKey, int] = field(default_factory=dict)  # entry -> its pair number
+
+    def take(self, message: Message) -> None:
+        """Add `message`'s pair, or change it to what `message` now says (its English is the same)."""
+        ids, strings = ids_of(message), strings_of(message)
+        pair = (ids[0], strings[0]) if "fuzzy" not in message.flags and strings[0] else None
+        key = key_of(message)
+        number = self.numbers.get(key)
+        if number is not None:
+            self.pairs[number] = pair
+        elif pair is not None:
+            self.numbers[key] = len(self.pairs)
+            for word in _words(ids[0]):
+                self.index.setdefault(word, []).append(len(self.pairs))
+            self.pairs.append(pair)
 
 
 def _words(text: str) -> set[str]:
@@ -66,6 +81,15 @@ class TranslationMemory:
         if cached is None or cached.signature != signature:
             cached = self._memories[path] = _index(signature, catalog_messages())
         return cached
+
+    def take_changes(self, path: Path, previous: tuple, signature: tuple, changed: Iterable[Message]) -> None:
+        """Move the memory of `path` from version `previous` to `signature`, which differs from it in the
+        `changed` entries alone (a save): no new index. A memory of another version is left to be rebuilt."""
+        cached = self._memories.get(path)
+        if cached is not None and cached.signature == previous:
+            for message in changed:
+                cached.take(message)
+            cached.signature = signature
 
     def of_file(self, path: Path) -> _Memory | None:
         """The memory of an extra catalog, read from its file (None when it cannot be read)."""
@@ -87,11 +111,14 @@ class TranslationMemory:
         matcher.set_seq2(_WORD_RE.findall(english) if long else english)
         words = _words(english)
         for label, memory in memories:
-            shared = Counter(number for word in words for number in memory.index.get(word, ()))
+            shared: Counter[int] = Counter()
+            for word in words:  # each word's postings counted in C: a generator over them costs ~40% more
+                shared.update(memory.index.get(word, ()))
             for number, _ in shared.most_common(CANDIDATES):
-                source, translation = memory.pairs[number]
-                if translation == current:
+                pair = memory.pairs[number]
+                if pair is None or pair[1] == current:
                     continue
+                source, translation = pair
                 similarity = 1.0 if source == english else _similarity(
                     matcher, _WORD_RE.findall(source) if long else source)
                 if similarity is None:
@@ -117,9 +144,5 @@ def _similarity(matcher: BoundedMatcher, source) -> float | None:
 def _index(signature: tuple, catalog_messages: Iterable[Message]) -> _Memory:
     memory = _Memory(signature, [])
     for message in catalog_messages:
-        ids, strings = ids_of(message), strings_of(message)
-        if "fuzzy" not in message.flags and strings[0]:
-            for word in _words(ids[0]):
-                memory.index.setdefault(word, []).append(len(memory.pairs))
-            memory.pairs.append((ids[0], strings[0]))
+        memory.take(message)
     return memory

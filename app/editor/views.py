@@ -8,7 +8,8 @@ from __future__ import annotations
 import io
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -24,6 +25,7 @@ from ..tooling.compile import mo_bytes
 from ..tooling.entry import STATES, TODO_STATES, TRANSLATED, Entry, EntryKey, catalog_entries
 from ..tooling.formats import catalog_strict_forms
 from ..tooling.glossary import project_glossary
+from ..tooling.po_delta import ChangedEntry, apply_changes, changed_entries
 from ..tooling.pofile import CatalogError, parse_po
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
 from .store import Author, CatalogBusy, CatalogStore, Conflict, EntryGone, Refused, remember_valid, validate
@@ -75,20 +77,49 @@ class Row:
     def strings(self) -> tuple[str, ...]:
         return self.entry.strings
 
-    @property
+    @cached_property
     def pages(self) -> list[str]:
         return pages_of(self.message.locations)
 
 
 @dataclass
 class LoadedCatalog:
+    """One version of a catalog file as the editor lists it. The next version is read as a change to this
+    one when it is one (po_delta: a save), so a save costs the entries it changed, not the catalog."""
+
     signature: tuple  # (mtime_ns, size, inode) of the file read
+    data: bytes  # the file read
+    catalog: Catalog  # as read (the rows' messages)
     rows: list[Row]
-    by_id: dict[str, Row]
     strict: frozenset[int] | None  # the plural forms checked strictly (formats.catalog_strict_forms)
+    index: dict[str, int] = field(default_factory=dict)  # row id → position in `rows` (built when empty)
+
+    def __post_init__(self):
+        self.index = self.index or {row.id: number for number, row in enumerate(self.rows)}
+
+    def row(self, id_: str) -> Row | None:
+        number = self.index.get(id_)
+        return None if number is None else self.rows[number]
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        return {name: sum(row.state == name for row in self.rows) for name in STATES}
+
+    @cached_property
+    def contexts(self) -> list[str]:
+        return sorted({row.key.context for row in self.rows if row.key.context})
+
+    def changed(self, signature: tuple, data: bytes, changes: list[ChangedEntry]) -> LoadedCatalog:
+        """This version with `changes` in: only the changed entries are judged again."""
+        apply_changes(self.catalog, changes)
+        rows = list(self.rows)
+        for change in changes:
+            row = Row(Entry.of(change.message, self.strict))
+            rows[self.index[row.id]] = row
+        return LoadedCatalog(signature, data, self.catalog, rows, self.strict, self.index)  # same entries
 
 
-_loaded: dict[Path, LoadedCatalog] = {}  # per process: parsed once per version of the file
+_loaded: dict[Path, LoadedCatalog] = {}  # per process: one version of each file, the last read
 
 
 def po_path(locale: str) -> Path:
@@ -105,6 +136,12 @@ def load(locale: str) -> LoadedCatalog:
         if cached is not None and cached.signature == signature:
             return cached
         data = path.read_bytes()
+        changes = changed_entries(cached.data, data, path) if cached is not None else None
+        if cached is not None and changes is not None:
+            loaded = _loaded[path] = cached.changed(signature, data, changes)
+            current_app.extensions["translation_memory"].take_changes(
+                path, cached.signature, signature, [change.message for change in changes])
+            return loaded
         pofile = parse_po(data, path)
     except FileNotFoundError:
         abort(404)
@@ -113,7 +150,7 @@ def load(locale: str) -> LoadedCatalog:
     remember_valid(path, data)  # parsed whole: the next save need not parse this version again
     strict = catalog_strict_forms(pofile.catalog)
     rows = [Row(entry) for entry in catalog_entries(pofile.catalog)]
-    loaded = _loaded[path] = LoadedCatalog(signature, rows, {row.id: row for row in rows}, strict)
+    loaded = _loaded[path] = LoadedCatalog(signature, data, pofile.catalog, rows, strict)
     return loaded
 
 
@@ -170,7 +207,7 @@ def entries():
     page_key = args.get("page") if args.get("page") in PAGE_KEYS else ""
     context = args.get("context", "")
     text = args.get("q", "").strip().casefold()
-    counts = {name: sum(row.state == name for row in loaded.rows) for name in STATES}
+    counts = loaded.counts
     shown = [row for row in loaded.rows
              if (state == "all" or row.state == state or (state == "todo" and row.state != TRANSLATED))
              and (not page_key or page_key in row.pages or (ALL_PAGES in row.pages and page_key in PAGES_BY_ENDPOINT))
@@ -178,7 +215,7 @@ def entries():
              and (not text or _matches(row, text))]
     pages_total = max(1, math.ceil(len(shown) / PER_PAGE))
     number = min(max(args.get("n", 1, type=int), 1), pages_total)
-    contexts = sorted({row.key.context for row in loaded.rows if row.key.context})
+    contexts = loaded.contexts
     return render_template("editor/list.html", rows=shown[(number - 1) * PER_PAGE:number * PER_PAGE],
                            total=len(shown), counts=counts, state=state, page_key=page_key, context=context,
                            q=args.get("q", ""), number=number, pages_total=pages_total, contexts=contexts,
@@ -186,7 +223,7 @@ def entries():
 
 
 def _row_or_404(loaded: LoadedCatalog, id_: str) -> Row:
-    row = loaded.by_id.get(id_)
+    row = loaded.row(id_)
     if row is None:
         abort(404)
     return row
@@ -206,7 +243,7 @@ def _current(id_: str) -> tuple[LoadedCatalog | None, Row]:
         if key.id != id_:
             abort(400)
     else:
-        if cached is None or id_ not in cached.by_id:
+        if cached is None or id_ not in cached.index:
             cached = load(g.locale)
         key = _row_or_404(cached, id_).key
     try:
@@ -246,7 +283,7 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
     memories += [(path.name, m) for path in config["TRANSLATION_MEMORY_CATALOGS"] if (m := memory.of_file(path))]
     suggestions = memory.suggest(row.ids[0], row.strings[0], memories)
     rows = loaded.rows
-    index = next((i for i, other in enumerate(rows) if other.id == row.id), 0)
+    index = loaded.index.get(row.id, 0)
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
         base=base if base is not None else row.strings, reason=reason, conflict=conflict,
@@ -266,7 +303,7 @@ def entry(id_: str):
 
 
 def _next_todo(loaded: LoadedCatalog, after: Row) -> Row | None:
-    index = next((i for i, row in enumerate(loaded.rows) if row.id == after.id), -1)
+    index = loaded.index.get(after.id, -1)
     return next((row for row in loaded.rows[index + 1:] if row.state != TRANSLATED), None)
 
 

@@ -66,6 +66,7 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # input that is not a catalog at all: exit 2
     since: str | None = None  # `--since REF`: findings are only those new since that git ref
+    read: dict[Path, Catalog] = field(default_factory=dict)  # each catalog checked, as read (by its path)
 
 
 def _locale_from_place(path: Path) -> str | None:
@@ -196,6 +197,7 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
         result.unreadable.append(shown)
         return
     catalog = pofile.catalog
+    result.read[po_path] = catalog
     place = _locale_from_place(po_path)
     locale = place or (str(catalog.locale_identifier) if catalog.locale_identifier else "")
     if locales and locale not in locales:
@@ -263,7 +265,8 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
                  if not _outside(path, project.templates_dir, result)]
     result.findings.extend(find_literal_text(templates))
     # dict.fromkeys: a template that is not UTF-8 is reported by extraction and by the literal-text scan.
-    result.findings = list(dict.fromkeys(replace(f, path=shown_path(f.path, root))
+    shown = {path: shown_path(path, root) for path in {f.path for f in result.findings}}
+    result.findings = list(dict.fromkeys(f if shown[f.path] == f.path else replace(f, path=shown[f.path])
                                          for f in result.findings))
 
 

@@ -260,6 +260,7 @@ def _html_entry_problem(msgid: str, msgstr: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 18)  # check and the site's verdict ask it of the same entries: see verdict.refusal
 def translation_markup_problem(ids: tuple[str, ...], strings: tuple[str, ...], *, catalog: str) -> str | None:
     """Why one translated form of an entry (msgid, plural msgid) may not be shown: its markup, or in a PAGE
     catalog its bidi controls. None when every form may."""

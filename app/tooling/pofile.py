@@ -1029,17 +1029,21 @@ def _set_previous(catalog: Catalog, previous_by_line: dict[int, dict[str, str]])
 
 
 def read_po_file(path: Path) -> PoFile:
-    """Read a catalog from disk strictly; an unreadable file is a CatalogError too. Only a regular file is
-    read: a FIFO, a device (/dev/zero would be read until memory runs out) or a directory is refused at
-    once, without blocking (files.read_regular)."""
+    """Read a catalog from disk strictly; an unreadable file is a CatalogError too (see read_po_bytes)."""
+    return parse_po(read_po_bytes(path), Path(path))
+
+
+def read_po_bytes(path: Path) -> bytes:
+    """A catalog file's bytes. Only a regular file is read: a FIFO, a device (/dev/zero would be read until
+    memory runs out) or a directory is refused at once, without blocking (files.read_regular); that and
+    any other failure to read is a CatalogError."""
     path = Path(path)
     try:
-        data = read_regular(path)
+        return read_regular(path)
     except RefusedFile as exc:
         raise CatalogError([Finding(str(path), 0, UNREADABLE, exc.reason)]) from exc
     except OSError as exc:
         raise CatalogError([Finding(str(path), 0, UNREADABLE, exc.strerror or str(exc))]) from exc
-    return parse_po(data, path)
 
 
 def po_bytes(catalog: Catalog) -> bytes:

@@ -5,6 +5,7 @@ refuse exactly the same entries for the same reasons."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .formats import GERMANIC, format_problem
 from .markup import PAGE, TEXT, translation_markup_problem
@@ -22,6 +23,9 @@ class Refusal:
         return self.reason
 
 
+# Remembered: `check`, the status page, the registry and the editor each judge every entry of a catalog
+# version, and a save changes one entry of the next version; a 100,000-entry catalog fits.
+@lru_cache(maxsize=1 << 18)
 def refusal(ids: tuple[str, ...], strings: tuple[str, ...], *, html: bool = True,
             strict: frozenset[int] | None = GERMANIC) -> Refusal | None:
     """Why the translation `strings` of `ids` (as `entry.ids_of`/`strings_of` give them) must not be shown

@@ -1,0 +1,211 @@
+"""Translator pages at scale: the status page, the editor's list and "save and next" on big catalogs, and
+what editor saves cost the public site.
+
+    .venv/bin/python bench/translator_pages.py [--status-entries 100000] [--editor-entries 20000]
+                                               [--repeat 5] [--duration 10]
+
+Prints, from one run (medians of `--repeat` where more than one):
+- the status page (`/ja/translations/`) on a generated catalog of --status-entries (check_speed's catalog:
+  wrapped strings, contexts, plurals, ~5% fuzzy, ~5% untranslated): the first render in a fresh process
+  (the site has loaded the catalog; nothing of the status page is cached), then later renders;
+- the editor's list on a generated catalog of --editor-entries: cold (the process has not read the catalog)
+  and warm (later pages of the list);
+- "save and next" on that catalog: the POST and the page it redirects to, each time after a save;
+- the public site's `/ja/` p99 under `make serve` (4 workers, the editor on, a 20,000-entry catalog:
+  editor_soak's) with `wrk -t1 -c2`, idle and while 8 translators save (editor_soak's clients, after
+  WARM_UP seconds of saving: each worker's first editor page reads the whole catalog once), and the ratio.
+The in-process figures use Flask's test client: the page's work, without HTTP.
+Targets (issue 18): first status render <= 2 s at 100k; later pages and "save and next" <= 300 ms at 20k;
+p99 during the soak <= 1.5x idle.
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from check_speed import generate_catalog  # noqa: E402
+from editor_soak import PASSWORD, client, free_port, generated_catalog, simple_entries  # noqa: E402
+from load import WRK_SCRIPT, run_wrk  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.accounts import Accounts  # noqa: E402
+from app.editor import views  # noqa: E402
+from app.tooling.entry import TRANSLATED  # noqa: E402
+
+WARM_UP = 10  # seconds of saving before the public site is measured
+_HIDDEN_RE = re.compile(r'<input type="hidden" name="(msgid|context|base|csrf_token)" value="([^"]*)">')
+
+
+def translations_copy(work: Path, entries: int, generate=generate_catalog) -> Path:
+    translations = work / "translations"
+    shutil.copytree(ROOT / "translations", translations, ignore=shutil.ignore_patterns("*.mo", "*.lock"))
+    generate(translations / "ja" / "LC_MESSAGES" / "messages.po", entries)
+    return translations
+
+
+def timed(call) -> float:
+    started = time.perf_counter()
+    response = call()
+    elapsed = time.perf_counter() - started
+    assert response.status_code in (200, 303), (response.status_code, response.text[:300])
+    return elapsed
+
+
+def app_for(translations: Path, work: Path):
+    app = create_app({"TESTING": True, "BASE_URL": "http://localhost", "TRANSLATIONS_DIR": translations,
+                      "TRANSLATION_STATUS_ENABLED": True, "TRANSLATION_STATUS_SIGN_IN": False,
+                      "EDITOR_ENABLED": True, "INSTANCE_DIR": work / "instance",
+                      "EDITOR_DB": work / "instance" / "editor.sqlite3", "EDITOR_GIT_COMMITS": False})
+    registry = app.extensions["catalogs"]
+    while not registry.state("ja").loaded:  # the site has the catalog: the status page's own work is timed
+        time.sleep(0.1)
+    return app
+
+
+def status_page(entries: int, repeat: int) -> tuple[float, list[float]]:
+    with tempfile.TemporaryDirectory(prefix="pages-status-") as tmp:
+        work = Path(tmp)
+        app = app_for(translations_copy(work, entries), work)
+        http = app.test_client()
+        first = timed(lambda: http.get("/ja/translations/"))
+        later = [timed(lambda n=n: http.get(f"/ja/translations/?n={n + 2}")) for n in range(repeat)]
+        return first, later
+
+
+def signed_in(app):
+    Accounts(app.config["EDITOR_DB"]).add("bench", PASSWORD, "translator", ["ja"])
+    http = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/login").text).group(1)
+    assert http.post("/login", data={"csrf_token": token, "name": "bench", "password": PASSWORD}).status_code == 302
+    return http
+
+
+def editor(entries: int, repeat: int) -> tuple[float, list[float], list[float]]:
+    with tempfile.TemporaryDirectory(prefix="pages-editor-") as tmp:
+        work = Path(tmp)
+        app = app_for(translations_copy(work, entries), work)
+        http = signed_in(app)
+        views._loaded.clear()
+        cold = timed(lambda: http.get("/ja/translations/edit/"))
+        warm = [timed(lambda n=n: http.get(f"/ja/translations/edit/?n={n + 2}")) for n in range(repeat)]
+        loaded = next(iter(views._loaded.values()))
+        rows = [row for row in loaded.rows if row.state == TRANSLATED and len(row.strings) == 1][::97][:repeat]
+        saves = []
+        for number, row in enumerate(rows):
+            url = f"/ja/translations/edit/{row.id}/"
+            form = {name: html.unescape(value) for name, value in _HIDDEN_RE.findall(http.get(url).text)}
+            data = {**form, "msgstr": f"{row.strings[0]}改{number}", "action": "next"}
+            started = time.perf_counter()
+            response = http.post(url, data=data)
+            assert response.status_code == 303, (response.status_code, response.text[:300])
+            assert http.get(response.location.removeprefix("http://localhost")).status_code == 200
+            saves.append(time.perf_counter() - started)
+        return cold, warm, saves
+
+
+def public_p99(entries: int, duration: int, clients: int = 8) -> tuple[dict, dict, list[float]]:
+    """`/ja/` under make serve: (idle wrk result, wrk result during the soak, save latencies)."""
+    work = Path(tempfile.mkdtemp(prefix="pages-soak-"))
+    translations = translations_copy(work, entries, generated_catalog)
+    po = translations / "ja" / "LC_MESSAGES" / "messages.po"
+    keys = simple_entries(po)[:2 * clients + 2]
+    accounts = Accounts(work / "instance" / "editor.sqlite3")
+    for number in range(clients):
+        accounts.add(f"client{number}", PASSWORD, "translator", ["ja"])
+    script = work / "count.lua"
+    script.write_text(WRK_SCRIPT)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "4", "SITE_EDITOR": "1",
+           "SITE_TRANSLATIONS_DIR": str(translations), "SITE_INSTANCE_DIR": str(work / "instance"),
+           "SITE_SECRET_KEY": "bench", "SITE_BASE_URL": base, "SITE_EDITOR_GIT_COMMITS": "0"}
+    server = subprocess.Popen(["make", "--no-print-directory", "serve"], cwd=ROOT, env=env,
+                              stdout=(work / "server.log").open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/ja/", timeout=30).read()
+                break
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    raise SystemExit(f"the server did not start; see {work / 'server.log'}") from None
+                time.sleep(0.2)
+        for _ in range(20):  # every worker has read the catalog before the idle figure
+            urllib.request.urlopen(f"{base}/ja/", timeout=30).read()
+        run_wrk(f"{base}/ja/", script, 2, 1, 2)
+        idle = run_wrk(f"{base}/ja/", script, duration, 1, 2)
+        results = multiprocessing.Queue()
+        # Enough saves to outlast the warm-up and wrk: a translator saves about once a second (think 0.5 s).
+        saves = int((WARM_UP + duration) * 1.3) + 5
+        workers = [multiprocessing.Process(target=client, args=(
+            n, base, keys[2 + 2 * n:4 + 2 * n], keys[:2], saves, 0.5, results)) for n in range(clients)]
+        for process in workers:
+            process.start()
+        time.sleep(WARM_UP)  # every worker has read the catalog for the editor once (a cold read is ~2 s)
+        during = run_wrk(f"{base}/ja/", script, duration, 1, 2)
+        records = [record for _ in workers for record in results.get(timeout=600)]
+        for process in workers:
+            process.join(60)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    shutil.rmtree(work, ignore_errors=True)
+    return idle, during, [seconds for *_, status, seconds in records if status == 303]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--status-entries", type=int, default=100_000)
+    parser.add_argument("--editor-entries", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of each wrk run")
+    args = parser.parse_args()
+
+    def line(label: str, seconds: float, target: float | None = None) -> None:
+        verdict = "" if target is None else f"  (target <= {ms(target)}: {'met' if seconds <= target else 'NOT met'})"
+        print(f"{label:<58}{ms(seconds):>10}{verdict}", flush=True)
+
+    first, later = status_page(args.status_entries, args.repeat)
+    line(f"status page, first render, {args.status_entries:,} entries", first, 2.0)
+    line(f"status page, later renders (median of {len(later)})", statistics.median(later), 0.3)
+    cold, warm, saves = editor(args.editor_entries, args.repeat)
+    line(f"editor list, cold, {args.editor_entries:,} entries", cold)
+    line(f"editor list, warm (median of {len(warm)})", statistics.median(warm), 0.3)
+    line(f"save and next, {args.editor_entries:,} entries (median of {len(saves)})", statistics.median(saves), 0.3)
+    idle, during, soak_saves = public_p99(20_000, args.duration)
+    ratio = during["p99_us"] / idle["p99_us"]
+    print(f"public /ja/ p99, idle (wrk -t1 -c2 -d{args.duration}s)".ljust(58) + f"{idle['p99_us'] / 1000:>7.1f} ms"
+          f"  ({idle['rps']:,.0f} req/s)")
+    print("public /ja/ p99, during a 20,000-entry editor soak".ljust(58) + f"{during['p99_us'] / 1000:>7.1f} ms"
+          f"  ({during['rps']:,.0f} req/s; {len(soak_saves)} saves, p50 {ms(statistics.median(soak_saves))})")
+    print(f"{'during / idle':<58}{ratio:>10.2f}  (target <= 1.50: {'met' if ratio <= 1.5 else 'NOT met'})")
+    bad = idle["non2xx"] + during["non2xx"] + idle["socket_errors"] + during["socket_errors"]
+    if bad:
+        print(f"{bad} failed requests", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
