@@ -1,4 +1,5 @@
-"""The editor's embedded database: accounts, login failures and the audit trail, in one SQLite file.
+"""The editor's embedded database: accounts, login failures, the audit trail, suggestions awaiting review and
+comments on strings, in one SQLite file.
 
 SQLite in WAL mode with a busy timeout is safe across gunicorn workers and servers on one machine, and
 needs no server: the file is created with its tables on first use.
@@ -39,6 +40,36 @@ CREATE TABLE IF NOT EXISTS audit (
     git_commit TEXT                 -- the commit recording it, when translations/ is in git
 );
 CREATE INDEX IF NOT EXISTS audit_entry ON audit (locale, msgid, context);
+CREATE TABLE IF NOT EXISTS suggestions (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    user TEXT NOT NULL,             -- the translator who suggested it (the author once accepted)
+    locale TEXT NOT NULL,
+    context TEXT,                   -- NULL: no msgctxt
+    msgid TEXT NOT NULL,
+    base TEXT NOT NULL,             -- JSON list of the live msgstr forms it was suggested against
+    strings TEXT NOT NULL,          -- JSON list of the suggested msgstr forms
+    state TEXT NOT NULL,            -- open | accepted | rejected
+    reviewer TEXT,                  -- who accepted or rejected it
+    reviewed_at REAL,
+    reason TEXT,                    -- why it was rejected, shown to the translator
+    accepted TEXT,                  -- JSON list of the forms published (the reviewer may have edited them)
+    git_commit TEXT                 -- the commit that published it, when translations/ is in git
+);
+CREATE INDEX IF NOT EXISTS suggestions_entry ON suggestions (locale, state, msgid, context);
+CREATE TABLE IF NOT EXISTS comments (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    user TEXT NOT NULL,
+    locale TEXT NOT NULL,
+    context TEXT,                   -- NULL: no msgctxt
+    msgid TEXT NOT NULL,
+    text TEXT NOT NULL,             -- plain text, escaped wherever shown
+    about_source INTEGER NOT NULL,  -- 1: the English is unclear, a question for the developers (`check` lists it)
+    resolved_by TEXT,               -- set when a reviewer marks a question about the English answered
+    resolved_at REAL
+);
+CREATE INDEX IF NOT EXISTS comments_entry ON comments (locale, msgid, context);
 """
 
 
