@@ -138,6 +138,18 @@ def compile_command():
         sys.exit(1)
 
 
+def _add_editor_work(result, db_path: Path) -> None:
+    """Suggestions awaiting review and open questions about English strings, from the editor's database
+    when there is one (none: nothing to add, and none is created)."""
+    from .comments import open_source_questions
+    from .suggestions import awaiting_review
+
+    result.awaiting_review = awaiting_review(db_path)
+    result.source_questions = [{"locale": q.locale, "msgid": q.key.msgid, "msgctxt": q.key.context or "",
+                                "user": q.user, "at": q.at, "text": q.text}
+                               for q in open_source_questions(db_path)]
+
+
 @i18n_cli.command("check")
 @click.argument("po_files", nargs=-1, metavar="[PO_FILE]...",
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -186,6 +198,7 @@ def check_command(po_files, output_format, min_coverage, locales, since, check_m
     else:
         result = run_check(list(po_files), project=None if po_files else _paths(),  # never raises
                            site_translations=Path(config["TRANSLATIONS_DIR"]), **options)
+    _add_editor_work(result, Path(config["EDITOR_DB"]))  # set by auth.init_app
     render = {"text": report.render_text, "json": report.render_json, "github": report.render_github,
               "markdown": report.render_markdown}
     click.echo(render[output_format](result), nl=False)

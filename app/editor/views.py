@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -21,10 +21,16 @@ from ..i18n import absolute_url, bind_locale, content_language
 from ..pages import PAGES, PAGES_BY_ENDPOINT, alternates
 from ..tooling.compile import mo_bytes
 from ..tooling.entry import STATES, TODO_STATES, TRANSLATED, Entry, EntryKey, catalog_entries
+from ..tooling.checks import EntryRules, catalog_rules
+from ..comments import CommentError, Comments
+from ..suggestions import Suggestions, entries_awaiting_review
+from ..tooling.findings import ERROR, WARNING
 from ..tooling.formats import catalog_strict_forms
 from ..tooling.glossary import project_glossary
 from ..tooling.pofile import CatalogError, parse_po
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
+from . import review
+from .gate import judge
 from .store import Author, CatalogBusy, CatalogStore, Conflict, EntryGone, Refused, remember_valid, validate
 
 FILTERS = ("todo", *TODO_STATES, "all")
@@ -85,6 +91,7 @@ class LoadedCatalog:
     rows: list[Row]
     by_id: dict[str, Row]
     strict: frozenset[int] | None  # the plural forms checked strictly (formats.catalog_strict_forms)
+    rules: EntryRules  # how `check` judges this catalog's entries (the gate adds the glossary of the moment)
 
 
 _loaded: dict[Path, LoadedCatalog] = {}  # per process: parsed once per version of the file
@@ -112,7 +119,10 @@ def load(locale: str) -> LoadedCatalog:
     remember_valid(path, data)  # parsed whole: the next save need not parse this version again
     strict = catalog_strict_forms(pofile.catalog)
     rows = [Row(entry) for entry in catalog_entries(pofile.catalog)]
-    loaded = _loaded[path] = LoadedCatalog(signature, rows, {row.id: row for row in rows}, strict)
+    draft = locale in current_app.config["DRAFT_LOCALES"]  # `check`: a draft's unfinished entries are warnings
+    rules = catalog_rules(pofile.catalog, path, pofile=pofile, newstyle=True,
+                          state_severity=WARNING if draft else ERROR)
+    loaded = _loaded[path] = LoadedCatalog(signature, rows, {row.id: row for row in rows}, strict, rules)
     return loaded
 
 
@@ -171,7 +181,10 @@ def entries():
     pages_total = max(1, math.ceil(len(shown) / PER_PAGE))
     number = min(max(args.get("n", 1, type=int), 1), pages_total)
     contexts = sorted({row.key.context for row in loaded.rows if row.key.context})
+    database = current_app.config["EDITOR_DB"]
     return render_template("editor/list.html", rows=shown[(number - 1) * PER_PAGE:number * PER_PAGE],
+                           awaiting=entries_awaiting_review(database, g.locale),
+                           comment_counts=Comments(database, g.locale).counts(),
                            total=len(shown), counts=counts, state=state, page_key=page_key, context=context,
                            q=args.get("q", ""), number=number, pages_total=pages_total, contexts=contexts,
                            page_keys=PAGE_KEYS, filters=FILTERS)
@@ -221,7 +234,7 @@ def _form_strings(row: Row, name: str) -> tuple[str, ...]:
 
 
 def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None, reason=None, conflict=None,
-                status: int = 200):
+                warnings=(), action: str = "save", comment_error=None, status: int = 200):
     config = current_app.config
     glossary_terms, glossary_error = [], None
     try:
@@ -239,9 +252,13 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
     suggestions = memory.suggest(row.ids[0], row.strings[0], memories)
     rows = loaded.rows
     index = next((i for i, other in enumerate(rows) if other.id == row.id), 0)
+    database = config["EDITOR_DB"]
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
         base=base if base is not None else row.strings, reason=reason, conflict=conflict,
+        warnings=warnings, action=action, reviewed=g.locale in config["REVIEW_LOCALES"],
+        suggestions_shown=review.shown(Suggestions(database, g.locale).of_entry(row.key), row.strings),
+        comments=Comments(database, g.locale).thread(row.key), comment_error=comment_error,
         previous=previous, diff=text_diff(previous, row.ids[0]) if previous is not None else None,
         glossary_terms=glossary_terms, glossary_error=glossary_error, suggestions=suggestions,
         live_pages=[PAGES_BY_ENDPOINT[key] for key in row.pages if key in PAGES_BY_ENDPOINT] or
@@ -273,10 +290,30 @@ def save(id_: str):
     return _save(loaded, row, draft, base, action)
 
 
-def _save(loaded: LoadedCatalog, row: Row, draft, base, action: str):
+def _save(loaded: LoadedCatalog | None, row: Row, draft, base, action: str):
+    user = current_user()
+    reviewer = user.can_review(g.locale)
+    reviewed = g.locale in current_app.config["REVIEW_LOCALES"]
+    if action == "fuzzy" and reviewed and not reviewer:
+        abort(403)  # it would hide the live translation from visitors: a reviewer's decision there
+    # Only a reviewer's save clears fuzzy: a translator's keeps a fuzzy entry fuzzy until reviewed.
+    fuzzy = action == "fuzzy" or ("fuzzy" in row.message.flags and not reviewer)
+    refused = _gate(loaded, row, draft, base, fuzzy, marking_fuzzy=action == "fuzzy")
+    if refused is not None:
+        return refused
+    if reviewed and not reviewer:
+        Suggestions(current_app.config["EDITOR_DB"], g.locale).suggest(row.key, user.name, base, draft)
+        flash("Suggested: visitors see the current text until a reviewer accepts yours.")
+        return _after_save(row, action)
+    return _write(loaded, row, draft, base, Author(user.name), fuzzy=fuzzy, action=action)
+
+
+def _write(loaded: LoadedCatalog | None, row: Row, draft, base, author: Author, *, fuzzy: bool, action: str,
+           on_saved=None):
+    """Write `draft` through the store (conflict-checked, audited, committed); `on_saved(result)` runs
+    after a save that went through, before the redirect."""
     try:
-        result = store_for(g.locale).save(row.key, draft, base, Author(current_user().name),
-                                      fuzzy=action == "fuzzy", action=ACTIONS.get(action, action))
+        result = store_for(g.locale).save(row.key, draft, base, author, fuzzy=fuzzy, action=ACTIONS.get(action, action))
     except EntryGone:
         return render_template("editor/broken.html", error="This entry is no longer in the catalog "
                                "(it was removed by an update). Your text: " + " | ".join(draft)), 410
@@ -287,10 +324,37 @@ def _save(loaded: LoadedCatalog, row: Row, draft, base, action: str):
                            status=409)
     if isinstance(result, Refused):
         return _entry_page(row, loaded, draft=draft, base=base, reason=result.reason, status=422)
+    if on_saved is not None:
+        on_saved(result)
     flash({"save": "Saved.", "next": "Saved.", "fuzzy": "Marked fuzzy.", "approve": "Approved.",
-           "revert": "Reverted."}[action])
+           "revert": "Reverted.", "accept": "Accepted: it is live."}[action])
+    return _after_save(row, action)
+
+
+def _after_save(row: Row, action: str):
     target = _next_todo(load(g.locale), row) if action == "next" else None
     return redirect(absolute_url(url_for("editor.entry", id_=(target or row).id)), 303)
+
+
+def _gate(loaded: LoadedCatalog | None, row: Row, draft, base, fuzzy: bool, *, marking_fuzzy: bool = False):
+    """None when `check` would accept the entry as this save writes it (gate.judge); else the entry page
+    with the reasons and the text kept: 422 for errors, and for warnings until the same text is sent again
+    with them confirmed ("Save anyway")."""
+    loaded = loaded or load(g.locale)
+    try:
+        glossary = project_glossary(current_app.config["TRANSLATIONS_DIR"])
+    except CatalogError as err:  # `check` cannot run either (exit 2): nothing can be judged safe
+        return _entry_page(row, loaded, draft=draft, base=base, reason=f"the glossary cannot be read: {err}",
+                           status=422)
+    verdict = judge(replace(loaded.rules, glossary=glossary), row.message, tuple(draft), fuzzy, marking_fuzzy)
+    if verdict.errors:
+        reason = "; ".join(f"{f.message} ({f.code})" for f in verdict.errors)
+        return _entry_page(row, loaded, draft=draft, base=base, reason=reason, warnings=verdict.warnings,
+                           status=422)
+    if verdict.warnings and request.form.getlist("confirmed") != list(draft):
+        return _entry_page(row, loaded, draft=draft, base=base, warnings=verdict.warnings,
+                           action=request.form.get("action", "save"), status=422)
+    return None
 
 
 @bp.post("/<id_>/preview")
@@ -331,3 +395,76 @@ def revert(id_: str, change: int):
     if found is None or len(found["before"]) != len(row.strings):
         abort(404)
     return _save(loaded, row, found["before"], _form_strings(row, "base"), "revert")
+
+
+# --- review and comments ----------------------------------------------------------------------------------
+
+def _reviewer_of_this_locale(view):
+    return login_required(role="reviewer", locale=lambda: g.locale)(view)
+
+
+@bp.route("/review/")
+@_reviewer_of_this_locale
+def review_queue():
+    """Every open suggestion of the locale, oldest first, beside the live text, with a diff."""
+    loaded = load(g.locale)
+    by_key = {row.key: row for row in loaded.rows}
+    items = [(by_key[s.key], review.shown([s], by_key[s.key].strings)[0])
+             for s in Suggestions(current_app.config["EDITOR_DB"], g.locale).open() if s.key in by_key]
+    return render_template("editor/review.html", items=items)
+
+
+@bp.post("/<id_>/suggestions/<int:suggestion_id>")
+@_reviewer_of_this_locale
+def decide(id_: str, suggestion_id: int):
+    """Accept a suggestion (as sent: the reviewer may have edited it) through the normal save, the translator
+    as author; or reject it with a reason the translator sees."""
+    loaded, row = _current(id_)
+    suggestions = Suggestions(current_app.config["EDITOR_DB"], g.locale)
+    suggestion = suggestions.get(suggestion_id)
+    if suggestion is None or suggestion.key != row.key or suggestion.state != "open":
+        abort(404)
+    reviewer = current_user().name
+    if request.form.get("decision") == "reject":
+        reason = request.form.get("reason", "").strip()
+        if not reason:
+            return _entry_page(row, loaded, reason="a rejection needs a reason for the translator", status=422)
+        suggestions.reject(suggestion_id, reviewer, reason[:2000])
+        flash("Rejected.")
+        return redirect(absolute_url(_back(row)), 303)
+    if request.form.get("decision") != "accept":
+        abort(400)
+    draft, base = _form_strings(row, "msgstr"), _form_strings(row, "base")
+    refused = _gate(loaded, row, draft, base, fuzzy=False)
+    if refused is not None:
+        return refused
+    response = _write(loaded, row, draft, base, Author(suggestion.user), fuzzy=False, action="accept",
+                      on_saved=lambda saved: suggestions.accept(suggestion_id, reviewer, draft, saved.git_commit))
+    if response.status_code == 303 and request.form.get("back") == "queue":
+        return redirect(absolute_url(url_for("editor.review_queue")), 303)
+    return response
+
+
+def _back(row: Row) -> str:
+    return url_for("editor.review_queue") if request.form.get("back") == "queue" else url_for("editor.entry", id_=row.id)
+
+
+@bp.post("/<id_>/comments")
+def comment(id_: str):
+    """Add to the entry's thread; `about_source`: a question about the English, for the developers."""
+    loaded, row = _current(id_)
+    try:
+        Comments(current_app.config["EDITOR_DB"], g.locale).add(
+            row.key, current_user().name, request.form.get("text", ""), request.form.get("about_source") == "1")
+    except CommentError as err:
+        return _entry_page(row, loaded, comment_error=str(err), status=422)
+    return redirect(absolute_url(url_for("editor.entry", id_=row.id) + "#comments"), 303)
+
+
+@bp.post("/<id_>/comments/<int:comment_id>/resolve")
+@_reviewer_of_this_locale
+def resolve_comment(id_: str, comment_id: int):
+    """Mark a question about the English answered: `check` stops listing it."""
+    _, row = _current(id_)
+    Comments(current_app.config["EDITOR_DB"], g.locale).resolve(comment_id, current_user().name)
+    return redirect(absolute_url(url_for("editor.entry", id_=row.id) + "#comments"), 303)

@@ -84,6 +84,11 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # input that is not a catalog at all: exit 2
     since: str | None = None  # `--since REF`: findings are only those new since that git ref
+    # From the editor's database (the CLI fills them; tooling never opens it): suggestions waiting for a
+    # reviewer per locale (not translations: never counted as translated), and open questions about English
+    # strings as dicts (locale, msgid, msgctxt, user, at, text).
+    awaiting_review: dict[str, int] = field(default_factory=dict)
+    source_questions: list[dict] = field(default_factory=list)
 
 
 def _locale_from_place(path: Path) -> str | None:
