@@ -29,7 +29,7 @@ from ..tooling.formats import catalog_strict_forms
 from ..tooling.glossary import project_glossary
 from ..tooling.pofile import CatalogError, parse_po
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
-from . import review
+from .review import shown as shown_suggestions
 from .gate import judge
 from .store import Author, CatalogBusy, CatalogStore, Conflict, EntryGone, Refused, remember_valid, validate
 
@@ -257,7 +257,7 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
         base=base if base is not None else row.strings, reason=reason, conflict=conflict,
         warnings=warnings, action=action, reviewed=g.locale in config["REVIEW_LOCALES"],
-        suggestions_shown=review.shown(Suggestions(database, g.locale).of_entry(row.key), row.strings),
+        suggestions_shown=shown_suggestions(Suggestions(database, g.locale).of_entry(row.key), row.strings),
         comments=Comments(database, g.locale).thread(row.key), comment_error=comment_error,
         previous=previous, diff=text_diff(previous, row.ids[0]) if previous is not None else None,
         glossary_terms=glossary_terms, glossary_error=glossary_error, suggestions=suggestions,
@@ -409,7 +409,7 @@ def review_queue():
     """Every open suggestion of the locale, oldest first, beside the live text, with a diff."""
     loaded = load(g.locale)
     by_key = {row.key: row for row in loaded.rows}
-    items = [(by_key[s.key], review.shown([s], by_key[s.key].strings)[0])
+    items = [(by_key[s.key], shown_suggestions([s], by_key[s.key].strings)[0])
              for s in Suggestions(current_app.config["EDITOR_DB"], g.locale).open() if s.key in by_key]
     return render_template("editor/review.html", items=items)
 
