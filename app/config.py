@@ -126,7 +126,7 @@ def resolve_locales(config) -> None:
     if config["DRAFT_LOCALES"] is None:
         config["DRAFT_LOCALES"] = tuple(locale for locale in catalog_locales(translations_dir)
                                         if locale not in config["LOCALES"])
-    if config["REVIEW_LOCALES"] is None:
+    if config.get("REVIEW_LOCALES") is None:
         config["REVIEW_LOCALES"] = review_locales(translations_dir, config["LOCALES"], default_locale)
 
 
