@@ -5,7 +5,8 @@ What `check` would call an error refuses the save; a warning (e.g. a trailing sp
 none) is shown and needs one more click. Two findings a save may leave as they were: an entry already
 untranslated or fuzzy on disk (a translator's save keeps a fuzzy entry fuzzy until a reviewer's save), and
 the fuzzy flag a "Mark fuzzy" asks for on purpose (it hides the translation until reviewed: `check` then
-fails until a reviewer approves it, which is what the flag means).
+fails until a reviewer approves it, which is what the flag means). A text saved fuzzy is judged as it will
+be published, when the flag is cleared.
 """
 from __future__ import annotations
 
@@ -40,5 +41,8 @@ def judge(rules: EntryRules, on_disk: Message, strings: tuple[str, ...], fuzzy: 
     already = {f.code for f in entry_findings(rules, on_disk)} & STATE_CODES
     if marking_fuzzy:
         already.add("fuzzy")
-    findings = [f for f in entry_findings(rules, as_saved(on_disk, strings, fuzzy)) if f.code not in already]
+    findings = entry_findings(rules, as_saved(on_disk, strings, fuzzy))
+    if fuzzy:  # `check` skips a fuzzy text, but it goes live as it is when a reviewer clears the flag
+        findings += [f for f in entry_findings(rules, as_saved(on_disk, strings, False)) if f.code not in STATE_CODES]
+    findings = [f for f in findings if f.code not in already]
     return GateVerdict([f for f in findings if f.severity == ERROR], [f for f in findings if f.severity != ERROR])

@@ -183,3 +183,19 @@ def test_no_save_the_editor_accepts_makes_check_exit_1(editor_app, rita, ja_po, 
             assert check_exit(editor_app) == 1, (key, text)
             ja_po.write_bytes(original)
     assert accepted >= 5 and refused >= 5  # both sides of the property were exercised
+
+
+def test_a_text_saved_fuzzy_is_judged_as_it_will_be_published(translations_copy, instance_dir, ja_po):
+    """Where review is off a translator's save keeps a fuzzy entry fuzzy (`check` does not look at a fuzzy
+    text), but the flag's clearing publishes the text as it is: the gate judges it now."""
+    from tests.conftest import make_editor_app
+    app = make_editor_app(translations_copy, instance_dir, REVIEW_LOCALES=())
+    ja_po.write_text(ja_po.read_text(encoding="utf-8").replace(
+        'msgid "Priority Strategy 17"', '#, fuzzy\nmsgid "Priority Strategy 17"'), encoding="utf-8")
+    translator = app.test_client()
+    sign_in(translator, "alice")
+    response = save(translator, STRATEGY, ["重点戦略17"])
+    assert response.status_code == 422 and "(glossary)" in response.text
+    assert save(translator, STRATEGY, ["重点戦略⑰（改）"]).status_code == 303
+    message = find_message(read_po_file(ja_po).catalog, STRATEGY)
+    assert strings_of(message) == ("重点戦略⑰（改）",) and "fuzzy" in message.flags
