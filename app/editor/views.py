@@ -19,18 +19,18 @@ from flask_babel import get_domain
 from ..auth import current_user, login_required
 from ..i18n import absolute_url, bind_locale, content_language
 from ..pages import PAGES, PAGES_BY_ENDPOINT, alternates
+from ..comments import CommentError, Comments
+from ..suggestions import OPEN, Suggestions, entries_awaiting_review
+from ..tooling.checks import EntryRules, catalog_rules
 from ..tooling.compile import mo_bytes
 from ..tooling.entry import STATES, TODO_STATES, TRANSLATED, Entry, EntryKey, catalog_entries
-from ..tooling.checks import EntryRules, catalog_rules
-from ..comments import CommentError, Comments
-from ..suggestions import Suggestions, entries_awaiting_review
 from ..tooling.findings import ERROR, WARNING
 from ..tooling.formats import catalog_strict_forms
 from ..tooling.glossary import project_glossary
 from ..tooling.pofile import CatalogError, parse_po
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
-from .review import shown as shown_suggestions
 from .gate import judge
+from .review import shown as shown_suggestions
 from .store import Author, CatalogBusy, CatalogStore, Conflict, EntryGone, Refused, remember_valid, validate
 
 FILTERS = ("todo", *TODO_STATES, "all")
@@ -309,9 +309,9 @@ def _save(loaded: LoadedCatalog | None, row: Row, draft, base, action: str):
 
 
 def _write(loaded: LoadedCatalog | None, row: Row, draft, base, author: Author, *, fuzzy: bool, action: str,
-           on_saved=None):
+           on_saved=None, then: str | None = None):
     """Write `draft` through the store (conflict-checked, audited, committed); `on_saved(result)` runs
-    after a save that went through, before the redirect."""
+    after a save that went through, before the redirect (to `then`, else the entry or the next to do)."""
     try:
         result = store_for(g.locale).save(row.key, draft, base, author, fuzzy=fuzzy, action=ACTIONS.get(action, action))
     except EntryGone:
@@ -328,12 +328,12 @@ def _write(loaded: LoadedCatalog | None, row: Row, draft, base, author: Author, 
         on_saved(result)
     flash({"save": "Saved.", "next": "Saved.", "fuzzy": "Marked fuzzy.", "approve": "Approved.",
            "revert": "Reverted.", "accept": "Accepted: it is live."}[action])
-    return _after_save(row, action)
+    return _after_save(row, action, then)
 
 
-def _after_save(row: Row, action: str):
+def _after_save(row: Row, action: str, then: str | None = None):
     target = _next_todo(load(g.locale), row) if action == "next" else None
-    return redirect(absolute_url(url_for("editor.entry", id_=(target or row).id)), 303)
+    return redirect(absolute_url(then or url_for("editor.entry", id_=(target or row).id)), 303)
 
 
 def _gate(loaded: LoadedCatalog | None, row: Row, draft, base, fuzzy: bool, *, marking_fuzzy: bool = False):
@@ -422,7 +422,7 @@ def decide(id_: str, suggestion_id: int):
     loaded, row = _current(id_)
     suggestions = Suggestions(current_app.config["EDITOR_DB"], g.locale)
     suggestion = suggestions.get(suggestion_id)
-    if suggestion is None or suggestion.key != row.key or suggestion.state != "open":
+    if suggestion is None or suggestion.key != row.key or suggestion.state != OPEN:
         abort(404)
     reviewer = current_user().name
     if request.form.get("decision") == "reject":
@@ -431,22 +431,21 @@ def decide(id_: str, suggestion_id: int):
             return _entry_page(row, loaded, reason="a rejection needs a reason for the translator", status=422)
         suggestions.reject(suggestion_id, reviewer, reason[:2000])
         flash("Rejected.")
-        return redirect(absolute_url(_back(row)), 303)
+        return redirect(absolute_url(_back_to_queue() or url_for("editor.entry", id_=row.id)), 303)
     if request.form.get("decision") != "accept":
         abort(400)
     draft, base = _form_strings(row, "msgstr"), _form_strings(row, "base")
     refused = _gate(loaded, row, draft, base, fuzzy=False)
     if refused is not None:
         return refused
-    response = _write(loaded, row, draft, base, Author(suggestion.user), fuzzy=False, action="accept",
-                      on_saved=lambda saved: suggestions.accept(suggestion_id, reviewer, draft, saved.git_commit))
-    if response.status_code == 303 and request.form.get("back") == "queue":
-        return redirect(absolute_url(url_for("editor.review_queue")), 303)
-    return response
+    return _write(loaded, row, draft, base, Author(suggestion.user), fuzzy=False, action="accept",
+                  on_saved=lambda saved: suggestions.accept(suggestion_id, reviewer, draft, saved.git_commit),
+                  then=_back_to_queue())
 
 
-def _back(row: Row) -> str:
-    return url_for("editor.review_queue") if request.form.get("back") == "queue" else url_for("editor.entry", id_=row.id)
+def _back_to_queue() -> str | None:
+    """The review queue, when the decision was taken there."""
+    return url_for("editor.review_queue") if request.form.get("back") == "queue" else None
 
 
 @bp.post("/<id_>/comments")

@@ -210,3 +210,21 @@ def test_a_comment_thread_per_entry_escaped_and_counted_on_the_list(editor_app, 
     listing = alice.get("/ja/translations/edit/?state=all").text
     assert re.search(rf'data-entry="{ESTABLISHED.id}">.*?data-role="comment-count">2<', listing, re.S)
     assert "Mark answered" not in page  # nothing asked about the English
+
+
+def test_accepting_over_a_translation_changed_meanwhile_is_a_conflict_and_the_suggestion_stays_open(
+        editor_app, alice, rita, ja_po):
+    suggest(alice, "設立")
+    [row] = rows(editor_app, "SELECT id FROM suggestions")
+    form = decision_form(rita.get(EDIT).text, row["id"]) | {"decision": "accept", "back": "queue"}
+    ja_po.write_text(ja_po.read_text(encoding="utf-8").replace('msgstr "設置"', 'msgstr "設置（他）"'),
+                     encoding="utf-8")
+    response = rita.post(f"{EDIT}suggestions/{row['id']}", data=form)
+    assert response.status_code == 409 and 'data-role="on-disk">設置（他）' in response.text
+    assert on_disk(ja_po) == ("設置（他）",)
+    [row] = rows(editor_app, "SELECT state FROM suggestions")
+    assert row["state"] == "open"
+    again = decision_form(rita.get(EDIT).text, 1) | {"decision": "accept", "back": "queue"}
+    response = rita.post(f"{EDIT}suggestions/1", data=again)
+    assert response.status_code == 303 and response.location.endswith(QUEUE)
+    assert on_disk(ja_po) == ("設立",)
