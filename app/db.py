@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 CREATE INDEX IF NOT EXISTS audit_entry ON audit (locale, msgid, context);
 CREATE TABLE IF NOT EXISTS suggestions (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a reviewer's form names the suggestion they read
     at REAL NOT NULL,
     user TEXT NOT NULL,             -- the translator who suggested it (the author once accepted)
     locale TEXT NOT NULL,

@@ -228,3 +228,12 @@ def test_accepting_over_a_translation_changed_meanwhile_is_a_conflict_and_the_su
     response = rita.post(f"{EDIT}suggestions/1", data=again)
     assert response.status_code == 303 and response.location.endswith(QUEUE)
     assert on_disk(ja_po) == ("設立",)
+
+
+def test_a_suggestion_replaced_after_the_reviewer_read_it_is_not_accepted_unseen(editor_app, alice, rita, ja_po):
+    suggest(alice, "設立")
+    [read] = rows(editor_app, "SELECT id FROM suggestions")
+    form = decision_form(rita.get(EDIT).text, read["id"]) | {"decision": "accept"}
+    suggest(alice, "創立")  # replaces her first: a new suggestion, never the old id
+    assert rita.post(f"{EDIT}suggestions/{read['id']}", data=form).status_code == 404
+    assert on_disk(ja_po) == ("設置",)
