@@ -30,7 +30,7 @@ class Comment:
     resolved_by: str | None
 
     @classmethod
-    def of(cls, row) -> "Comment":
+    def of(cls, row) -> Comment:
         return cls(row["id"], row["at"], row["user"], row["locale"], EntryKey(row["context"], row["msgid"]),
                    row["text"], bool(row["about_source"]), row["resolved_by"])
 

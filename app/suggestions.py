@@ -32,7 +32,7 @@ class Suggestion:
     accepted: tuple[str, ...] | None
 
     @classmethod
-    def of(cls, row) -> "Suggestion":
+    def of(cls, row) -> Suggestion:
         accepted = row["accepted"]
         return cls(row["id"], row["at"], row["user"], row["locale"], EntryKey(row["context"], row["msgid"]),
                    tuple(json.loads(row["base"])), tuple(json.loads(row["strings"])), row["state"],

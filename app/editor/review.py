@@ -27,5 +27,5 @@ class ShownSuggestion:
 def shown(suggestions: list[Suggestion], live: tuple[str, ...]) -> list[ShownSuggestion]:
     """`suggestions` of one entry whose translation is `live`, each with its diffs; a suggestion with
     another number of forms (the entry changed shape) is diffed form by form as far as both go."""
-    return [ShownSuggestion(s, live, tuple(text_diff(old, new) for old, new in zip(live, s.strings)))
+    return [ShownSuggestion(s, live, tuple(text_diff(old, new) for old, new in zip(live, s.strings, strict=False)))
             for s in suggestions]
