@@ -19,9 +19,11 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.wrappers import Response as WerkzeugResponse
 
+from .db import init_app as init_db, request_connection
 from .accounts import Accounts, Throttled, User
-from .config import all_locales
+from .config import all_locales, editor_db_path
 from .i18n import absolute_url
 from .users_cli import users_cli
 
@@ -35,7 +37,7 @@ def accounts_enabled() -> bool:
 
 
 def accounts() -> Accounts:
-    return Accounts(current_app.config["EDITOR_DB"], all_locales(current_app.config))
+    return Accounts(current_app.config["EDITOR_DB"], all_locales(current_app.config), request_connection())
 
 
 def current_user() -> User | None:
@@ -57,7 +59,7 @@ def current_user() -> User | None:
     return user
 
 
-def redirect_unless_signed_in() -> Response | None:
+def redirect_unless_signed_in() -> WerkzeugResponse | None:
     """For before_request hooks: a redirect to /login (coming back here afterwards) when nobody is signed in."""
     if current_user() is None:
         return redirect(absolute_url(url_for("auth.login", next=request.full_path.rstrip("?"))))
@@ -90,8 +92,9 @@ def _has_right(user: User, role: str, locale: str | None) -> bool:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """A path on this site to return to after signing in; anything else (another host) is dropped."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:
+    """A path on this site to return to after signing in; anything else is dropped: another host, or a
+    control character (`/%0D`), which no Location header can carry."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and target.isprintable():
         return target
     return None
 
@@ -163,7 +166,7 @@ def secret_key(instance: Path) -> str:
 def init_app(app) -> None:
     config = app.config
     app.cli.add_command(users_cli)
-    config["EDITOR_DB"] = config["EDITOR_DB"] or Path(config["INSTANCE_DIR"]) / "editor.sqlite3"
+    config["EDITOR_DB"] = editor_db_path(config)
     app.register_blueprint(bp)
     enabled = config["EDITOR_ENABLED"] or (config["TRANSLATION_STATUS_ENABLED"] and
                                            config["TRANSLATION_STATUS_SIGN_IN"])
@@ -171,6 +174,7 @@ def init_app(app) -> None:
     if not enabled:
         return
     config["SECRET_KEY"] = config["SECRET_KEY"] or secret_key(Path(config["INSTANCE_DIR"]))
+    init_db(app)
     config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                   SESSION_COOKIE_SECURE=config["BASE_URL"].startswith("https://"),
                   PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=config["EDITOR_SESSION_HOURS"]),

@@ -78,7 +78,7 @@ class PageCache:
     Bytes, not str: encoding the 5 KB page cost ~5 µs on every request (bench/README.md).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._pages: dict[tuple[str, str], tuple[int, bytes]] = {}
 
     def get(self, key, version):
@@ -91,7 +91,7 @@ class PageCache:
 
 def _render(page: Page) -> Response:
     # The hot path of every page view: each context proxy is looked up once (see bench/README.md).
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed by Flask as Flask
     locale = g.locale
     draft = locale in app.config["DRAFT_LOCALES"]
     if draft and not _may_preview_drafts():
@@ -174,11 +174,20 @@ def sitemap():
 
 
 def not_found(error):
-    """A 404 in the language of the URL's prefix when it names one, else the visitor's language."""
+    return _error_page("404.html", 404)
+
+
+def too_large(error):
+    """A request body over MAX_CONTENT_LENGTH (app/limits.py), refused before it was read."""
+    return _error_page("413.html", 413)
+
+
+def _error_page(template: str, status: int) -> Response:
+    """The page in the language of the URL's prefix when it names one, else the visitor's language."""
     first_segment = request.path.lstrip("/").split("/", 1)[0]
     negotiated = first_segment not in current_app.config["LOCALES"]
     g.locale = negotiate_locale() if negotiated else first_segment
-    response = Response(render_template("404.html", pages=PAGES), status=404, mimetype="text/html")
+    response = Response(render_template(template, pages=PAGES), status=status, mimetype="text/html")
     response.headers["Content-Language"] = g.locale
     if negotiated:
         response.headers["Vary"] = NEGOTIATED_VARY
@@ -200,6 +209,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(root)
     app.register_error_handler(404, not_found)
+    app.register_error_handler(413, too_large)
     app.jinja_env.filters["month_year"] = month_year
     app.jinja_env.globals.update(OFFICE_ESTABLISHED=OFFICE_ESTABLISHED, VISION_PUBLISHED=VISION_PUBLISHED,
                                  MESSAGE_ORIGINAL_URL=MESSAGE_ORIGINAL_URL)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.comments import MAX_COMMENT_LENGTH, CommentError, Comments, open_source_questions
-from app.suggestions import ACCEPTED, OPEN, REJECTED, Suggestions, awaiting_review, entries_awaiting_review
+from app.comments import MAX_COMMENT_LENGTH, CommentError, Comments
+from app.suggestions import ACCEPTED, OPEN, REJECTED, Suggestions
+from app.tooling.editor_work import awaiting_review, open_source_questions
 from app.tooling.entry import EntryKey
 
 KEY = EntryKey("fact label", "Established")
@@ -22,7 +23,7 @@ def test_one_open_suggestion_per_translator_and_entry_and_decisions_only_once(tm
     assert ja.get(first) is None
     assert [(s.user, s.strings) for s in ja.of_entry(KEY)] == [("alice", ("創立",)), ("bob", ("創設",))]
     assert awaiting_review(db) == {"ja": 3, "fr": 1}
-    assert entries_awaiting_review(db, "ja") == {KEY: 2, OTHER: 1}
+    assert ja.open_counts() == {KEY: 2, OTHER: 1}
     ja.accept(second, "rita", ("創立（編）",), "abc123")
     ja.reject(second, "rita", "too late")  # already decided: nothing changes
     accepted = ja.get(second)
@@ -35,10 +36,9 @@ def test_one_open_suggestion_per_translator_and_entry_and_decisions_only_once(tm
     assert [s.state for s in ja.open()] == [OPEN] and awaiting_review(db) == {"ja": 1, "fr": 1}
 
 
-def test_counting_never_creates_the_database(tmp_path):
+def test_checks_reading_never_creates_the_database(tmp_path):
     db = tmp_path / "instance" / "editor.sqlite3"
-    assert awaiting_review(db) == {} and entries_awaiting_review(db, "ja") == {}
-    assert open_source_questions(db) == [] and Comments(db, "ja").counts() == {}
+    assert awaiting_review(db) == {} and open_source_questions(db) == []
     assert not db.parent.exists()
 
 
@@ -57,8 +57,9 @@ def test_comments_threads_and_questions_about_the_english(tmp_path):
         ("alice", "Office or university?\nThe page says both.", True), ("rita", "The office.", False)]
     assert ja.counts() == {KEY: 2, OTHER: 1}
     [question] = open_source_questions(db)
-    assert question.key == KEY and question.locale == "ja"
-    Comments(db, "fr").resolve(question.id, "frank")  # not fr's comment
+    assert (question["locale"], question["msgctxt"], question["msgid"], question["user"]) == \
+        ("ja", KEY.context, KEY.msgid, "alice")
+    Comments(db, "fr").resolve(thread[0].id, "frank")  # not fr's comment
     assert open_source_questions(db) == [question]
-    ja.resolve(question.id, "rita")
+    ja.resolve(thread[0].id, "rita")
     assert open_source_questions(db) == [] and ja.thread(KEY)[0].resolved_by == "rita"

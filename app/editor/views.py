@@ -16,11 +16,13 @@ from babel.support import Translations
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_domain
 
+from ..accounts import User
 from ..auth import current_user, login_required
 from ..i18n import absolute_url, bind_locale, content_language
 from ..pages import PAGES, PAGES_BY_ENDPOINT, alternates
 from ..comments import CommentError, Comments
-from ..suggestions import OPEN, Suggestions, entries_awaiting_review
+from ..db import request_connection
+from ..suggestions import OPEN, Suggestions
 from ..tooling.checks import EntryRules, catalog_rules
 from ..tooling.compile import mo_bytes
 from ..tooling.entry import STATES, TODO_STATES, TRANSLATED, Entry, EntryKey, catalog_entries
@@ -70,7 +72,7 @@ class Row:
     @property
     def reason(self) -> str | None:
         """Why the live site refuses it (state "refused")."""
-        return self.entry.refusal and self.entry.refusal.reason
+        return self.entry.refusal.reason if self.entry.refusal else None
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -126,6 +128,14 @@ def load(locale: str) -> LoadedCatalog:
     return loaded
 
 
+def _suggestions() -> Suggestions:
+    return Suggestions(current_app.config["EDITOR_DB"], g.locale, request_connection())
+
+
+def _comments() -> Comments:
+    return Comments(current_app.config["EDITOR_DB"], g.locale, request_connection())
+
+
 def store_for(locale: str) -> CatalogStore:
     config = current_app.config
     return CatalogStore(po_path(locale), locale, config["EDITOR_DB"], git_commits=config["EDITOR_GIT_COMMITS"])
@@ -144,6 +154,13 @@ def only_where_the_editor_is_on():
 @login_required(role="translator", locale=lambda: g.locale)
 def signed_in_translator_of_this_locale() -> None:
     """Every page of the editor is for a signed-in translator of this locale (the decorator sees to it)."""
+
+
+def _signed_in_user() -> User:
+    """current_user() in a view: the hook above has turned away every request without one."""
+    user = current_user()
+    assert user is not None
+    return user
 
 
 @bp.after_request
@@ -181,10 +198,8 @@ def entries():
     pages_total = max(1, math.ceil(len(shown) / PER_PAGE))
     number = min(max(args.get("n", 1, type=int), 1), pages_total)
     contexts = sorted({row.key.context for row in loaded.rows if row.key.context})
-    database = current_app.config["EDITOR_DB"]
     return render_template("editor/list.html", rows=shown[(number - 1) * PER_PAGE:number * PER_PAGE],
-                           awaiting=entries_awaiting_review(database, g.locale),
-                           comment_counts=Comments(database, g.locale).counts(),
+                           awaiting=_suggestions().open_counts(), comment_counts=_comments().counts(),
                            total=len(shown), counts=counts, state=state, page_key=page_key, context=context,
                            q=args.get("q", ""), number=number, pages_total=pages_total, contexts=contexts,
                            page_keys=PAGE_KEYS, filters=FILTERS)
@@ -252,25 +267,25 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
     suggestions = memory.suggest(row.ids[0], row.strings[0], memories)
     rows = loaded.rows
     index = next((i for i, other in enumerate(rows) if other.id == row.id), 0)
-    database = config["EDITOR_DB"]
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
         base=base if base is not None else row.strings, reason=reason, conflict=conflict,
         warnings=warnings, action=action, reviewed=g.locale in config["REVIEW_LOCALES"],
-        suggestions_shown=shown_suggestions(Suggestions(database, g.locale).of_entry(row.key), row.strings),
-        comments=Comments(database, g.locale).thread(row.key), comment_error=comment_error,
+        suggestions_shown=shown_suggestions(_suggestions().of_entry(row.key), row.strings),
+        comments=_comments().thread(row.key), comment_error=comment_error,
         previous=previous, diff=text_diff(previous, row.ids[0]) if previous is not None else None,
         glossary_terms=glossary_terms, glossary_error=glossary_error, suggestions=suggestions,
         live_pages=[PAGES_BY_ENDPOINT[key] for key in row.pages if key in PAGES_BY_ENDPOINT] or
         ([PAGES[0]] if ALL_PAGES in row.pages else []),
-        can_review=current_user().can_review(g.locale),
+        can_review=_signed_in_user().can_review(g.locale),
         previous_row=rows[index - 1] if index else None,
         next_row=rows[index + 1] if index + 1 < len(rows) else None), status
 
 
 @bp.route("/<id_>/")
 def entry(id_: str):
-    return _entry_page(*reversed(_current(id_)))
+    loaded, row = _current(id_)
+    return _entry_page(row, loaded)
 
 
 def _next_todo(loaded: LoadedCatalog, after: Row) -> Row | None:
@@ -284,14 +299,14 @@ def save(id_: str):
     action = request.form.get("action", "save")
     if action not in ACTIONS:
         abort(400)
-    if action == "approve" and not current_user().can_review(g.locale):
+    if action == "approve" and not _signed_in_user().can_review(g.locale):
         abort(403)
     draft, base = _form_strings(row, "msgstr"), _form_strings(row, "base")
     return _save(loaded, row, draft, base, action)
 
 
 def _save(loaded: LoadedCatalog | None, row: Row, draft, base, action: str):
-    user = current_user()
+    user = _signed_in_user()
     reviewer = user.can_review(g.locale)
     reviewed = g.locale in current_app.config["REVIEW_LOCALES"]
     if action == "fuzzy" and reviewed and not reviewer:
@@ -302,7 +317,7 @@ def _save(loaded: LoadedCatalog | None, row: Row, draft, base, action: str):
     if refused is not None:
         return refused
     if reviewed and not reviewer:
-        Suggestions(current_app.config["EDITOR_DB"], g.locale).suggest(row.key, user.name, base, draft)
+        _suggestions().suggest(row.key, user.name, base, draft)
         flash("Suggested: visitors see the current text until a reviewer accepts yours.")
         return _after_save(row, action)
     return _write(loaded, row, draft, base, Author(user.name), fuzzy=fuzzy, action=action)
@@ -362,7 +377,7 @@ def preview(id_: str):
     """The page the entry appears on, rendered with the draft: for this translator only, never cached."""
     loaded, row = _current(id_)
     draft = _form_strings(row, "msgstr")
-    reason = validate(row.ids, draft, loaded.strict)
+    reason = validate(row.ids, draft, (loaded or load(g.locale)).strict)  # None: the form named the entry
     if reason:
         return _entry_page(row, loaded, draft=draft, base=_form_strings(row, "base"), reason=reason, status=422)
     key = request.form.get("page", "")
@@ -372,7 +387,7 @@ def preview(id_: str):
     # live object is not touched, so nobody else ever sees the draft.
     draft_catalog = Catalog(locale=g.locale)
     draft_catalog.add(row.message.id, draft if len(row.ids) > 1 else draft[0], context=row.key.context)
-    overlay = Translations(io.BytesIO(mo_bytes(draft_catalog)))
+    overlay = Translations(io.BytesIO(mo_bytes(draft_catalog, english_for_empty_forms=True)))
     overlay.add_fallback(current_app.extensions["catalogs"].translations(g.locale))
     with get_domain().overlay(g.locale, overlay):
         body = render_template(page.template, page=page, pages=PAGES, alternates=alternates(page))
@@ -410,7 +425,7 @@ def review_queue():
     loaded = load(g.locale)
     by_key = {row.key: row for row in loaded.rows}
     items = [(by_key[s.key], shown_suggestions([s], by_key[s.key].strings)[0])
-             for s in Suggestions(current_app.config["EDITOR_DB"], g.locale).open() if s.key in by_key]
+             for s in _suggestions().open() if s.key in by_key]
     return render_template("editor/review.html", items=items)
 
 
@@ -420,11 +435,11 @@ def decide(id_: str, suggestion_id: int):
     """Accept a suggestion (as sent: the reviewer may have edited it) through the normal save, the translator
     as author; or reject it with a reason the translator sees."""
     loaded, row = _current(id_)
-    suggestions = Suggestions(current_app.config["EDITOR_DB"], g.locale)
+    suggestions = _suggestions()
     suggestion = suggestions.get(suggestion_id)
     if suggestion is None or suggestion.key != row.key or suggestion.state != OPEN:
         abort(404)
-    reviewer = current_user().name
+    reviewer = _signed_in_user().name
     if request.form.get("decision") == "reject":
         reason = request.form.get("reason", "").strip()
         if not reason:
@@ -453,8 +468,8 @@ def comment(id_: str):
     """Add to the entry's thread; `about_source`: a question about the English, for the developers."""
     loaded, row = _current(id_)
     try:
-        Comments(current_app.config["EDITOR_DB"], g.locale).add(
-            row.key, current_user().name, request.form.get("text", ""), request.form.get("about_source") == "1")
+        _comments().add(
+            row.key, _signed_in_user().name, request.form.get("text", ""), request.form.get("about_source") == "1")
     except CommentError as err:
         return _entry_page(row, loaded, comment_error=str(err), status=422)
     return redirect(absolute_url(url_for("editor.entry", id_=row.id) + "#comments"), 303)
@@ -465,5 +480,5 @@ def comment(id_: str):
 def resolve_comment(id_: str, comment_id: int):
     """Mark a question about the English answered: `check` stops listing it."""
     _, row = _current(id_)
-    Comments(current_app.config["EDITOR_DB"], g.locale).resolve(comment_id, current_user().name)
+    _comments().resolve(comment_id, _signed_in_user().name)
     return redirect(absolute_url(url_for("editor.entry", id_=row.id) + "#comments"), 303)

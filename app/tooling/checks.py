@@ -14,6 +14,7 @@ import gettext
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import cast
 
 from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
@@ -58,9 +59,9 @@ def message_findings(message: Message, path: str, nplurals: int | None = None, l
     HTML, TEXT).
     """
     msgid = message.id
-    ids = msgid if isinstance(msgid, tuple) else (msgid,)
+    ids = (msgid,) if isinstance(msgid, str) else tuple(msgid)
     string = message.string
-    strings = string if isinstance(string, tuple) else (string,)
+    strings = (string,) if isinstance(string, str) else tuple(string or ())
     line, key = line or message.lineno or 0, ids[0]
     findings = []
     if len(ids) > 1 and nplurals is not None and len(strings) != nplurals:
@@ -113,7 +114,9 @@ def _references(language: str) -> tuple[str, dict[str, int]]:
     expected = {}
     gnu = gnu_plural_forms(language)
     if gnu:
-        expected["GNU gettext's plural table"] = int(re.search(r"nplurals=(\d+)", gnu).group(1))
+        match = re.search(r"nplurals=(\d+)", gnu)
+        assert match is not None  # every rule in GNU's table declares nplurals
+        expected["GNU gettext's plural table"] = int(match.group(1))
     locale = _locale(language)
     if locale is not None:
         expected["CLDR"] = len(locale.plural_form.tags | {"other"})
@@ -269,7 +272,7 @@ def header_findings(pofile: PoFile, catalog: Catalog, path: str, expected_locale
     return findings + plural_findings, nplurals
 
 
-_GERMANIC_RULE = read_plural_forms("nplurals=2; plural=(n != 1);")
+_GERMANIC_RULE = cast(PluralForms, read_plural_forms("nplurals=2; plural=(n != 1);"))  # has both parts: never None
 
 
 def _strict_in_range(strict: frozenset[int], rule: PluralForms | None, flags) -> frozenset[int]:
@@ -310,7 +313,7 @@ def catalog_rules(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
                   source: bool = False) -> EntryRules:
     """The EntryRules of `catalog` (with `pofile`, the plural rule as msgfmt reads the header as written)."""
     strict, rule = catalog_strict_forms(catalog), None
-    nplurals = catalog.num_plurals
+    nplurals: int | None = catalog.num_plurals
     if pofile is not None:  # the forms msgfmt checks strictly, from the rule as msgfmt reads it
         try:
             rule = read_plural_forms(pofile.header_text) if pofile.header_line else None
@@ -333,7 +336,7 @@ def state_findings(message: Message, path: str, source: bool = False, severity: 
     string = message.string
     forms = (string,) if isinstance(string, str) else string
     line, msgid = message.lineno or 0, message.id[0] if isinstance(message.id, tuple) else message.id
-    named = {"msgid": msgid, "msgctxt": message.context or "", "severity": severity}
+    named: dict[str, str] = {"msgid": str(msgid), "msgctxt": message.context or "", "severity": severity}
     if not (forms and forms[0]):
         return [] if source else [Finding(path, line, "untranslated", "not translated", **named)]
     if "fuzzy" in message.flags:
@@ -353,12 +356,12 @@ def entry_findings(rules: EntryRules, message: Message) -> list[Finding]:
         findings += state_findings(message, rules.path, rules.source, rules.state_severity)
     string = message.string
     # msgfmt -c checks an entry whose first form is translated; the others it calls untranslated
-    if not (string if isinstance(string, str) else string[0]) or "fuzzy" in message.flags:
+    if not (string if isinstance(string, str | None) else string[0]) or "fuzzy" in message.flags:
         return findings
     strict = rules.strict
     if not rules.newstyle and strict and isinstance(message.id, tuple):  # the site checks every form as it is
         strict = _strict_in_range(strict, rules.rule, message.flags)
-    findings += message_findings(message, rules.path, rules.nplurals, rules.msgstr_lines.get(message.lineno, 0),
+    findings += message_findings(message, rules.path, rules.nplurals, rules.msgstr_lines.get(message.lineno or 0, 0),
                                  rules.newstyle, strict, rules.markup)
     if rules.glossary is not None:
         findings += term_findings(message, rules.path, rules.glossary, rules.locale)
