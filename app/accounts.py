@@ -14,14 +14,12 @@ import math
 import re
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import opened, transaction
+from .db import borrowed, transaction
 
 ROLES = ("translator", "reviewer", "admin")
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
@@ -88,13 +86,8 @@ class Accounts:
         self.known_locales = tuple(known_locales)
         self.connection = connection
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        if self.connection is not None:
-            yield self.connection
-        else:
-            with opened(self.db_path) as connection:
-                yield connection
+    def _db(self):
+        return borrowed(self.db_path, self.connection)
 
     def _check(self, role: str | None = None, locales=None, password: str | None = None) -> None:
         if role is not None and role not in ROLES:

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .db import init_app as init_db, request_connection
 from .accounts import Accounts, Throttled, User
-from .config import all_locales
+from .config import all_locales, editor_db_path
 from .i18n import absolute_url
 from .users_cli import users_cli
 
@@ -166,7 +166,7 @@ def secret_key(instance: Path) -> str:
 def init_app(app) -> None:
     config = app.config
     app.cli.add_command(users_cli)
-    config["EDITOR_DB"] = config["EDITOR_DB"] or Path(config["INSTANCE_DIR"]) / "editor.sqlite3"
+    config["EDITOR_DB"] = editor_db_path(config)
     app.register_blueprint(bp)
     enabled = config["EDITOR_ENABLED"] or (config["TRANSLATION_STATUS_ENABLED"] and
                                            config["TRANSLATION_STATUS_SIGN_IN"])

@@ -36,6 +36,9 @@ def default_config() -> dict:
         # them from the catalogs and translations/locales.toml" (resolve_locales, when the app is created).
         "LOCALES": None,
         "DRAFT_LOCALES": None,
+        # Published locales where a translator's save is a suggestion until a reviewer accepts it: None means
+        # "every published locale but those translations/locales.toml lists under `without_review`".
+        "REVIEW_LOCALES": None,
         "DEFAULT_LOCALE": "en",
         # Every absolute URL (hreflang, sitemap, canonical, redirects) is built from this, never from the
         # request's Host header, so a forged Host cannot poison links or redirects.
@@ -71,6 +74,11 @@ def default_config() -> dict:
     }
 
 
+def editor_db_path(config) -> Path:
+    """The editor's SQLite database: EDITOR_DB, else instance/editor.sqlite3."""
+    return Path(config["EDITOR_DB"] or Path(config["INSTANCE_DIR"]) / "editor.sqlite3")
+
+
 PUBLISHED_LOCALES_FILE = "locales.toml"
 
 
@@ -93,17 +101,27 @@ def catalog_locales(translations_dir: Path) -> list[str]:
                   if _is_locale(po.parent.parent.name))
 
 
-def published_locales(translations_dir: Path, default_locale: str) -> tuple[str, ...]:
-    """The locales translations/locales.toml publishes, the source locale first. No file: the source only."""
+def _locales_file(translations_dir: Path) -> tuple[Path, dict]:
     path = Path(translations_dir) / PUBLISHED_LOCALES_FILE
     try:
-        listed = tomllib.loads(path.read_text(encoding="utf-8")).get("published", [])
+        return path, tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        listed = []
+        return path, {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise LocaleConfigError(f"{path}: {err}") from err
+
+
+def _locale_list(path: Path, settings: dict, key: str) -> list[str]:
+    listed = settings.get(key, [])
     if not isinstance(listed, list) or not all(isinstance(locale, str) for locale in listed):
-        raise LocaleConfigError(f'{path}: `published` must be a list of locale codes, e.g. ["en", "ja"]')
+        raise LocaleConfigError(f'{path}: `{key}` must be a list of locale codes, e.g. ["en", "ja"]')
+    return listed
+
+
+def published_locales(translations_dir: Path, default_locale: str) -> tuple[str, ...]:
+    """The locales translations/locales.toml publishes, the source locale first. No file: the source only."""
+    path, settings = _locales_file(translations_dir)
+    listed = _locale_list(path, settings, "published")
     available = set(catalog_locales(translations_dir)) | {default_locale}
     missing = [locale for locale in listed if locale not in available]
     if missing:
@@ -112,14 +130,24 @@ def published_locales(translations_dir: Path, default_locale: str) -> tuple[str,
     return tuple(dict.fromkeys([default_locale, *listed]))
 
 
+def review_locales(translations_dir: Path, published, default_locale: str) -> tuple[str, ...]:
+    """The published locales whose translators suggest and reviewers publish: all of them (a locale newly
+    published too) but those locales.toml lists under `without_review`. Drafts need none: nobody sees them."""
+    path, settings = _locales_file(translations_dir)
+    without = set(_locale_list(path, settings, "without_review"))
+    return tuple(locale for locale in published if locale != default_locale and locale not in without)
+
+
 def resolve_locales(config) -> None:
-    """Fill LOCALES (published) and DRAFT_LOCALES (every other catalog) unless the app's creator set them."""
+    """Fill LOCALES (published), DRAFT_LOCALES (every other catalog) and REVIEW_LOCALES unless the app's creator set them."""
     translations_dir, default_locale = config["TRANSLATIONS_DIR"], config["DEFAULT_LOCALE"]
     if config["LOCALES"] is None:
         config["LOCALES"] = published_locales(translations_dir, default_locale)
     if config["DRAFT_LOCALES"] is None:
         config["DRAFT_LOCALES"] = tuple(locale for locale in catalog_locales(translations_dir)
                                         if locale not in config["LOCALES"])
+    if config.get("REVIEW_LOCALES") is None:
+        config["REVIEW_LOCALES"] = review_locales(translations_dir, config["LOCALES"], default_locale)
 
 
 def all_locales(config) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""The editor's embedded database: accounts, login failures and the audit trail, in one SQLite file.
+"""The editor's embedded database: accounts, login failures, the audit trail, suggestions awaiting review and
+comments on strings, in one SQLite file.
 
 SQLite in WAL mode with a busy timeout is safe across gunicorn workers and servers on one machine, and
 needs no server. `initialize` creates the file (mode 0600: it holds password hashes and the audit trail;
@@ -56,6 +57,36 @@ CREATE TABLE IF NOT EXISTS audit (
     git_commit TEXT                 -- the commit recording it, when translations/ is in git
 );
 CREATE INDEX IF NOT EXISTS audit_entry ON audit (locale, msgid, context);
+CREATE TABLE IF NOT EXISTS suggestions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a reviewer's form names the suggestion they read
+    at REAL NOT NULL,
+    user TEXT NOT NULL,             -- the translator who suggested it (the author once accepted)
+    locale TEXT NOT NULL,
+    context TEXT,                   -- NULL: no msgctxt
+    msgid TEXT NOT NULL,
+    base TEXT NOT NULL,             -- JSON list of the live msgstr forms it was suggested against
+    strings TEXT NOT NULL,          -- JSON list of the suggested msgstr forms
+    state TEXT NOT NULL,            -- open | accepted | rejected
+    reviewer TEXT,                  -- who accepted or rejected it
+    reviewed_at REAL,
+    reason TEXT,                    -- why it was rejected, shown to the translator
+    accepted TEXT,                  -- JSON list of the forms published (the reviewer may have edited them)
+    git_commit TEXT                 -- the commit that published it, when translations/ is in git
+);
+CREATE INDEX IF NOT EXISTS suggestions_entry ON suggestions (locale, state, msgid, context);
+CREATE TABLE IF NOT EXISTS comments (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    user TEXT NOT NULL,
+    locale TEXT NOT NULL,
+    context TEXT,                   -- NULL: no msgctxt
+    msgid TEXT NOT NULL,
+    text TEXT NOT NULL,             -- plain text, escaped wherever shown
+    about_source INTEGER NOT NULL,  -- 1: the English is unclear, a question for the developers (`check` lists it)
+    resolved_by TEXT,               -- set when a reviewer marks a question about the English answered
+    resolved_at REAL
+);
+CREATE INDEX IF NOT EXISTS comments_entry ON comments (locale, msgid, context);
 """
 BUSY_TIMEOUT = 5.0  # seconds a statement waits for another connection's write lock before "database is locked"
 LOCK_TIMEOUT = 10.0  # seconds to wait for another process creating the database
@@ -155,6 +186,16 @@ def opened(path: Path) -> Iterator[sqlite3.Connection]:
     """A connection for the length of a `with` block, then closed."""
     with closing(connect(path)) as connection:
         yield connection
+
+
+@contextmanager
+def borrowed(path: Path, connection: sqlite3.Connection | None) -> Iterator[sqlite3.Connection]:
+    """`connection` (e.g. the request's, which its owner closes), else one opened for the block."""
+    if connection is not None:
+        yield connection
+    else:
+        with opened(path) as own:
+            yield own
 
 
 @contextmanager

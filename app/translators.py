@@ -7,6 +7,7 @@ one, a diff of the English it was translated from against the English now), ever
 live site refused or could not load (from the catalog registry), and the glossary. A GET form filters the
 strings (text in either language, state, page, context, finding code). While a catalog has a syntax error,
 its strings are listed from the last version of the file this process could read.
+Suggestions awaiting review (app/suggestions.py) are counted beside the catalogs, never as translated.
 `/<locale>/translations/review/<page>/` puts the English and `<locale>` text of one page side by side.
 
 Read-only, and off unless TRANSLATION_STATUS_ENABLED (`make run` turns it on): a 404 otherwise.
@@ -33,6 +34,7 @@ from .catalogs import _signature
 from .pages import PAGES, PAGES_BY_ENDPOINT
 from .tooling.bounded_match import BoundedMatcher, WorkLimit
 from .tooling.check import CatalogReport, ProjectPaths, run_check
+from .tooling.editor_work import awaiting_review
 from .tooling.entry import FUZZY, STATES, TODO_STATES, TRANSLATED, Entry, catalog_entries
 from .tooling.findings import Finding
 from .tooling.glossary import Glossary, project_glossary
@@ -436,7 +438,8 @@ def status():
     codes = sorted({finding.code for s in statuses for finding in s.findings})
     return render_template("translators/status.html", statuses=statuses, project_findings=project_findings,
                            glossary=glossary, glossary_error=glossary_error, pages=PAGES, query=query,
-                           contexts=contexts, codes=codes, source_locale=current_app.config["DEFAULT_LOCALE"])
+                           contexts=contexts, codes=codes, source_locale=current_app.config["DEFAULT_LOCALE"],
+                           awaiting=awaiting_review(current_app.config["EDITOR_DB"]))
 
 
 @bp.route("/review/<key>/")

@@ -65,14 +65,21 @@ def instance_dir(tmp_path):
     return tmp_path / "instance"
 
 
-@pytest.fixture
-def editor_app(translations_copy, instance_dir):
-    app = create_app(editor_config(translations_copy, instance_dir))
+def make_editor_app(translations_dir, instance_dir, **overrides):
+    """The app with the editor on and the accounts alice (translator, ja), rita (reviewer, ja) and frank
+    (translator, fr). `REVIEW_LOCALES=()`: ja without review, as a locale listed under `without_review`."""
+    app = create_app(editor_config(translations_dir, instance_dir, **overrides))
     accounts = Accounts(app.config["EDITOR_DB"])
     accounts.add("alice", PASSWORD, "translator", ["ja"])
     accounts.add("rita", PASSWORD, "reviewer", ["ja"])
     accounts.add("frank", PASSWORD, "translator", ["fr"])
     return app
+
+
+@pytest.fixture
+def editor_app(translations_copy, instance_dir):
+    """As the project is configured: ja under review (translations/locales.toml)."""
+    return make_editor_app(translations_copy, instance_dir)
 
 
 def csrf(client, url: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.config import (LocaleConfigError, all_locales, catalog_locales, default_config, published_locales,
-                        resolve_locales)
+                        resolve_locales, review_locales)
 
 
 def catalog(directory, locale: str) -> None:
@@ -45,6 +45,7 @@ def test_published_and_draft_locales(tmp_path):
     config = {"TRANSLATIONS_DIR": tmp_path, "DEFAULT_LOCALE": "en", "LOCALES": None, "DRAFT_LOCALES": None}
     resolve_locales(config)
     assert config["LOCALES"] == ("en", "ja") and config["DRAFT_LOCALES"] == ("fr",)
+    assert config["REVIEW_LOCALES"] == ("ja",)  # published, and not listed under without_review
     assert all_locales(config) == ("en", "ja", "fr")
 
 
@@ -63,3 +64,24 @@ def test_a_bad_locales_toml_stops_the_app(tmp_path, text, message):
     (tmp_path / "locales.toml").write_text(text, encoding="utf-8")
     with pytest.raises(LocaleConfigError, match=message):
         published_locales(tmp_path, "en")
+
+
+def test_every_published_locale_is_reviewed_unless_locales_toml_says_otherwise(tmp_path):
+    for locale in ("ja", "fr"):
+        po = tmp_path / locale / "LC_MESSAGES" / "messages.po"
+        po.parent.mkdir(parents=True)
+        po.write_text("", encoding="utf-8")
+    toml = tmp_path / "locales.toml"
+    toml.write_text('published = ["en", "ja", "fr"]\n', encoding="utf-8")
+    assert review_locales(tmp_path, published_locales(tmp_path, "en"), "en") == ("ja", "fr")  # newly published too
+    toml.write_text('published = ["en", "ja", "fr"]\nwithout_review = ["fr"]\n', encoding="utf-8")
+    assert review_locales(tmp_path, published_locales(tmp_path, "en"), "en") == ("ja",)
+    toml.write_text('published = ["en", "ja"]\nwithout_review = "fr"\n', encoding="utf-8")
+    with pytest.raises(LocaleConfigError, match="`without_review` must be a list"):
+        review_locales(tmp_path, ("en", "ja"), "en")
+
+
+def test_the_projects_japanese_is_under_review():
+    config = default_config()
+    resolve_locales(config)
+    assert config["REVIEW_LOCALES"] == ("ja",)

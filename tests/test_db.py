@@ -136,7 +136,7 @@ def test_the_database_is_created_with_its_directory_and_tables(tmp_path):
     path = tmp_path / "instance" / "editor.sqlite3"
     with connect(path) as db:
         tables = {row["name"] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"users", "login_failures", "signouts", "audit"} <= tables
+    assert {"users", "login_failures", "signouts", "audit", "suggestions", "comments"} <= tables
     assert path.is_file()
 
 

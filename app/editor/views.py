@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -21,13 +21,20 @@ from ..accounts import User
 from ..auth import current_user, login_required
 from ..i18n import absolute_url, bind_locale, content_language
 from ..pages import PAGES, PAGES_BY_ENDPOINT, alternates
+from ..comments import CommentError, Comments
+from ..db import request_connection
+from ..suggestions import OPEN, Suggestions
+from ..tooling.checks import EntryRules, catalog_rules
 from ..tooling.compile import mo_bytes
 from ..tooling.entry import STATES, TODO_STATES, TRANSLATED, Entry, EntryKey, catalog_entries
+from ..tooling.findings import ERROR, WARNING
 from ..tooling.formats import catalog_strict_forms
 from ..tooling.glossary import project_glossary
 from ..tooling.po_delta import ChangedEntry, apply_changes, changed_entries
 from ..tooling.pofile import CatalogError, parse_po
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
+from .gate import judge
+from .review import shown as shown_suggestions
 from .store import Author, CatalogBusy, CatalogStore, Conflict, EntryGone, Refused, remember_valid, validate
 
 FILTERS = ("todo", *TODO_STATES, "all")
@@ -92,6 +99,7 @@ class LoadedCatalog:
     catalog: Catalog  # as read (the rows' messages)
     rows: list[Row]
     strict: frozenset[int] | None  # the plural forms checked strictly (formats.catalog_strict_forms)
+    rules: EntryRules  # how `check` judges this catalog's entries (the gate adds the glossary of the moment)
     index: dict[str, int] = field(default_factory=dict)  # row id → position in `rows` (built when empty)
 
     def __post_init__(self):
@@ -116,7 +124,7 @@ class LoadedCatalog:
         for change in changes:
             row = Row(Entry.of(change.message, self.strict))
             rows[self.index[row.id]] = row
-        return LoadedCatalog(signature, data, self.catalog, rows, self.strict, self.index)  # same entries
+        return LoadedCatalog(signature, data, self.catalog, rows, self.strict, self.rules, self.index)  # same entries
 
 
 _loaded: dict[Path, LoadedCatalog] = {}  # per process: one version of each file, the last read
@@ -150,8 +158,19 @@ def load(locale: str) -> LoadedCatalog:
     remember_valid(path, data)  # parsed whole: the next save need not parse this version again
     strict = catalog_strict_forms(pofile.catalog)
     rows = [Row(entry) for entry in catalog_entries(pofile.catalog)]
-    loaded = _loaded[path] = LoadedCatalog(signature, data, pofile.catalog, rows, strict)
+    draft = locale in current_app.config["DRAFT_LOCALES"]  # `check`: a draft's unfinished entries are warnings
+    rules = catalog_rules(pofile.catalog, path, pofile=pofile, newstyle=True,
+                          state_severity=WARNING if draft else ERROR)
+    loaded = _loaded[path] = LoadedCatalog(signature, data, pofile.catalog, rows, strict, rules)
     return loaded
+
+
+def _suggestions() -> Suggestions:
+    return Suggestions(current_app.config["EDITOR_DB"], g.locale, request_connection())
+
+
+def _comments() -> Comments:
+    return Comments(current_app.config["EDITOR_DB"], g.locale, request_connection())
 
 
 def store_for(locale: str) -> CatalogStore:
@@ -217,6 +236,7 @@ def entries():
     number = min(max(args.get("n", 1, type=int), 1), pages_total)
     contexts = loaded.contexts
     return render_template("editor/list.html", rows=shown[(number - 1) * PER_PAGE:number * PER_PAGE],
+                           awaiting=_suggestions().open_counts(), comment_counts=_comments().counts(),
                            total=len(shown), counts=counts, state=state, page_key=page_key, context=context,
                            q=args.get("q", ""), number=number, pages_total=pages_total, contexts=contexts,
                            page_keys=PAGE_KEYS, filters=FILTERS)
@@ -266,7 +286,7 @@ def _form_strings(row: Row, name: str) -> tuple[str, ...]:
 
 
 def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None, reason=None, conflict=None,
-                status: int = 200):
+                warnings=(), action: str = "save", comment_error=None, status: int = 200):
     config = current_app.config
     glossary_terms, glossary_error = [], None
     try:
@@ -287,6 +307,9 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
         base=base if base is not None else row.strings, reason=reason, conflict=conflict,
+        warnings=warnings, action=action, reviewed=g.locale in config["REVIEW_LOCALES"],
+        suggestions_shown=shown_suggestions(_suggestions().of_entry(row.key), row.strings),
+        comments=_comments().thread(row.key), comment_error=comment_error,
         previous=previous, diff=text_diff(previous, row.ids[0]) if previous is not None else None,
         glossary_terms=glossary_terms, glossary_error=glossary_error, suggestions=suggestions,
         live_pages=[PAGES_BY_ENDPOINT[key] for key in row.pages if key in PAGES_BY_ENDPOINT] or
@@ -320,9 +343,29 @@ def save(id_: str):
 
 
 def _save(loaded: LoadedCatalog | None, row: Row, draft, base, action: str):
+    user = _signed_in_user()
+    reviewer = user.can_review(g.locale)
+    reviewed = g.locale in current_app.config["REVIEW_LOCALES"]
+    if action == "fuzzy" and reviewed and not reviewer:
+        abort(403)  # it would hide the live translation from visitors: a reviewer's decision there
+    # Only a reviewer's save clears fuzzy: a translator's keeps a fuzzy entry fuzzy until reviewed.
+    fuzzy = action == "fuzzy" or ("fuzzy" in row.message.flags and not reviewer)
+    refused = _gate(loaded, row, draft, base, fuzzy, marking_fuzzy=action == "fuzzy")
+    if refused is not None:
+        return refused
+    if reviewed and not reviewer:
+        _suggestions().suggest(row.key, user.name, base, draft)
+        flash("Suggested: visitors see the current text until a reviewer accepts yours.")
+        return _after_save(row, action)
+    return _write(loaded, row, draft, base, Author(user.name), fuzzy=fuzzy, action=action)
+
+
+def _write(loaded: LoadedCatalog | None, row: Row, draft, base, author: Author, *, fuzzy: bool, action: str,
+           on_saved=None, then: str | None = None):
+    """Write `draft` through the store (conflict-checked, audited, committed); `on_saved(result)` runs
+    after a save that went through, before the redirect (to `then`, else the entry or the next to do)."""
     try:
-        result = store_for(g.locale).save(row.key, draft, base, Author(_signed_in_user().name),
-                                      fuzzy=action == "fuzzy", action=ACTIONS.get(action, action))
+        result = store_for(g.locale).save(row.key, draft, base, author, fuzzy=fuzzy, action=ACTIONS.get(action, action))
     except EntryGone:
         return render_template("editor/broken.html", error="This entry is no longer in the catalog "
                                "(it was removed by an update). Your text: " + " | ".join(draft)), 410
@@ -333,10 +376,37 @@ def _save(loaded: LoadedCatalog | None, row: Row, draft, base, action: str):
                            status=409)
     if isinstance(result, Refused):
         return _entry_page(row, loaded, draft=draft, base=base, reason=result.reason, status=422)
+    if on_saved is not None:
+        on_saved(result)
     flash({"save": "Saved.", "next": "Saved.", "fuzzy": "Marked fuzzy.", "approve": "Approved.",
-           "revert": "Reverted."}[action])
+           "revert": "Reverted.", "accept": "Accepted: it is live."}[action])
+    return _after_save(row, action, then)
+
+
+def _after_save(row: Row, action: str, then: str | None = None):
     target = _next_todo(load(g.locale), row) if action == "next" else None
-    return redirect(absolute_url(url_for("editor.entry", id_=(target or row).id)), 303)
+    return redirect(absolute_url(then or url_for("editor.entry", id_=(target or row).id)), 303)
+
+
+def _gate(loaded: LoadedCatalog | None, row: Row, draft, base, fuzzy: bool, *, marking_fuzzy: bool = False):
+    """None when `check` would accept the entry as this save writes it (gate.judge); else the entry page
+    with the reasons and the text kept: 422 for errors, and for warnings until the same text is sent again
+    with them confirmed ("Save anyway")."""
+    loaded = loaded or load(g.locale)
+    try:
+        glossary = project_glossary(current_app.config["TRANSLATIONS_DIR"])
+    except CatalogError as err:  # `check` cannot run either (exit 2): nothing can be judged safe
+        return _entry_page(row, loaded, draft=draft, base=base, reason=f"the glossary cannot be read: {err}",
+                           status=422)
+    verdict = judge(replace(loaded.rules, glossary=glossary), row.message, tuple(draft), fuzzy, marking_fuzzy)
+    if verdict.errors:
+        reason = "; ".join(f"{f.message} ({f.code})" for f in verdict.errors)
+        return _entry_page(row, loaded, draft=draft, base=base, reason=reason, warnings=verdict.warnings,
+                           status=422)
+    if verdict.warnings and request.form.getlist("confirmed") != list(draft):
+        return _entry_page(row, loaded, draft=draft, base=base, warnings=verdict.warnings,
+                           action=request.form.get("action", "save"), status=422)
+    return None
 
 
 @bp.post("/<id_>/preview")
@@ -377,3 +447,75 @@ def revert(id_: str, change: int):
     if found is None or len(found["before"]) != len(row.strings):
         abort(404)
     return _save(loaded, row, found["before"], _form_strings(row, "base"), "revert")
+
+
+# --- review and comments ----------------------------------------------------------------------------------
+
+def _reviewer_of_this_locale(view):
+    return login_required(role="reviewer", locale=lambda: g.locale)(view)
+
+
+@bp.route("/review/")
+@_reviewer_of_this_locale
+def review_queue():
+    """Every open suggestion of the locale, oldest first, beside the live text, with a diff."""
+    loaded = load(g.locale)
+    by_key = {row.key: row for row in loaded.rows}
+    items = [(by_key[s.key], shown_suggestions([s], by_key[s.key].strings)[0])
+             for s in _suggestions().open() if s.key in by_key]
+    return render_template("editor/review.html", items=items)
+
+
+@bp.post("/<id_>/suggestions/<int:suggestion_id>")
+@_reviewer_of_this_locale
+def decide(id_: str, suggestion_id: int):
+    """Accept a suggestion (as sent: the reviewer may have edited it) through the normal save, the translator
+    as author; or reject it with a reason the translator sees."""
+    loaded, row = _current(id_)
+    suggestions = _suggestions()
+    suggestion = suggestions.get(suggestion_id)
+    if suggestion is None or suggestion.key != row.key or suggestion.state != OPEN:
+        abort(404)
+    reviewer = _signed_in_user().name
+    if request.form.get("decision") == "reject":
+        reason = request.form.get("reason", "").strip()
+        if not reason:
+            return _entry_page(row, loaded, reason="a rejection needs a reason for the translator", status=422)
+        suggestions.reject(suggestion_id, reviewer, reason[:2000])
+        flash("Rejected.")
+        return redirect(absolute_url(_back_to_queue() or url_for("editor.entry", id_=row.id)), 303)
+    if request.form.get("decision") != "accept":
+        abort(400)
+    draft, base = _form_strings(row, "msgstr"), _form_strings(row, "base")
+    refused = _gate(loaded, row, draft, base, fuzzy=False)
+    if refused is not None:
+        return refused
+    return _write(loaded, row, draft, base, Author(suggestion.user), fuzzy=False, action="accept",
+                  on_saved=lambda saved: suggestions.accept(suggestion_id, reviewer, draft, saved.git_commit),
+                  then=_back_to_queue())
+
+
+def _back_to_queue() -> str | None:
+    """The review queue, when the decision was taken there."""
+    return url_for("editor.review_queue") if request.form.get("back") == "queue" else None
+
+
+@bp.post("/<id_>/comments")
+def comment(id_: str):
+    """Add to the entry's thread; `about_source`: a question about the English, for the developers."""
+    loaded, row = _current(id_)
+    try:
+        _comments().add(
+            row.key, _signed_in_user().name, request.form.get("text", ""), request.form.get("about_source") == "1")
+    except CommentError as err:
+        return _entry_page(row, loaded, comment_error=str(err), status=422)
+    return redirect(absolute_url(url_for("editor.entry", id_=row.id) + "#comments"), 303)
+
+
+@bp.post("/<id_>/comments/<int:comment_id>/resolve")
+@_reviewer_of_this_locale
+def resolve_comment(id_: str, comment_id: int):
+    """Mark a question about the English answered: `check` stops listing it."""
+    _, row = _current(id_)
+    _comments().resolve(comment_id, _signed_in_user().name)
+    return redirect(absolute_url(url_for("editor.entry", id_=row.id) + "#comments"), 303)

@@ -42,10 +42,12 @@ from babel.messages.mofile import read_mo
 from app.tooling.checks import check_catalog
 from app.tooling.compile import mo_bytes
 from app.tooling.findings import ERROR, WARNING, Finding, shorten
-from app.tooling.glossary import Glossary, glossary_findings, project_glossary
+from app.tooling.glossary import GLOSSARY, Glossary, project_glossary
 from app.tooling.pofile import UNREADABLE, CatalogError, PoFile, gc_paused, messages, read_po_file
 from app.tooling.project_files import ProjectPaths, outside_problem, shown_path  # noqa: F401 (re-exported)
 from app.tooling.stats import CatalogStats, catalog_stats
+
+COMPILED_ANYWAY = frozenset({"untranslated", "fuzzy", GLOSSARY})  # error findings `compile` does not refuse
 
 
 @dataclass
@@ -67,6 +69,11 @@ class CheckResult:
     unreadable: list[str] = field(default_factory=list)  # input that is not a catalog at all: exit 2
     since: str | None = None  # `--since REF`: findings are only those new since that git ref
     read: dict[Path, Catalog] = field(default_factory=dict)  # each catalog checked, as read (by its path)
+    # From the editor's database (the CLI fills them; tooling never opens it): suggestions waiting for a
+    # reviewer per locale (not translations: never counted as translated), and open questions about English
+    # strings as dicts (locale, msgid, msgctxt, user, at, text).
+    awaiting_review: dict[str, int] = field(default_factory=dict)
+    source_questions: list[dict] = field(default_factory=list)
 
 
 def _locale_from_place(path: Path) -> str | None:
@@ -84,25 +91,11 @@ def _named(message) -> dict:
     return {"msgid": msgid, "msgctxt": context or ""}
 
 
-def _state_findings(catalog: Catalog, path: str, source: bool) -> list[Finding]:
-    """untranslated, fuzzy and obsolete entries: errors, because CI must not pass an unfinished catalog."""
-    findings = []
-    for message in messages(catalog):
-        string = message.string
-        forms = (string,) if isinstance(string, str) else string
-        line, named = message.lineno or 0, _named(message)
-        if not (forms and forms[0]):
-            if not source:
-                findings.append(Finding(path, line, "untranslated", "not translated", **named))
-        elif "fuzzy" in message.flags:
-            findings.append(Finding(path, line, "fuzzy", "marked fuzzy: not used until reviewed", **named))
-        elif not all(forms) and not source:
-            empty = ", ".join(f"msgstr[{n}]" for n, form in enumerate(forms) if not form)
-            findings.append(Finding(path, line, "untranslated", f"{empty} empty", **named))
-    for message in catalog.obsolete.values():
-        findings.append(Finding(path, message.lineno or 0, "obsolete",
-                                "obsolete (#~) entry: delete it, or restore it in the sources", **_named(message)))
-    return findings
+def _obsolete_findings(catalog: Catalog, path: str) -> list[Finding]:
+    """Obsolete (`#~`) entries: errors, because CI must not pass an unfinished catalog."""
+    return [Finding(path, message.lineno or 0, "obsolete",
+                    "obsolete (#~) entry: delete it, or restore it in the sources", **_named(message))
+            for message in catalog.obsolete.values()]
 
 
 def _mo_content(catalog: Catalog) -> dict:
@@ -206,20 +199,20 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
     report = CatalogReport(shown, locale, catalog_stats(catalog, pofile), source)
     result.catalogs.append(report)
     findings = result.findings
-    # The reader's own findings (encoding, header fields Babel cannot read), then the entries'.
+    # The reader's own findings (encoding, header fields Babel cannot read), then the header's and every
+    # entry's (checks.entry_findings, which the editor's gate runs too). A draft is in progress: CI passes
+    # it unfinished; once published it must be complete.
     quality = [replace(f, path=shown) for f in pofile.findings]
-    quality += check_catalog(catalog, shown, pofile=pofile, expected_locale=place, newstyle=newstyle)
+    quality += check_catalog(catalog, shown, pofile=pofile, expected_locale=place, newstyle=newstyle,
+                             glossary=glossary, state_severity=WARNING if locale in draft_locales else ERROR,
+                             source=source)
     findings.extend(quality)
-    state = _state_findings(catalog, shown, source)
-    if locale in draft_locales:  # in progress: CI passes it unfinished; once published it must be complete
-        state = [replace(f, severity=WARNING) if f.code in ("untranslated", "fuzzy") else f for f in state]
-    findings.extend(state)
-    if check_mo and not any(f.severity == ERROR for f in quality):  # errors first: compile refuses them
+    findings.extend(_obsolete_findings(catalog, shown))
+    # errors first: compile refuses them (unfinished entries and glossary terms it does not judge)
+    if check_mo and not any(f.severity == ERROR and f.code not in COMPILED_ANYWAY for f in quality):
         findings.extend(_stale_mo_findings(catalog, po_path, shown))
     if template is not None:
         findings.extend(_template_findings(catalog, template, shown, pot_name))
-    if glossary is not None:
-        findings.extend(glossary_findings(catalog, shown, glossary))
     if min_coverage is not None and report.coverage < min_coverage:
         findings.append(Finding(shown, pofile.header_line, "coverage",
                                 f"{report.coverage:.1f}% translated, below --min-coverage {min_coverage:g}%"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import gettext
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
@@ -20,6 +20,7 @@ from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
 
 from app.tooling.findings import ERROR, WARNING, Finding
+from app.tooling.glossary import Glossary, term_findings
 from app.tooling.formats import (BRACE_FORMAT, GERMANIC, catalog_strict_forms, flagged_formats, format_check,
                                  newstyle_problem)
 from app.tooling.markup import PAGE, TEXT, catalog_kind, translation_markup_problem
@@ -286,9 +287,92 @@ def _strict_in_range(strict: frozenset[int], rule: PluralForms | None, flags) ->
     return frozenset(form for form in strict if (rule or _GERMANIC_RULE).histogram(low, high, form) > 1)
 
 
+@dataclass(frozen=True)
+class EntryRules:
+    """What judging one entry of a catalog needs: the catalog's plural rule and kind, and in project mode
+    the glossary and how unfinished entries count. `catalog_rules` makes it; `check` and the editor's gate
+    both judge an entry with it through `entry_findings`, so they cannot disagree."""
+
+    path: str
+    nplurals: int | None
+    strict: frozenset[int] | None  # the plural forms checked strictly (as msgfmt reads the header)
+    rule: PluralForms | None
+    markup: str  # markup.PAGE, HTML or TEXT
+    newstyle: bool  # rendered through Jinja's newstyle gettext (the site's own catalogs)
+    msgstr_lines: dict = field(default_factory=dict)  # msgid line -> msgstr line, to report as msgfmt does
+    glossary: Glossary | None = None
+    locale: str = ""
+    # None: untranslated and fuzzy entries are not findings (quality only); else their severity (ERROR for a
+    # published catalog, WARNING for a draft's work in progress)
+    state_severity: str | None = None
+    source: bool = False  # the source language's catalog: its empty msgstrs are not untranslated
+
+
+def catalog_rules(catalog: Catalog, path: Path | str, *, pofile: PoFile | None = None, newstyle: bool = False,
+                  glossary: Glossary | None = None, state_severity: str | None = None,
+                  source: bool = False) -> EntryRules:
+    """The EntryRules of `catalog` (with `pofile`, the plural rule as msgfmt reads the header as written)."""
+    strict, rule = catalog_strict_forms(catalog), None
+    nplurals: int | None = catalog.num_plurals
+    if pofile is not None:  # the forms msgfmt checks strictly, from the rule as msgfmt reads it
+        try:
+            rule = read_plural_forms(pofile.header_text) if pofile.header_line else None
+        except PluralError:
+            strict = None  # msgfmt has no distribution then: every form of several is checked loosely
+            nplurals = None
+        else:
+            strict = rule.often if rule is not None else GERMANIC
+            nplurals = rule.nplurals if rule is not None else None
+    markup = catalog_kind((m.id[0] if isinstance(m.id, tuple) else m.id for m in messages(catalog)),
+                          page=newstyle)
+    locale = str(catalog.locale) if catalog.locale else ""
+    return EntryRules(str(path), nplurals, strict, rule, markup, newstyle,
+                      pofile.msgstr_lines if pofile is not None else {}, glossary, locale, state_severity, source)
+
+
+def state_findings(message: Message, path: str, source: bool = False, severity: str = ERROR) -> list[Finding]:
+    """An `untranslated` or `fuzzy` finding when the entry is not finished (CI must not pass an unfinished
+    catalog; a draft's are warnings, `severity`)."""
+    string = message.string
+    forms = (string,) if isinstance(string, str) else string
+    line, msgid = message.lineno or 0, message.id[0] if isinstance(message.id, tuple) else message.id
+    named: dict[str, str] = {"msgid": str(msgid), "msgctxt": message.context or "", "severity": severity}
+    if not (forms and forms[0]):
+        return [] if source else [Finding(path, line, "untranslated", "not translated", **named)]
+    if "fuzzy" in message.flags:
+        return [Finding(path, line, "fuzzy", "marked fuzzy: not used until reviewed", **named)]
+    if not all(forms) and not source:
+        empty = ", ".join(f"msgstr[{n}]" for n, form in enumerate(forms) if not form)
+        return [Finding(path, line, "untranslated", f"{empty} empty", **named)]
+    return []
+
+
+def entry_findings(rules: EntryRules, message: Message) -> list[Finding]:
+    """Every finding `check` makes about one entry of a catalog judged by `rules`: its state (when the rules
+    count it), and for a translated non-fuzzy entry its quality (placeholders, markup, whitespace, plural
+    forms) and glossary terms. `check` runs it on every entry; the editor on the entry as it would be saved."""
+    findings = []
+    if rules.state_severity is not None:
+        findings += state_findings(message, rules.path, rules.source, rules.state_severity)
+    string = message.string
+    # msgfmt -c checks an entry whose first form is translated; the others it calls untranslated
+    if not (string if isinstance(string, str | None) else string[0]) or "fuzzy" in message.flags:
+        return findings
+    strict = rules.strict
+    if not rules.newstyle and strict and isinstance(message.id, tuple):  # the site checks every form as it is
+        strict = _strict_in_range(strict, rules.rule, message.flags)
+    findings += message_findings(message, rules.path, rules.nplurals, rules.msgstr_lines.get(message.lineno or 0, 0),
+                                 rules.newstyle, strict, rules.markup)
+    if rules.glossary is not None:
+        findings += term_findings(message, rules.path, rules.glossary, rules.locale)
+    return findings
+
+
 def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None = None,
-                  expected_locale: str | None = None, newstyle: bool = False) -> list[Finding]:
-    """Header and per-message quality findings for a catalog (translated, non-fuzzy entries only).
+                  expected_locale: str | None = None, newstyle: bool = False, glossary: Glossary | None = None,
+                  state_severity: str | None = None, source: bool = False) -> list[Finding]:
+    """Header findings and every entry's (`entry_findings`): by default quality only (translated, non-fuzzy
+    entries); with `state_severity`, unfinished entries too, and with `glossary`, its terms.
 
     With `pofile` (what `pofile.read_po_file` read) the header as written is checked too, and findings
     on translations point at the msgstr line as msgfmt's do; without it, only the messages are checked.
@@ -297,34 +381,14 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
     """
     path = str(path)
     findings: list[Finding] = []
-    nplurals: int | None = catalog.num_plurals
-    msgstr_lines = {}
     if pofile is not None:
-        findings, nplurals = header_findings(pofile, catalog, path, expected_locale, site=newstyle)
-        msgstr_lines = pofile.msgstr_lines
+        findings, _nplurals = header_findings(pofile, catalog, path, expected_locale, site=newstyle)
         if newstyle and pofile.lost_text_lines:  # msgfmt accepts it, but a page would show the text cut or as U+FFFD
             lines = pofile.lost_text_lines
             findings.append(Finding(path, lines[0], ENCODING, f"{len(lines)} string(s) lose text (a NUL byte, or "
                                     "bytes invalid in the charset read as U+FFFD): the site's catalogs may not"))
-    strict, rule = catalog_strict_forms(catalog), None
-    if pofile is not None:  # the forms msgfmt checks strictly, from the rule as msgfmt reads it
-        try:
-            rule = read_plural_forms(pofile.header_text) if pofile.header_line else None
-        except PluralError:
-            strict = None  # msgfmt has no distribution then: every form of several is checked loosely
-        else:
-            strict = rule.often if rule is not None else GERMANIC
-    markup = catalog_kind((m.id[0] if isinstance(m.id, tuple) else m.id for m in messages(catalog)),
-                          page=newstyle)
+    rules = catalog_rules(catalog, path, pofile=pofile, newstyle=newstyle, glossary=glossary,
+                          state_severity=state_severity, source=source)
     for message in messages(catalog):
-        string = message.string
-        # msgfmt -c checks an entry whose first form is translated; the others it calls untranslated
-        if not (string if isinstance(string, str | None) else string[0]) or "fuzzy" in message.flags:
-            continue
-        forms_strict = strict
-        if not newstyle and strict and isinstance(message.id, tuple):  # the site checks every form as it is
-            forms_strict = _strict_in_range(strict, rule, message.flags)
-        findings.extend(message_findings(message, path, nplurals, msgstr_lines.get(message.lineno or 0, 0),
-                                         newstyle, forms_strict, markup))
+        findings.extend(entry_findings(rules, message))
     return findings
-

@@ -146,10 +146,11 @@ def check_command(po_files, output_format, min_coverage, locales, since, check_m
     are new since then are reported (and decide the exit status).
     Exit status: 0 clean, 1 errors found, 2 bad usage, a file that cannot be read, or a REF git cannot read.
     """
-    from app.config import all_locales
+    from app.config import all_locales, editor_db_path
 
     from . import report
     from .check import GitError, run_check, run_check_since
+    from .editor_work import awaiting_review, open_source_questions
 
     config = project_config()
     known = all_locales(config)
@@ -170,6 +171,8 @@ def check_command(po_files, output_format, min_coverage, locales, since, check_m
     else:
         result = run_check(list(po_files), project=None if po_files else project_paths(config),  # never raises
                            site_translations=Path(config["TRANSLATIONS_DIR"]), **options)
+    result.awaiting_review = awaiting_review(editor_db_path(config))
+    result.source_questions = open_source_questions(editor_db_path(config))
     render = {"text": report.render_text, "json": report.render_json, "github": report.render_github,
               "markdown": report.render_markdown}
     click.echo(render[output_format](result), nl=False)

@@ -116,6 +116,25 @@ def project_glossary(translations_dir: Path) -> Glossary | None:
     return load_glossary(path) if path.exists() else None
 
 
+def term_findings(message, path, glossary: Glossary, locale: str) -> list[Finding]:
+    """A `glossary` finding for each term the entry's msgid uses whose agreed `locale` translation one of its
+    (non-empty) msgstr forms lacks. For a translated, non-fuzzy entry: `checks.entry_findings` asks."""
+    ids = ids_of(message)
+    strings = [s for s in strings_of(message) if s]
+    findings: list[Finding] = []
+    if not ids[0] or not strings:
+        return findings
+    for term in glossary.terms_in(" ".join(ids)):
+        agreed = term.translations.get(locale)
+        if agreed and not all(agreed in string for string in strings):
+            note = f" ({term.note})" if term.note else ""
+            findings.append(Finding(
+                str(path), message.lineno or 0, GLOSSARY,
+                f"“{term.source}” should be translated “{agreed}”{note}; see {glossary.path.name} line "
+                f"{term.line}", msgid=ids[0], msgctxt=message.context or ""))
+    return findings
+
+
 def glossary_findings(catalog: Catalog, path, glossary: Glossary) -> list[Finding]:
     """A `glossary` finding for each translated entry whose msgid uses a term its translation lacks.
 
@@ -125,22 +144,5 @@ def glossary_findings(catalog: Catalog, path, glossary: Glossary) -> list[Findin
     longest match wins), never by weakening the check.
     """
     locale = str(catalog.locale) if catalog.locale else ""
-    if not any(locale in term.translations for term in glossary.terms):
-        return []
-    findings = []
-    for message in catalog:
-        if not message.id or "fuzzy" in message.flags:
-            continue
-        ids = ids_of(message)
-        strings = [s for s in strings_of(message) if s]
-        if not strings:
-            continue
-        for term in glossary.terms_in(" ".join(ids)):
-            agreed = term.translations.get(locale)
-            if agreed and not all(agreed in string for string in strings):
-                note = f" ({term.note})" if term.note else ""
-                findings.append(Finding(
-                    str(path), message.lineno or 0, GLOSSARY,
-                    f"“{term.source}” should be translated “{agreed}”{note}; see {glossary.path.name} line "
-                    f"{term.line}", msgid=ids[0], msgctxt=message.context or ""))
-    return findings
+    return [finding for message in catalog if message.id and "fuzzy" not in message.flags
+            for finding in term_findings(message, path, glossary, locale)]

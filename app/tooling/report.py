@@ -71,8 +71,19 @@ def render_text(result: CheckResult) -> str:
     lines.extend(_line(f) for f in result.findings)
     if result.findings:
         lines.append("")
+    lines.extend(_editor_lines(result))
     lines.append(_summary(result))
     return "\n".join(lines) + "\n"
+
+
+def _editor_lines(result: CheckResult) -> list[str]:
+    """What the editor holds that is not in the catalogs yet: suggestions and questions about English."""
+    lines = [_one_line(f"{locale}: {count} awaiting review (suggestions, not translations yet)")
+             for locale, count in sorted(result.awaiting_review.items()) if count]
+    if result.source_questions:
+        lines.append(f"{_count(len(result.source_questions), 'open question')} about English strings "
+                     "(--format json lists them)")
+    return lines + [""] if lines else lines
 
 
 def render_json(result: CheckResult) -> str:
@@ -81,9 +92,11 @@ def render_json(result: CheckResult) -> str:
         "catalogs": [
             {"path": c.path, "locale": c.locale, "total": c.stats.total, "translated": c.stats.translated,
              "fuzzy": c.stats.fuzzy, "untranslated": c.stats.untranslated, "obsolete": c.stats.obsolete,
-             "coverage": round(c.coverage, 2), "source": c.source}
+             "coverage": round(c.coverage, 2), "source": c.source,
+             "awaiting_review": result.awaiting_review.get(c.locale, 0)}
             for c in result.catalogs
         ],
+        "source_questions": result.source_questions,
         "findings": [
             {"code": f.code, "severity": f.severity, "path": f.path, "line": f.line, "msgid": f.msgid,
              "msgctxt": f.msgctxt, "message": f.message}

@@ -25,8 +25,10 @@ def editor_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("editor")
     translations = root / "translations"
     shutil.copytree(PROJECT_ROOT / "translations", translations, ignore=shutil.ignore_patterns("*.mo"))
+    # ja without review (a locale under `without_review`): saves are written at once; review before publish
+    # is test_review.py's
     config = {"TRANSLATIONS_DIR": translations, "EDITOR_ENABLED": True, "INSTANCE_DIR": root / "instance",
-              "EDITOR_DB": root / "instance" / "editor.sqlite3"}
+              "EDITOR_DB": root / "instance" / "editor.sqlite3", "REVIEW_LOCALES": ()}
     with serve_app(lambda base_url: create_app({"BASE_URL": base_url, **config})) as server:
         accounts = Accounts(config["EDITOR_DB"])
         for name, role, locale in (("alice", "translator", "ja"), ("rita", "reviewer", "ja"),
@@ -127,12 +129,12 @@ def test_two_translators_on_different_entries_are_both_saved(open_context, ja_po
     first.goto(edit_url(ESTABLISHED))
     second.goto(edit_url(PUBLISHED))
     first.fill("#msgstr-0", "設立")
-    second.fill("#msgstr-0", "公表")
+    second.fill("#msgstr-0", "策定（公表）")  # 策定: the glossary's term for "Published"
     first.click("button[value=save]")
     second.click("button[value=save]")
     for page in (first, second):
         expect(page.locator(".editor-flash")).to_have_text("Saved.")
-    assert on_disk(ja_po, ESTABLISHED) == ("設立",) and on_disk(ja_po, PUBLISHED) == ("公表",)
+    assert on_disk(ja_po, ESTABLISHED) == ("設立",) and on_disk(ja_po, PUBLISHED) == ("策定（公表）",)
 
 
 def test_a_refused_translation_stays_in_the_form_with_its_reason(open_context, ja_po):

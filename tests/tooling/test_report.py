@@ -43,10 +43,11 @@ def test_text_has_a_table_then_findings_then_a_summary():
 
 def test_json_schema():
     document = json.loads(render_json(sample()))
-    assert set(document) == {"since", "catalogs", "findings"} and document["since"] is None
+    assert set(document) == {"since", "catalogs", "source_questions", "findings"} and document["since"] is None
     assert document["catalogs"][0] == {
         "path": "translations/ja/LC_MESSAGES/messages.po", "locale": "ja", "total": 8, "translated": 6,
-        "fuzzy": 1, "untranslated": 1, "obsolete": 2, "coverage": 75.0, "source": False}
+        "fuzzy": 1, "untranslated": 1, "obsolete": 2, "coverage": 75.0, "source": False, "awaiting_review": 0}
+    assert document["source_questions"] == []
     assert document["catalogs"][1]["coverage"] == 100.0 and document["catalogs"][1]["source"] is True
     assert document["findings"][0] == {
         "code": "placeholder-mismatch", "severity": "error", "path": "translations/ja/LC_MESSAGES/messages.po",
@@ -195,3 +196,17 @@ def test_cli_on_malformed_files_exits_2_without_traceback():
     # line 14: msgfmt reports an unterminated string on the line after it (tests/tooling/test_pofile.py)
     assert f"{FIXTURES / 'malformed' / 'unterminated.po'}:14: syntax-error: end-of-line within string" \
         in result.stdout
+
+
+def test_suggestions_and_questions_from_the_editor_are_reported_and_leave_the_exit_status_alone():
+    result = sample()
+    result.awaiting_review = {"ja": 2}
+    result.source_questions = [{"locale": "ja", "msgid": "Established", "msgctxt": "", "user": "alice", "at": 0.0,
+                                "text": "which sense?"}]
+    lines = render_text(result).splitlines()
+    assert "ja: 2 awaiting review (suggestions, not translations yet)" in lines
+    assert "1 open question about English strings (--format json lists them)" in lines
+    document = json.loads(render_json(result))
+    assert document["catalogs"][0]["awaiting_review"] == 2 and document["catalogs"][0]["translated"] == 6
+    assert document["source_questions"][0]["text"] == "which sense?"
+    assert exit_status(result) == exit_status(sample())
