@@ -26,13 +26,13 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 
-from .auth import redirect_unless_signed_in
+from .auth import accounts_enabled, current_user, redirect_unless_signed_in
 from .config import all_locales
 from .i18n import bind_locale, content_language
 from .catalogs import _signature
 from .pages import PAGES, PAGES_BY_ENDPOINT
 from .tooling.check import CatalogReport, ProjectPaths, run_check
-from .tooling.entry import FUZZY, STATES, TODO_STATES, TRANSLATED, Entry, catalog_entries
+from .tooling.entry import FUZZY, STATES, TODO_STATES, TRANSLATED, Entry, catalog_entries, key_of
 from .tooling.findings import Finding
 from .tooling.glossary import Glossary, project_glossary
 from .tooling.pofile import CatalogError, messages, read_catalog
@@ -356,7 +356,9 @@ bind_locale(bp)
 
 @bp.context_processor
 def template_helpers():
-    return {"page_label": page_label, "todo_codes": TODO_CODES, "states": STATES, "page_keys": PAGE_KEYS}
+    return {"page_label": page_label, "todo_codes": TODO_CODES, "states": STATES, "page_keys": PAGE_KEYS,
+            "viewer": current_user() if accounts_enabled() else None,
+            "entry_id": lambda message: key_of(message).id}
 
 
 @bp.before_request

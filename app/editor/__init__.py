@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from ..auth import ACCOUNTS_ON
-from . import site_links
+from . import qa, site_links  # noqa: F401 (qa: its route on the editor's blueprint)
 from .memory import TranslationMemory
 from .views import bp
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,7 +166,7 @@ def entries():
     counts = {name: sum(row.state == name for row in loaded.rows) for name in STATES}
     shown = [row for row in loaded.rows
              if (state == "all" or row.state == state or (state == "todo" and row.state != TRANSLATED))
-             and (not page_key or page_key in row.pages or (ALL_PAGES in row.pages and page_key in PAGES_BY_ENDPOINT))
+             and _on_page(row, page_key)
              and (not context or (row.key.context or "") == context)
              and (not text or _matches(row, text))]
     pages_total = max(1, math.ceil(len(shown) / PER_PAGE))
@@ -239,11 +240,18 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
     suggestions = memory.suggest(row.ids[0], row.strings[0], memories)
     rows = loaded.rows
     index = next((i for i, other in enumerate(rows) if other.id == row.id), 0)
+    conflict_change = conflict_diffs = None
+    if conflict is not None:
+        # Who made the change in the way, if it was a save in the editor; else it came from outside.
+        latest = next(iter(store_for(g.locale).history(row.key)), None)
+        conflict_change = latest if latest and latest["after"] == conflict.on_disk else None
+        conflict_diffs = [text_diff(old, new) for old, new in zip(base, conflict.on_disk)]
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
         base=base if base is not None else row.strings, reason=reason, conflict=conflict,
         previous=previous, diff=text_diff(previous, row.ids[0]) if previous is not None else None,
         glossary_terms=glossary_terms, glossary_error=glossary_error, suggestions=suggestions,
+        conflict_change=conflict_change, conflict_diffs=conflict_diffs, list_page=_list_page(),
         live_pages=[PAGES_BY_ENDPOINT[key] for key in row.pages if key in PAGES_BY_ENDPOINT] or
         ([PAGES[0]] if ALL_PAGES in row.pages else []),
         can_review=current_user().can_review(g.locale),
@@ -256,9 +264,21 @@ def entry(id_: str):
     return _entry_page(*reversed(_current(id_)))
 
 
-def _next_todo(loaded: LoadedCatalog, after: Row) -> Row | None:
+def _list_page() -> str | None:
+    """The list's page filter the translator came from (carried by the entry's URL, then its form)."""
+    key = request.values.get("list_page") or request.args.get("page")
+    return key if key in PAGE_KEYS else None
+
+
+def _on_page(row: Row, page_key: str | None) -> bool:
+    return (not page_key or page_key in row.pages or (ALL_PAGES in row.pages and page_key in PAGES_BY_ENDPOINT))
+
+
+def _next_todo(loaded: LoadedCatalog, after: Row, page_key: str | None) -> Row | None:
+    """The next string to do after `after`, in the list's order and within its page filter."""
     index = next((i for i, row in enumerate(loaded.rows) if row.id == after.id), -1)
-    return next((row for row in loaded.rows[index + 1:] if row.state != TRANSLATED), None)
+    return next((row for row in loaded.rows[index + 1:] if row.state != TRANSLATED and _on_page(row, page_key)),
+                None)
 
 
 @bp.post("/<id_>/")
@@ -289,8 +309,14 @@ def _save(loaded: LoadedCatalog, row: Row, draft, base, action: str):
         return _entry_page(row, loaded, draft=draft, base=base, reason=result.reason, status=422)
     flash({"save": "Saved.", "next": "Saved.", "fuzzy": "Marked fuzzy.", "approve": "Approved.",
            "revert": "Reverted."}[action])
-    target = _next_todo(load(g.locale), row) if action == "next" else None
-    return redirect(absolute_url(url_for("editor.entry", id_=(target or row).id)), 303)
+    page_key = _list_page()
+    if action == "next":
+        target = _next_todo(load(g.locale), row, page_key)
+        if target is None:
+            flash("All done: no string left to do" + (f" on {page_label(page_key)}." if page_key else "."))
+            return redirect(absolute_url(url_for("editor.entries", page=page_key)), 303)
+        return redirect(absolute_url(url_for("editor.entry", id_=target.id, page=page_key)), 303)
+    return redirect(absolute_url(url_for("editor.entry", id_=row.id, page=page_key)), 303)
 
 
 @bp.post("/<id_>/preview")
@@ -307,14 +333,44 @@ def preview(id_: str):
     # The draft as a one-entry catalog in front of the live translations (gettext's fallback chain): the
     # live object is not touched, so nobody else ever sees the draft.
     draft_catalog = Catalog(locale=g.locale)
-    draft_catalog.add(row.message.id, draft if len(row.ids) > 1 else draft[0], context=row.key.context)
+    marked = tuple(f"{DRAFT_START}{form}{DRAFT_END}" if form else form for form in draft)
+    draft_catalog.add(row.message.id, marked if len(row.ids) > 1 else marked[0], context=row.key.context)
     overlay = Translations(io.BytesIO(mo_bytes(draft_catalog)))
     overlay.add_fallback(current_app.extensions["catalogs"].translations(g.locale))
     with get_domain().overlay(g.locale, overlay):
         body = render_template(page.template, page=page, pages=PAGES, alternates=alternates(page))
-    banner = ('<div class="editor-preview" role="status" translate="no">Preview of your unsaved draft: '
-              'only you see it.</div>')
-    return Response(body.replace("<main", banner + "<main", 1), mimetype="text/html")
+    return Response(_with_banner_and_marks(body), mimetype="text/html")
+
+
+# The draft is rendered between these two private-use characters, which no page text holds, so that the
+# preview can mark where it appears.
+DRAFT_START, DRAFT_END = "\ue000", "\ue001"
+_DRAFT_RE = re.compile(f"{DRAFT_START}(.*?){DRAFT_END}", re.DOTALL)
+_MAIN_RE = re.compile(r"<main\b[^>]*>")
+PREVIEW_BANNER = ('<p class="editor-preview" role="status" translate="no" data-role="preview-banner">'
+                  '<strong>Preview of your unsaved draft</strong>: only you see it. Your string is '
+                  '<mark class="editor-draft">marked like this</mark>.</p>')
+
+
+def _with_banner_and_marks(body: str) -> str:
+    """The preview page with its banner at the top of <main> and the draft marked where it is text there;
+    where the draft lands in an attribute or outside <main> (the title), it is shown unmarked."""
+    main = _MAIN_RE.search(body)
+    start = main.end() if main else 0
+    end = body.find("</main>", start)
+    end = len(body) if end < 0 else end
+    inside = body[start:end]
+
+    def mark(match: re.Match) -> str:
+        before = inside[:match.start()]
+        if before.rfind("<") > before.rfind(">"):  # inside a tag: an attribute value
+            return match.group(1)
+        return f'<mark class="editor-draft" data-role="draft">{match.group(1)}</mark>'
+
+    def unmarked(text: str) -> str:
+        return text.replace(DRAFT_START, "").replace(DRAFT_END, "")
+
+    return unmarked(body[:start]) + PREVIEW_BANNER + unmarked(_DRAFT_RE.sub(mark, inside)) + unmarked(body[end:])
 
 
 @bp.route("/<id_>/history")
