@@ -39,6 +39,14 @@ CREATE TABLE IF NOT EXISTS audit (
     git_commit TEXT                 -- the commit recording it, when translations/ is in git
 );
 CREATE INDEX IF NOT EXISTS audit_entry ON audit (locale, msgid, context);
+CREATE TABLE IF NOT EXISTS account_audit (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    actor TEXT NOT NULL,            -- who did it (the user themselves, for a password change)
+    action TEXT NOT NULL,           -- add | remove | set-role | set-locales | change-password
+    target TEXT NOT NULL,           -- the account changed
+    detail TEXT NOT NULL            -- e.g. the new role and locales; never a password
+);
 """
 
 
