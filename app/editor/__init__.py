@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from ..auth import ACCOUNTS_ON
-from . import admin, qa, site_links  # noqa: F401 (qa: its route on the editor's blueprint)
+from . import admin, qa, site_links, transfer  # noqa: F401 (qa, transfer: routes on the editor's blueprint)
 from .memory import TranslationMemory
 from .views import bp
 
