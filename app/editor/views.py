@@ -222,7 +222,8 @@ def _form_strings(row: Row, name: str) -> tuple[str, ...]:
 
 
 def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None, reason=None, conflict=None,
-                status: int = 200):
+                started=None, status: int = 200):
+    """The entry page; on a conflict, `started` is the translation the translator's form was loaded with."""
     config = current_app.config
     glossary_terms, glossary_error = [], None
     try:
@@ -245,7 +246,7 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
         # Who made the change in the way, if it was a save in the editor; else it came from outside.
         latest = next(iter(store_for(g.locale).history(row.key)), None)
         conflict_change = latest if latest and latest["after"] == conflict.on_disk else None
-        conflict_diffs = [text_diff(old, new) for old, new in zip(base, conflict.on_disk)]
+        conflict_diffs = [text_diff(old, new) for old, new in zip(started, conflict.on_disk)]
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
         base=base if base is not None else row.strings, reason=reason, conflict=conflict,
@@ -303,7 +304,7 @@ def _save(loaded: LoadedCatalog, row: Row, draft, base, action: str):
     except (CatalogError, CatalogBusy) as err:
         return render_template("editor/broken.html", error=str(err)), 503
     if isinstance(result, Conflict):
-        return _entry_page(row, loaded, draft=result.yours, base=result.on_disk, conflict=result,
+        return _entry_page(row, loaded, draft=result.yours, base=result.on_disk, conflict=result, started=base,
                            status=409)
     if isinstance(result, Refused):
         return _entry_page(row, loaded, draft=draft, base=base, reason=result.reason, status=422)

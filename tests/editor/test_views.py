@@ -256,6 +256,9 @@ def test_a_drafts_pages_are_for_signed_in_translators_only(translations_copy, in
     assert sign_in(client, "kim").status_code == 302
     preview = client.get("/ko/office/")
     assert preview.status_code == 200 and preview.headers["X-Robots-Tag"] == "noindex"
+    assert re.search(r'<main[^>]*>\s*<p class="draft-banner"[^>]*><strong>Draft language, not published',
+                     preview.text)
+    assert "draft-banner" not in client.get("/ja/office/").text  # a published language has none
 
 
 @pytest.mark.parametrize("path", ["/ja/no-such-page", "/en/no-such-page", "/xx/translations/edit/"])
