@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import auth, editor, i18n, pages, security, translators
+from . import auth, editor, i18n, limits, pages, security, translators
 from .cli import i18n_cli
 from .config import PROJECT_ROOT, default_config, resolve_locales
 from .export import export_command
@@ -20,12 +21,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
+    limits.init_app(app)  # first: its hook must run before anything reads a request body
     i18n.init_app(app)
     pages.init_app(app)
     translators.init_app(app)
     auth.init_app(app)
     editor.init_app(app)  # after auth, and after pages: it wraps the page cache
     security.init_app(app)
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:  # the client's address and scheme from the last `proxies` X-Forwarded-For/-Proto entries
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.cli.add_command(i18n_cli)
     app.cli.add_command(export_command)
     return app

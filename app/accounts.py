@@ -2,28 +2,39 @@
 
 Roles: a translator edits their locales; a reviewer also approves there; an admin edits and approves every
 locale (and manages users with `flask --app app users`). Passwords are hashed with scrypt (werkzeug).
-Failed logins are counted in the database, so the limit holds across gunicorn workers and servers.
+Failed sign-ins are counted in the database, so the throttle holds across gunicorn workers and servers:
+per (address, name) and per name, with growing delays, never per address alone (behind a reverse proxy
+every visitor may share one address). An attempt is recorded as a failure in the same transaction that
+counts the earlier ones, before the password is checked, so parallel guesses cannot overrun the limit.
 """
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import connect
+from .db import opened, transaction
 
 ROLES = ("translator", "reviewer", "admin")
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
 MIN_PASSWORD_LENGTH = 10
 HASH_METHOD = "scrypt"
-# Throttling: this many failures within the window locks the name (or the address, for guessing many names).
-FAILURE_WINDOW = 15 * 60
-MAX_FAILURES_PER_NAME = 5
-MAX_FAILURES_PER_ADDRESS = 20
+# Throttling: after FREE failures (within FAILURE_MEMORY) for a key, each further attempt waits FIRST_DELAY
+# after the last failure, doubled per failure, at most MAX_DELAY. Keys: the name from one address (a person
+# mistyping, or one guesser), and the name from every address together (guessing from many addresses).
+FAILURE_MEMORY = 24 * 3600
+FREE_FAILURES_PER_ADDRESS_AND_NAME = 5
+FREE_FAILURES_PER_NAME = 20
+FIRST_DELAY = 30
+MAX_DELAY = 15 * 60
 # Checked when the name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a password of anybody", method=HASH_METHOD)
 
@@ -34,8 +45,16 @@ class AccountError(ValueError):
 
 class Throttled(Exception):
     def __init__(self, retry_after: int):
-        super().__init__(f"too many failed sign-ins: try again in {retry_after // 60 + 1} minutes")
+        wait = f"{retry_after} seconds" if retry_after < 120 else f"{math.ceil(retry_after / 60)} minutes"
+        super().__init__(f"Too many failed sign-ins for this name: try again in {wait}.")
         self.retry_after = retry_after
+
+
+def delay_after(failures: int, free: int) -> float:
+    """Seconds an attempt must wait after the last of `failures` recent failures (0 while within `free`)."""
+    if failures < free:
+        return 0.0
+    return float(min(MAX_DELAY, FIRST_DELAY * 2 ** min(failures - free, 16)))
 
 
 @dataclass(frozen=True)
@@ -61,9 +80,21 @@ _USER_ROW = "SELECT users.*, signouts.at AS signed_out FROM users LEFT JOIN sign
 
 
 class Accounts:
-    def __init__(self, db_path: Path, known_locales=()):
+    """The accounts in the database at `db_path`; with `connection` (the web request's), every call uses it,
+    else each call opens and closes its own (the CLI, tests)."""
+
+    def __init__(self, db_path: Path, known_locales=(), connection: sqlite3.Connection | None = None):
         self.db_path = Path(db_path)
         self.known_locales = tuple(known_locales)
+        self.connection = connection
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        if self.connection is not None:
+            yield self.connection
+        else:
+            with opened(self.db_path) as connection:
+                yield connection
 
     def _check(self, role: str | None = None, locales=None, password: str | None = None) -> None:
         if role is not None and role not in ROLES:
@@ -80,7 +111,7 @@ class Accounts:
         locales = tuple(dict.fromkeys(locales))
         self._check(role, locales, password)
         password_hash = generate_password_hash(password, method=HASH_METHOD)
-        with connect(self.db_path) as db:
+        with self._db() as db, transaction(db, immediate=True):
             if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
                 raise AccountError(f"user {name!r} exists")
             db.execute("INSERT INTO users (name, password_hash, role, locales, created) VALUES (?, ?, ?, ?, ?)",
@@ -90,7 +121,7 @@ class Accounts:
     def set_password(self, name: str, password: str) -> None:
         self._check(password=password)
         password_hash = generate_password_hash(password, method=HASH_METHOD)
-        with connect(self.db_path) as db:
+        with self._db() as db:
             if not db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (password_hash, name)).rowcount:
                 raise AccountError(f"no user {name!r}")
 
@@ -115,21 +146,21 @@ class Accounts:
     def sign_out(self, name: str) -> None:
         """End every session of `name` (the session cookie is signed, not stored: a copy of it stays valid
         until the stamp it carries changes)."""
-        with connect(self.db_path) as db:
+        with self._db() as db:
             db.execute("INSERT OR REPLACE INTO signouts (name, at) VALUES (?, ?)", (name, time.time()))
 
     def remove(self, name: str) -> None:
-        with connect(self.db_path) as db:
+        with self._db() as db:
             if not db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
                 raise AccountError(f"no user {name!r}")
 
     def get(self, name: str) -> User | None:
-        with connect(self.db_path) as db:
+        with self._db() as db:
             row = db.execute(_USER_ROW, (name,)).fetchone()
         return None if row is None else self._user(row)
 
     def all(self) -> list[User]:
-        with connect(self.db_path) as db:
+        with self._db() as db:
             return [self._user(row) for row in db.execute(
                 "SELECT users.*, signouts.at AS signed_out FROM users LEFT JOIN signouts USING (name) ORDER BY name")]
 
@@ -140,20 +171,31 @@ class Accounts:
 
     def authenticate(self, name: str, password: str, address: str) -> User | None:
         """The user, if the password is right; None if not. Raises Throttled (without checking anything)
-        after too many recent failures for this name or from this address."""
-        keys = (f"user:{name}", f"ip:{address}")
+        while this name, from this address or from all of them, must wait after its recent failures."""
+        if not NAME_RE.match(name):  # no account can have it: nothing to guess, nothing to record
+            check_password_hash(_DUMMY_HASH, password)  # as long as any other wrong answer
+            return None
+        pair = f"pair:{address} {name}"
+        keys = {f"user:{name}": FREE_FAILURES_PER_NAME, pair: FREE_FAILURES_PER_ADDRESS_AND_NAME}
         now = time.time()
-        with connect(self.db_path) as db:
-            db.execute("DELETE FROM login_failures WHERE at < ?", (now - FAILURE_WINDOW,))
-            for key, limit in zip(keys, (MAX_FAILURES_PER_NAME, MAX_FAILURES_PER_ADDRESS)):
-                recent = db.execute("SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = ?", (key,)).fetchone()
-                if recent[0] >= limit:
-                    raise Throttled(int(recent[1] + FAILURE_WINDOW - now) + 1)
+        with self._db() as db:
+            with transaction(db, immediate=True):  # count and record together: no parallel guess slips past
+                db.execute("DELETE FROM login_failures WHERE at < ?", (now - FAILURE_MEMORY,))
+                for key, free in keys.items():
+                    count, last = db.execute("SELECT COUNT(*), MAX(at) FROM login_failures WHERE key = ?",
+                                             (key,)).fetchone()
+                    wait = (last or 0) + delay_after(count, free) - now
+                    if wait > 0:
+                        raise Throttled(math.ceil(wait))
+                attempt = [db.execute("INSERT INTO login_failures (key, at) VALUES (?, ?)", (key, now)).lastrowid
+                           for key in keys]
             row = db.execute(_USER_ROW, (name,)).fetchone()
-            if row is not None and check_password_hash(row["password_hash"], password):
-                db.execute("DELETE FROM login_failures WHERE key = ?", (keys[0],))
-                return self._user(row)
             if row is None:
                 check_password_hash(_DUMMY_HASH, password)
-            db.executemany("INSERT INTO login_failures (key, at) VALUES (?, ?)", [(key, now) for key in keys])
-            return None
+                return None
+            if not check_password_hash(row["password_hash"], password):
+                return None  # the attempt stays recorded as a failure
+            with transaction(db):
+                db.executemany("DELETE FROM login_failures WHERE rowid = ?", [(rowid,) for rowid in attempt])
+                db.execute("DELETE FROM login_failures WHERE key = ?", (pair,))
+            return self._user(row)

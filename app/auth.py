@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from .db import init_app as init_db, request_connection
 from .accounts import Accounts, Throttled, User
 from .config import all_locales
 from .i18n import absolute_url
@@ -35,7 +36,7 @@ def accounts_enabled() -> bool:
 
 
 def accounts() -> Accounts:
-    return Accounts(current_app.config["EDITOR_DB"], all_locales(current_app.config))
+    return Accounts(current_app.config["EDITOR_DB"], all_locales(current_app.config), request_connection())
 
 
 def current_user() -> User | None:
@@ -90,8 +91,9 @@ def _has_right(user: User, role: str, locale: str | None) -> bool:
 
 
 def _safe_next(target: str | None) -> str | None:
-    """A path on this site to return to after signing in; anything else (another host) is dropped."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target:
+    """A path on this site to return to after signing in; anything else is dropped: another host, or a
+    control character (`/%0D`), which no Location header can carry."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and target.isprintable():
         return target
     return None
 
@@ -171,6 +173,7 @@ def init_app(app) -> None:
     if not enabled:
         return
     config["SECRET_KEY"] = config["SECRET_KEY"] or secret_key(Path(config["INSTANCE_DIR"]))
+    init_db(app)
     config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                   SESSION_COOKIE_SECURE=config["BASE_URL"].startswith("https://"),
                   PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=config["EDITOR_SESSION_HOURS"]),

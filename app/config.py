@@ -17,6 +17,13 @@ def _env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_count(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default)).strip()
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number (0 or more), not {value!r}")
+    return int(value)
+
+
 def default_config() -> dict:
     port = os.environ.get("PORT", "5000")
     # instance/ (gitignored): the editor's database and the generated secret key.
@@ -33,6 +40,14 @@ def default_config() -> dict:
         # Every absolute URL (hreflang, sitemap, canonical, redirects) is built from this, never from the
         # request's Host header, so a forged Host cannot poison links or redirects.
         "BASE_URL": os.environ.get("SITE_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (werkzeug's ProxyFix):
+        # 1 behind one nginx. 0 (direct): those headers are ignored, as anyone can send them. The sign-in
+        # throttle counts failures per client address, which is the proxy's own unless this is right.
+        "TRUSTED_PROXIES": _env_count("SITE_TRUSTED_PROXIES", 0),
+        # Request bodies (app/limits.py): a save form is a few KB, the largest possible one (6 plural forms ×
+        # 5,000 kana, sent twice, percent-encoded) ~0.6 MB; a multipart text part at most 500 KB. Bigger: 413.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 500 * 1024,
         "LOCALE_COOKIE": "site_locale",
         "LOCALE_COOKIE_MAX_AGE": 365 * 24 * 3600,
         # Rendered pages are cached per (locale, page, catalog version); off while templates are being edited.

@@ -174,11 +174,20 @@ def sitemap():
 
 
 def not_found(error):
-    """A 404 in the language of the URL's prefix when it names one, else the visitor's language."""
+    return _error_page("404.html", 404)
+
+
+def too_large(error):
+    """A request body over MAX_CONTENT_LENGTH (app/limits.py), refused before it was read."""
+    return _error_page("413.html", 413)
+
+
+def _error_page(template: str, status: int) -> Response:
+    """The page in the language of the URL's prefix when it names one, else the visitor's language."""
     first_segment = request.path.lstrip("/").split("/", 1)[0]
     negotiated = first_segment not in current_app.config["LOCALES"]
     g.locale = negotiate_locale() if negotiated else first_segment
-    response = Response(render_template("404.html", pages=PAGES), status=404, mimetype="text/html")
+    response = Response(render_template(template, pages=PAGES), status=status, mimetype="text/html")
     response.headers["Content-Language"] = g.locale
     if negotiated:
         response.headers["Vary"] = NEGOTIATED_VARY
@@ -200,6 +209,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(root)
     app.register_error_handler(404, not_found)
+    app.register_error_handler(413, too_large)
     app.jinja_env.filters["month_year"] = month_year
     app.jinja_env.globals.update(OFFICE_ESTABLISHED=OFFICE_ESTABLISHED, VISION_PUBLISHED=VISION_PUBLISHED,
                                  MESSAGE_ORIGINAL_URL=MESSAGE_ORIGINAL_URL)

@@ -3,6 +3,7 @@
 the secret key."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -49,8 +50,8 @@ def test_login_is_throttled_after_repeated_failures_even_with_the_right_password
     for _ in range(5):
         assert sign_in(client, "alice", "wrong password").status_code == 401
     response = sign_in(client, "alice")
-    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 60
-    assert "too many failed sign-ins" in response.text
+    assert response.status_code == 429 and 0 < int(response.headers["Retry-After"]) <= 30
+    assert "Too many failed sign-ins for this name: try again in" in response.text
 
 
 def test_session_cookie_flags(client):
@@ -87,7 +88,7 @@ def test_signing_out_ends_the_session_even_for_a_copy_of_its_cookie(editor_app, 
 
 @pytest.mark.parametrize(("target", "kept"), [
     ("/ja/translations/", True), ("//evil.example/", False), ("/\\evil.example/", False),
-    ("https://evil.example/", False), ("/ja/\n", False), (None, False), ("", False),
+    ("https://evil.example/", False), ("/ja/\n", False), ("/\r", False), ("/\t/evil.example/", False), (None, False), ("", False),
 ])
 def test_only_a_path_on_this_site_is_returned_to(target, kept):
     assert _safe_next(target) == (target if kept else None)
@@ -120,3 +121,27 @@ def test_login_required_signs_in_first_then_checks_the_right(editor_app):
         assert getattr(forbidden.value, "code", None) == 403
         g.user = User("rita", "reviewer", ("ja",), "")
         assert approve() == "approved"
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/\r", "/ja/translations/edit/"),  # a carriage return in the Location header was a 500
+    ("/\r\nSet-Cookie: x=1", "/ja/translations/edit/"),
+    ("/\t/evil.example/", "/ja/translations/edit/"),
+    ("/ja/translations/edit/?q=a b", "/ja/translations/edit/?q=a%20b"),
+    ("/ja/ページ/", "/ja/%E3%83%9A%E3%83%BC%E3%82%B8/"),
+])
+def test_login_with_any_next_redirects_on_this_site_and_never_fails(client, target, expected):
+    login_page = client.get("/login", query_string={"next": target})
+    assert login_page.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login_page.text).group(1)
+    response = client.post("/login", data={"csrf_token": token, "name": "alice", "password": PASSWORD,
+                                           "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "https://intl.example.ac.jp" + expected
+
+
+def test_the_raw_url_login_next_percent_0d_then_the_right_password(client):
+    assert client.get("/login?next=/%0D").status_code == 200
+    token = csrf(client, "/login?next=/%0D")
+    response = client.post("/login?next=/%0D", data={"csrf_token": token, "name": "alice", "password": PASSWORD})
+    assert response.status_code == 302 and response.location == "https://intl.example.ac.jp/ja/translations/edit/"

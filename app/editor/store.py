@@ -30,7 +30,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Message
 
-from ..db import connect
+from ..db import opened
 from ..tooling import po_patch
 from ..tooling.entry import EntryKey, ids_of, key_of, strings_of
 from ..tooling.files import atomic_write
@@ -321,7 +321,7 @@ class CatalogStore:
         return small
 
     def _audit(self, key, author, action, before, after, fuzzy, commit) -> None:
-        with connect(self.db_path) as db:
+        with opened(self.db_path) as db:
             db.execute("INSERT INTO audit (at, user, locale, context, msgid, action, before, after, fuzzy,"
                        " git_commit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (time.time(), author.name, self.locale, key.context, key.msgid, action,
@@ -330,7 +330,7 @@ class CatalogStore:
 
     def history(self, key: EntryKey) -> list[dict]:
         """Every recorded change of `key`, newest first."""
-        with connect(self.db_path) as db:
+        with opened(self.db_path) as db:
             rows = db.execute("SELECT * FROM audit WHERE locale = ? AND msgid = ? AND context IS ?"
                               " ORDER BY id DESC", (self.locale, key.msgid, key.context)).fetchall()
         return [{**dict(row), "before": tuple(json.loads(row["before"])), "after": tuple(json.loads(row["after"]))}

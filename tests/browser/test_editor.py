@@ -181,4 +181,4 @@ def test_throttled_after_repeated_failed_logins(open_context):
     with page.expect_response(lambda r: r.url.endswith("/login")) as response:
         page.click("button:has-text('Sign in')")
     assert response.value.status == 429
-    expect(page.locator("[data-role=error]")).to_contain_text("too many failed sign-ins")
+    expect(page.locator("[data-role=error]")).to_contain_text("Too many failed sign-ins for this name: try again in")
