@@ -6,7 +6,7 @@ project glossary (an agreed name missing, which `check` reports as an error).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..tooling.glossary import project_glossary
@@ -27,7 +27,7 @@ class Gate:
     refusal: str | None  # why the save would be refused; None: it would be accepted
     glossary: tuple[GlossaryHit, ...] = ()
     glossary_error: str | None = None  # the glossary cannot be read
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()  # shown, never a reason to refuse (e.g. a trailing space)
 
     def as_json(self) -> dict:
         return {"refusal": self.refusal, "glossary_error": self.glossary_error,

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Response, current_app, g, render_template, request
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth import current_user
+from ..limits import body_limit
 from ..tooling.entry import EntryKey, ids_of, key_of, strings_of
 from ..tooling.files import atomic_write
 from ..tooling.pofile import CatalogError, messages, parse_po
@@ -62,19 +62,6 @@ def _download_copy(locale: str) -> Path:
     return Path(current_app.config["INSTANCE_DIR"]) / "downloads" / locale / f"{current_user().name}.po"
 
 
-@bp.url_value_preprocessor
-def upload_size_limit(endpoint, values):
-    # Before the CSRF check reads the form: a larger body is refused without being read.
-    if endpoint == "editor.upload":
-        request.max_content_length = UPLOAD_LIMIT
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def too_large(error):
-    return _upload_page(error=f"The file is larger than {UPLOAD_LIMIT // (1024 * 1024)} MB: not a catalog of "
-                              "this site. Nothing was saved.", status=413)
-
-
 @bp.route("/download")
 def download():
     """The live catalog as a file; a copy is kept as what this translator started from (see upload)."""
@@ -93,6 +80,7 @@ def _upload_page(*, summary: Summary | None = None, error: str | None = None, st
 
 
 @bp.route("/upload", methods=["GET", "POST"])
+@body_limit(UPLOAD_LIMIT)
 def upload():
     if request.method == "GET":
         return _upload_page()

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from app.accounts import Accounts
-from app.db import connect
+from app.db import opened
 from tests.conftest import PASSWORD, csrf, sign_in
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -34,7 +34,7 @@ def test_changing_ones_password_needs_the_current_one_and_ends_other_sessions(ed
     assert here.get("/ja/translations/edit/").status_code == 200  # this session goes on
     assert elsewhere.get("/ja/translations/edit/").status_code == 302  # the other one is over
     assert sign_in(editor_app.test_client(), "alice", NEW_PASSWORD).status_code == 302
-    with connect(editor_app.config["EDITOR_DB"]) as db:
+    with opened(editor_app.config["EDITOR_DB"]) as db:
         row = db.execute("SELECT actor, action, target, detail FROM account_audit").fetchone()
     assert tuple(row) == ("alice", "change-password", "alice", "")
 

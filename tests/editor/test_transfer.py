@@ -93,9 +93,9 @@ def test_a_malformed_or_foreign_or_huge_file_writes_nothing(alice, ja_po, monkey
     foreign = send(alice, before.replace(b"Language: ja", b"Language: fr").replace("設置".encode(), "設立".encode()))
     assert foreign.status_code == 400 and "a catalog for fr" in foreign.text
     from app.editor import transfer
-    monkeypatch.setattr(transfer, "UPLOAD_LIMIT", 1000)
+    monkeypatch.setattr(transfer.upload, "max_body", 1000)
     huge = send(alice, before)
-    assert huge.status_code == 413 and "Nothing was saved" in huge.text
+    assert huge.status_code == 413 and "送信されたデータが大きすぎます" in huge.text  # the site's 413 page
     assert ja_po.read_bytes() == before
     monkeypatch.undo()
     assert alice.post(UPLOAD, data={"catalog": (io.BytesIO(before), "x.po")},
