@@ -107,3 +107,15 @@ def test_status_and_review_pages_link_only_to_editors_the_reader_may_use(transla
     review = rita.get("/ja/translations/review/office/").text
     assert f'<a href="{url(ESTABLISHED)}?page=office" data-role="edit-entry">Edit</a>' in review
     assert 'data-role="edit-entry"' not in rita.get("/fr/translations/review/office/").text
+
+
+def test_the_preview_marks_the_draft_only_where_it_is_text_inside_main():
+    from app.editor.views import DRAFT_END, DRAFT_START, _with_banner_and_marks
+    draft = f"{DRAFT_START}設立{DRAFT_END}"
+    body = (f"<html><head><title>{draft}</title></head><body><main id=main>"
+            f'<img alt="{draft}"><p>{draft}</p></main><footer>{draft}</footer></body></html>')
+    page = _with_banner_and_marks(body)
+    assert page.count('<mark class="editor-draft" data-role="draft">設立</mark>') == 1
+    assert '<title>設立</title>' in page and '<img alt="設立">' in page and "<footer>設立</footer>" in page
+    assert page.index('class="editor-preview"') > page.index("<main id=main>")
+    assert DRAFT_START not in page and DRAFT_END not in page
