@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run serve test conformance extract update compile i18n-check init static bench-load bench-check bench-editor system-packages bench-packages clean users-add users-list users-passwd users-remove
+.PHONY: run serve test lint conformance extract update compile i18n-check init static bench-load bench-check bench-cli bench-editor system-packages bench-packages clean users-add users-list users-passwd users-remove
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,15 +31,21 @@ static: $(INSTALLED)
 bench-load: $(INSTALLED) bench-packages
 	$(BIN)/python bench/load.py
 
-## Every test: unit, CLI, real browser, real WSGI server. Installs what they need first.
-test: $(INSTALLED) system-packages compile
+## Every test: unit, CLI, real browser, real WSGI server, after the linters. Installs what they need first.
+test: lint system-packages compile
 	$(BIN)/pytest --cov=app --cov-report=term-missing:skip-covered --cov-fail-under=90
 
-## The reader and counts against GNU msgfmt, run live over GNU gettext's test inputs (figures, every difference).
+## Linters (configured in pyproject.toml, see the README's "Linters"): ruff on all Python code, mypy on app/.
+lint: $(INSTALLED)
+	$(BIN)/ruff check app tests bench scripts
+	$(BIN)/mypy
+
+## The reader, counts and .mo bytes against GNU msgfmt, run live over GNU gettext's test inputs (figures, every difference).
 ## GNU_GETTEXT_TESTS: the directory holding suite/ (default: ../shared/testdata/gnu-gettext-tests).
 conformance: $(INSTALLED)
 	$(BIN)/pytest -m conformance -v -s tests/tooling/test_conformance.py tests/tooling/test_formats_conformance.py \
-		tests/tooling/test_corpus_conformance.py tests/tooling/test_plural_exp.py tests/tooling/test_brace_format.py
+		tests/tooling/test_corpus_conformance.py tests/tooling/test_plural_exp.py tests/tooling/test_brace_format.py \
+		tests/tooling/test_mo_conformance.py
 
 system-packages:
 	./scripts/install-system-packages.sh test
@@ -61,12 +67,17 @@ init: $(INSTALLED)
 	$(FLASK) i18n init $(LOCALE)
 
 clean:
-	rm -rf build test-artifacts .pytest_cache .coverage htmlcov
+	rm -rf build test-artifacts .pytest_cache .coverage htmlcov .mypy_cache .ruff_cache
 	find translations -name '*.mo' -delete
 
 ## Checker benchmark: `check` on a 20,000-entry catalog against msgfmt and pocount (see bench/README.md).
 bench-check: $(INSTALLED) bench-packages
 	$(BIN)/python bench/check_speed.py
+
+## CLI benchmark: `check` and `compile` as whole processes against `msgfmt -c` / `msgfmt -o` at 1 KB, 20k and
+## 160k entries, medians and ratios (see bench/README.md).
+bench-cli: $(INSTALLED)
+	$(BIN)/python bench/cli_speed.py
 
 ## Editor accounts (see TRANSLATING.md): the password is prompted, or read from stdin.
 ROLE ?= translator

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .db import init_app as init_db, request_connection
 from .accounts import Accounts, Throttled, User
@@ -58,7 +59,7 @@ def current_user() -> User | None:
     return user
 
 
-def redirect_unless_signed_in() -> Response | None:
+def redirect_unless_signed_in() -> WerkzeugResponse | None:
     """For before_request hooks: a redirect to /login (coming back here afterwards) when nobody is signed in."""
     if current_user() is None:
         return redirect(absolute_url(url_for("auth.login", next=request.full_path.rstrip("?"))))

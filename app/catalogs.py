@@ -23,7 +23,7 @@ from babel.support import NullTranslations, Translations
 from flask import g
 from flask_babel import Domain, get_locale
 
-from .tooling.compile import mo_bytes
+from .tooling.compile import mo_bytes, pofile_mo_bytes
 from .tooling.entry import REFUSED, catalog_entries
 from .tooling.files import atomic_write
 from .tooling.findings import Finding
@@ -116,8 +116,9 @@ class CatalogRegistry:
                                             f"unknown charset {charset!r}")])
             catalog = pofile.catalog
             refused = refuse_broken_entries(catalog)
-            compiled = mo_bytes(catalog)
-            translations = Translations(io.BytesIO(compiled))
+            compiled = pofile_mo_bytes(pofile)  # msgfmt's bytes, for other gettext tools
+            served = mo_bytes(catalog, english_for_empty_forms=True, hash_table=False)  # English for an empty form
+            translations = Translations(io.BytesIO(served))
         except CatalogError as err:
             return self._keep_last_good(state, str(err))
         except Exception as err:  # parses, but cannot be compiled or used (e.g. a bad Plural-Forms or charset)

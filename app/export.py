@@ -141,7 +141,7 @@ def _checked_destination(destination: Path, project_root: Path) -> Path:
 @with_appcontext
 def export_command(destination: Path | None, base_url: str | None) -> None:
     """Export every page in every locale as static files (Frozen-Flask)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed by Flask as Flask
     if base_url:
         app.config["BASE_URL"] = base_url.rstrip("/")
     destination = _checked_destination(destination or app.config["PROJECT_ROOT"] / "build",

@@ -34,7 +34,7 @@ NEGOTIATED_VARY = "Accept-Language, Cookie"
 def negotiate_locale() -> str:
     config = current_app.config
     chosen = request.cookies.get(config["LOCALE_COOKIE"])
-    if chosen in config["LOCALES"]:
+    if chosen is not None and chosen in config["LOCALES"]:
         return chosen
     return request.accept_languages.best_match(config["LOCALES"]) or config["DEFAULT_LOCALE"]
 
@@ -85,7 +85,7 @@ def localized_url(locale: str) -> str:
     """This request's page in `locale`, or that locale's home page when the page has no localized twin."""
     rule = request.url_rule
     if rule is not None and "locale" in rule.arguments:
-        return url_for(request.endpoint, **{**(request.view_args or {}), "locale": locale})
+        return url_for(rule.endpoint, **{**(request.view_args or {}), "locale": locale})
     return url_for("pages.home", locale=locale)
 
 
@@ -163,6 +163,7 @@ def _translated(msgid: str, translation: str, variables: dict) -> Translated:
     html = render(msgid, translation) if translation != msgid else None
     if html is None:
         translation, html = msgid, render(msgid, msgid)
+        assert html is not None  # render refuses no markup in the msgid itself
         source = current_app.config["DEFAULT_LOCALE"]
         if str(get_locale()) != source:
             html = Markup('<span lang="%s">%s</span>') % (source, html)

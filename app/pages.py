@@ -78,7 +78,7 @@ class PageCache:
     Bytes, not str: encoding the 5 KB page cost ~5 µs on every request (bench/README.md).
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._pages: dict[tuple[str, str], tuple[int, bytes]] = {}
 
     def get(self, key, version):
@@ -91,7 +91,7 @@ class PageCache:
 
 def _render(page: Page) -> Response:
     # The hot path of every page view: each context proxy is looked up once (see bench/README.md).
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed by Flask as Flask
     locale = g.locale
     draft = locale in app.config["DRAFT_LOCALES"]
     if draft and not _may_preview_drafts():

@@ -159,7 +159,7 @@ class StatusEntry:
     def translations(self) -> list[str]:
         return list(self.entry.strings)
 
-    def matches(self, query: "Query") -> bool:
+    def matches(self, query: Query) -> bool:
         if self.state not in query.states:
             return False
         if query.page and query.page not in self.pages:
@@ -186,7 +186,7 @@ class Query:
     code: str = ""
 
     @classmethod
-    def from_args(cls, args) -> "Query":
+    def from_args(cls, args) -> Query:
         state = args.get("state", "")
         page = args.get("page", "")
         return cls(text=args.get("q", "").strip()[:200], state=state if state in (*STATES, "all") else "",
@@ -292,7 +292,7 @@ def _readable_catalog(po_path: Path) -> tuple[Catalog | None, bool]:
 def _locale_status(locale: str, report: CatalogReport | None, findings: list[Finding]) -> LocaleStatus:
     config = current_app.config
     state = current_app.extensions["catalogs"].state(locale)
-    status = LocaleStatus(locale, Locale.parse(locale).english_name, report, state.error, list(state.refused),
+    status = LocaleStatus(locale, Locale.parse(locale).english_name or locale, report, state.error, list(state.refused),
                           draft=locale in config["DRAFT_LOCALES"])
     root, po_path = Path(config["PROJECT_ROOT"]), state.po_path.resolve()
     # `check` names files relative to the project root when they are inside it, absolute otherwise.
@@ -304,7 +304,7 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
         return status
     # Findings name lines of the file on disk: they belong to entries only when that file is the one shown.
     by_entry = {} if status.from_last_good else _findings_by_entry(catalog, status.findings)
-    status.entries = [StatusEntry(entry, pages_of(entry.message.locations), by_entry.get(entry.message.lineno, []))
+    status.entries = [StatusEntry(entry, pages_of(entry.message.locations), by_entry.get(entry.message.lineno or 0, []))
                       for entry in catalog_entries(catalog)]
     status.pages = _page_stats(catalog, status.entries)
     if report is not None:  # None beside a syntax error: the to-do comes from the last good catalog

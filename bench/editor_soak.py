@@ -136,7 +136,7 @@ def text_editor(po: Path, keys: list[EntryKey], interval: float, stop, results) 
             data = po.read_bytes()
             context = f'msgctxt "{key.context}"\n' if key.context is not None else ""
             pattern = re.compile(rf'(^{re.escape(context)}msgid "{re.escape(key.msgid)}"\nmsgstr )"[^"\n]*"$', re.M)
-            text, found = pattern.subn(lambda m: m.group(1) + f'"{value}"', data.decode("utf-8"), count=1)
+            text, found = pattern.subn(lambda m, value=value: m.group(1) + f'"{value}"', data.decode("utf-8"), count=1)
             assert found == 1, key
             time.sleep(0.005)  # "typing"
             with open(po.with_name(po.name + ".lock"), "a+b") as lock:
@@ -206,7 +206,7 @@ def run(label: str, entries: int | None, clients: int, saves: int, interval: flo
                 break
             except OSError:
                 if time.time() > deadline or server.poll() is not None:
-                    raise SystemExit(f"{label}: the server did not start; see {work / 'server.log'}")
+                    raise SystemExit(f"{label}: the server did not start; see {work / 'server.log'}") from None
                 time.sleep(0.2)
         stop, results = multiprocessing.Event(), multiprocessing.Queue()
         background = [multiprocessing.Process(target=text_editor, args=(po, editor_keys, interval, stop, results)),

@@ -180,7 +180,7 @@ def start_servers(tmp: Path, path: str, processes: list) -> dict[str, str]:
     processes.append(start_gunicorn("load:floor_app()", ports["floor+headers"],
                                     {**floor_env, "BENCH_FLOOR_HEADERS": json.dumps(site_headers)}))
     processes.append(start_nginx(tmp, path, body, ports["nginx"]))
-    for name, process in zip(list(LABELS)[1:], processes[1:]):
+    for name, process in zip(list(LABELS)[1:], processes[1:], strict=True):
         if wait_for(urls[name], process)[0] != body:
             sys.exit(f"{name} does not serve the same bytes as the site")
     return urls
@@ -235,7 +235,7 @@ def report(results: dict, args, size: int) -> int:
               f"{median['p99_us'] / 1000:8.2f} {bad:8d} {socket_errors:14d}")
 
     def ratio(a: str, b: str) -> str:
-        rounds = " ".join(f"{x['rps'] / y['rps']:.2f}" for x, y in zip(results[a], results[b]))
+        rounds = " ".join(f"{x['rps'] / y['rps']:.2f}" for x, y in zip(results[a], results[b], strict=True))
         return f"{medians[a]['rps'] / medians[b]['rps']:.3f}  (per round: {rounds})"
 
     to_floor = medians["site"]["rps"] / medians["floor"]["rps"]

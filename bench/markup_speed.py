@@ -19,6 +19,7 @@ import argparse
 import statistics
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -76,7 +77,7 @@ def main(argv=None) -> None:
     for name, unit in SHAPES.items():
         medians = [timed(shape(unit, size), args.repeat) for size in sizes]
         print(f"{name:<22}" + "".join(f"{median * 1000:>13.2f} ms" for median in medians))
-        ratios = [later / earlier for earlier, later in zip(medians, medians[1:])]
+        ratios = [later / earlier for earlier, later in pairwise(medians)]
         print(f"{'  ratio':<22}{'':>16}" + "".join(f"{ratio:>15.1f}x" for ratio in ratios))
     pairs = real_translations()
     plain = sum(not any("<" in text or "&" in text for text in ids + strings) for ids, strings in pairs)

@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,11 +71,11 @@ def main() -> None:
         times: dict[str, list[float]] = {"msgfmt": [], "mo_bytes": [], "write_mo": [], "compile": []}
         for _ in range(args.repeat):
             command = [msgfmt, "-o", str(gnu_mo), str(po)]
-            times["msgfmt"].append(seconds(lambda: subprocess.run(command, check=True)))
-            times["mo_bytes"].append(seconds(lambda: mo_bytes(catalog)))
+            times["msgfmt"].append(seconds(partial(subprocess.run, command, check=True)))
+            times["mo_bytes"].append(seconds(partial(mo_bytes, catalog)))
             if size <= args.babel_max:
-                times["write_mo"].append(seconds(lambda: babel_write_mo(catalog)))
-            times["compile"].append(seconds(lambda: compile_catalog(po, our_mo)))
+                times["write_mo"].append(seconds(partial(babel_write_mo, catalog)))
+            times["compile"].append(seconds(partial(compile_catalog, po, our_mo)))
         median = {name: statistics.median(values) for name, values in times.items() if values}
         base = median["msgfmt"]
         babel = (f"{median['write_mo']:10.3f} {median['write_mo'] / base:8.2f}" if times["write_mo"]

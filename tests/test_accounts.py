@@ -7,11 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app import create_app
 from app.accounts import (FIRST_DELAY, FREE_FAILURES_PER_ADDRESS_AND_NAME, FREE_FAILURES_PER_NAME, MAX_DELAY,
                           AccountError, Accounts, Throttled)
 from app.db import opened
-from tests.conftest import PASSWORD, editor_config
+from tests.conftest import PASSWORD
 
 accounts_module = importlib.import_module("app.accounts")
 

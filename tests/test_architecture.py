@@ -12,6 +12,7 @@ from app.config import PROJECT_ROOT
 
 APP = PROJECT_ROOT / "app"
 WEB_PACKAGES = ("flask", "flask_babel", "flask_wtf", "werkzeug")  # the tooling runs in CI and from make
+BELOW_TOOLING = ("app.config",)
 
 
 def _module_name(path: Path) -> str:
@@ -116,6 +117,14 @@ def test_tooling_imports_nothing_of_the_web_layer():
     graph = import_graph()
     modules = _modules()
     for name in (n for n in graph if n == "app.tooling" or n.startswith("app.tooling.")):
-        assert all(target.startswith("app.tooling") for target in graph[name]), name
+        # config.py is the one module below the tooling: the project's settings (locales), read by the CLI
+        assert all(target.startswith("app.tooling") or target in BELOW_TOOLING for target in graph[name]), name
         external = {target.split(".")[0] for target in _imported(modules[name], name)}
         assert not external & set(WEB_PACKAGES), name
+
+
+def test_what_the_tooling_may_import_of_the_app_imports_nothing_of_it():
+    graph, modules = import_graph(), _modules()
+    for name in BELOW_TOOLING:
+        assert not {target for target in graph[name] if target.startswith("app")}, name
+        assert not {target.split(".")[0] for target in _imported(modules[name], name)} & set(WEB_PACKAGES), name

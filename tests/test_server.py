@@ -117,7 +117,7 @@ def pids_serving(log: str, since: int, path: str) -> set[str]:
 def test_concurrent_requests_to_every_page_all_succeed(server):
     results = server.get_many(PAGE_PATHS * 20)
     assert [status for status, _ in results] == [200] * len(PAGE_PATHS) * 20
-    ja_bodies = {body for (status, body), path in zip(results, PAGE_PATHS * 20) if path == "/ja/"}
+    ja_bodies = {body for (status, body), path in zip(results, PAGE_PATHS * 20, strict=True) if path == "/ja/"}
     assert len(ja_bodies) == 1 and "ホーム" in ja_bodies.pop()
 
 

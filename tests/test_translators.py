@@ -228,7 +228,7 @@ def review_rows(html: str) -> list[tuple[str, str, str]]:
     rows = re.findall(r'<tr id="line-\d+" data-state="(\w+)".*?</tr>', html, re.S)
     bodies = re.findall(r'<tr id="line-\d+" data-state="\w+".*?>(.*?)</tr>', html, re.S)
     result = []
-    for state, body in zip(rows, bodies):
+    for state, body in zip(rows, bodies, strict=True):
         english = re.search(r'<td lang="en"><span class="tr-text">(.*?)</span>', body, re.S).group(1)
         translated = "".join(re.findall(r'<span class="tr-translation">(.*?)</span>', body, re.S))
         result.append((state, english, translated))
@@ -403,7 +403,7 @@ def test_filters_find_strings_by_text_state_page_context_and_finding(client, ja_
     edit(ja_po, 'msgstr "重点戦略⑰"', 'msgstr "重点戦略17"')  # one glossary finding
     html = client.get(f"/ja/translations/?{query}").text
     found = listed(html[html.index('id="locale-ja"'):])
-    assert [english[:len(start)] for english, start in zip(found, expected)] == expected
+    assert [english[:len(start)] for english, start in zip(found, expected, strict=False)] == expected  # lengths: next
     assert len(found) == len(expected), found
     if expected:
         total = sum(1 for message in read_catalog(ja_po) if message.id)

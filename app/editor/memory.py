@@ -56,7 +56,7 @@ def _words(text: str) -> set[str]:
 class TranslationMemory:
     """Indexed (English, translation) pairs per catalog, rebuilt when the catalog's version changes."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._memories: dict[Path, _Memory] = {}
 
     def of_messages(self, path: Path, signature: tuple, catalog_messages: Callable[[], Iterable[Message]]) -> _Memory:

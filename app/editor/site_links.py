@@ -32,8 +32,9 @@ def editor_link(page) -> str | None:
     if page is None or not _signed_in():
         return None
     config, user = current_app.config, current_user()
+    assert user is not None  # _signed_in() above: current_user() is looked up once per request
     locale = g.locale if g.locale != config["DEFAULT_LOCALE"] else next(
-        (l for l in all_locales(config) if l != config["DEFAULT_LOCALE"] and user.can_edit(l)), None)
+        (code for code in all_locales(config) if code != config["DEFAULT_LOCALE"] and user.can_edit(code)), None)
     if locale is None or not user.can_edit(locale):
         return None
     return url_for("editor.entries", locale=locale, page=page.endpoint, state="all")

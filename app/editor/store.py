@@ -62,7 +62,7 @@ def validate(ids: tuple[str, ...], strings: tuple[str, ...],
         if control:
             return f"has the control character U+{ord(control.group()):04X} at position {control.start() + 1}"
     verdict = refusal(ids, tuple(strings), strict=strict)
-    return verdict and verdict.reason
+    return verdict.reason if verdict else None
 
 
 @dataclass(frozen=True)

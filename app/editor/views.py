@@ -17,6 +17,7 @@ from babel.support import Translations
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_domain
 
+from ..accounts import User
 from ..auth import current_user, login_required
 from ..i18n import absolute_url, bind_locale, content_language
 from ..pages import PAGES, PAGES_BY_ENDPOINT, alternates
@@ -65,7 +66,7 @@ class Row:
     @property
     def reason(self) -> str | None:
         """Why the live site refuses it (state "refused")."""
-        return self.entry.refusal and self.entry.refusal.reason
+        return self.entry.refusal.reason if self.entry.refusal else None
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -135,6 +136,13 @@ def only_where_the_editor_is_on():
 @login_required(role="translator", locale=lambda: g.locale)
 def signed_in_translator_of_this_locale() -> None:
     """Every page of the editor is for a signed-in translator of this locale (the decorator sees to it)."""
+
+
+def _signed_in_user() -> User:
+    """current_user() in a view: the hook above has turned away every request without one."""
+    user = current_user()
+    assert user is not None
+    return user
 
 
 @bp.after_request
@@ -255,14 +263,15 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
         conflict_change=conflict_change, conflict_diffs=conflict_diffs, list_page=_list_page(),
         live_pages=[PAGES_BY_ENDPOINT[key] for key in row.pages if key in PAGES_BY_ENDPOINT] or
         ([PAGES[0]] if ALL_PAGES in row.pages else []),
-        can_review=current_user().can_review(g.locale),
+        can_review=_signed_in_user().can_review(g.locale),
         previous_row=rows[index - 1] if index else None,
         next_row=rows[index + 1] if index + 1 < len(rows) else None), status
 
 
 @bp.route("/<id_>/")
 def entry(id_: str):
-    return _entry_page(*reversed(_current(id_)))
+    loaded, row = _current(id_)
+    return _entry_page(row, loaded)
 
 
 def _list_page() -> str | None:
@@ -288,15 +297,15 @@ def save(id_: str):
     action = request.form.get("action", "save")
     if action not in ACTIONS:
         abort(400)
-    if action == "approve" and not current_user().can_review(g.locale):
+    if action == "approve" and not _signed_in_user().can_review(g.locale):
         abort(403)
     draft, base = _form_strings(row, "msgstr"), _form_strings(row, "base")
     return _save(loaded, row, draft, base, action)
 
 
-def _save(loaded: LoadedCatalog, row: Row, draft, base, action: str):
+def _save(loaded: LoadedCatalog | None, row: Row, draft, base, action: str):
     try:
-        result = store_for(g.locale).save(row.key, draft, base, Author(current_user().name),
+        result = store_for(g.locale).save(row.key, draft, base, Author(_signed_in_user().name),
                                       fuzzy=action == "fuzzy", action=ACTIONS.get(action, action))
     except EntryGone:
         return render_template("editor/broken.html", error="This entry is no longer in the catalog "
@@ -325,7 +334,7 @@ def preview(id_: str):
     """The page the entry appears on, rendered with the draft: for this translator only, never cached."""
     loaded, row = _current(id_)
     draft = _form_strings(row, "msgstr")
-    reason = validate(row.ids, draft, loaded.strict)
+    reason = validate(row.ids, draft, (loaded or load(g.locale)).strict)  # None: the form named the entry
     if reason:
         return _entry_page(row, loaded, draft=draft, base=_form_strings(row, "base"), reason=reason, status=422)
     key = request.form.get("page", "")
@@ -336,7 +345,7 @@ def preview(id_: str):
     draft_catalog = Catalog(locale=g.locale)
     marked = tuple(f"{DRAFT_START}{form}{DRAFT_END}" if form else form for form in draft)
     draft_catalog.add(row.message.id, marked if len(row.ids) > 1 else marked[0], context=row.key.context)
-    overlay = Translations(io.BytesIO(mo_bytes(draft_catalog)))
+    overlay = Translations(io.BytesIO(mo_bytes(draft_catalog, english_for_empty_forms=True)))
     overlay.add_fallback(current_app.extensions["catalogs"].translations(g.locale))
     with get_domain().overlay(g.locale, overlay):
         body = render_template(page.template, page=page, pages=PAGES, alternates=alternates(page))

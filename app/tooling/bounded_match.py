@@ -21,6 +21,11 @@ class BoundedMatcher(SequenceMatcher):
     """SequenceMatcher (autojunk off: no letters treated as junk in long texts) that takes at most `budget`
     steps of its inner loop over all the comparisons it makes, then raises WorkLimit."""
 
+    # SequenceMatcher's own attributes (set by set_seqs), which typeshed does not declare
+    a: Sequence
+    b: Sequence
+    b2j: dict
+
     def __init__(self, budget: int, a: Sequence = "", b: Sequence = ""):
         self.budget = budget
         super().__init__(None, a, b, autojunk=False)

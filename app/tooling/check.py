@@ -43,25 +43,8 @@ from app.tooling.compile import mo_bytes
 from app.tooling.findings import ERROR, WARNING, Finding, shorten
 from app.tooling.glossary import Glossary, glossary_findings, project_glossary
 from app.tooling.pofile import UNREADABLE, CatalogError, PoFile, gc_paused, messages, read_po_file
-from app.tooling.project_files import outside_problem
+from app.tooling.project_files import ProjectPaths, outside_problem, shown_path  # noqa: F401 (re-exported)
 from app.tooling.stats import CatalogStats, catalog_stats
-
-
-@dataclass(frozen=True)
-class ProjectPaths:
-    root: Path
-    babel_cfg: Path
-    pot: Path
-    translations_dir: Path
-    templates_dir: Path
-
-    @classmethod
-    def from_config(cls, config) -> "ProjectPaths":
-        """The paths a Flask app's config (PROJECT_ROOT, TRANSLATIONS_DIR, TEMPLATES_DIR) points at."""
-        root = Path(config["PROJECT_ROOT"])
-        translations = Path(config["TRANSLATIONS_DIR"])
-        return cls(root=root, babel_cfg=root / "babel.cfg", pot=translations / "messages.pot",
-                   translations_dir=translations, templates_dir=Path(config["TEMPLATES_DIR"]))
 
 
 @dataclass
@@ -236,16 +219,6 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
     if min_coverage is not None and report.coverage < min_coverage:
         findings.append(Finding(shown, pofile.header_line, "coverage",
                                 f"{report.coverage:.1f}% translated, below --min-coverage {min_coverage:g}%"))
-
-
-def shown_path(path, root: Path) -> str:
-    """A path relative to the project root when it is inside it, as GitHub annotations and people want it.
-    A relative path is already relative to the root (extraction reports paths that way)."""
-    path = Path(path)
-    if path.is_absolute():
-        with contextlib.suppress(ValueError):
-            return str(path.resolve().relative_to(Path(root).resolve()))
-    return str(path)
 
 
 def _check_project(project: ProjectPaths, result: CheckResult, **options) -> None:

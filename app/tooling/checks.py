@@ -14,6 +14,7 @@ import gettext
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 from babel.core import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
@@ -57,9 +58,9 @@ def message_findings(message: Message, path: str, nplurals: int | None = None, l
     HTML, TEXT).
     """
     msgid = message.id
-    ids = msgid if isinstance(msgid, tuple) else (msgid,)
+    ids = (msgid,) if isinstance(msgid, str) else tuple(msgid)
     string = message.string
-    strings = string if isinstance(string, tuple) else (string,)
+    strings = (string,) if isinstance(string, str) else tuple(string or ())
     line, key = line or message.lineno or 0, ids[0]
     findings = []
     if len(ids) > 1 and nplurals is not None and len(strings) != nplurals:
@@ -112,7 +113,9 @@ def _references(language: str) -> tuple[str, dict[str, int]]:
     expected = {}
     gnu = gnu_plural_forms(language)
     if gnu:
-        expected["GNU gettext's plural table"] = int(re.search(r"nplurals=(\d+)", gnu).group(1))
+        match = re.search(r"nplurals=(\d+)", gnu)
+        assert match is not None  # every rule in GNU's table declares nplurals
+        expected["GNU gettext's plural table"] = int(match.group(1))
     locale = _locale(language)
     if locale is not None:
         expected["CLDR"] = len(locale.plural_form.tags | {"other"})
@@ -268,7 +271,7 @@ def header_findings(pofile: PoFile, catalog: Catalog, path: str, expected_locale
     return findings + plural_findings, nplurals
 
 
-_GERMANIC_RULE = read_plural_forms("nplurals=2; plural=(n != 1);")
+_GERMANIC_RULE = cast(PluralForms, read_plural_forms("nplurals=2; plural=(n != 1);"))  # has both parts: never None
 
 
 def _strict_in_range(strict: frozenset[int], rule: PluralForms | None, flags) -> frozenset[int]:
@@ -294,7 +297,7 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
     """
     path = str(path)
     findings: list[Finding] = []
-    nplurals = catalog.num_plurals
+    nplurals: int | None = catalog.num_plurals
     msgstr_lines = {}
     if pofile is not None:
         findings, nplurals = header_findings(pofile, catalog, path, expected_locale, site=newstyle)
@@ -316,12 +319,12 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
     for message in messages(catalog):
         string = message.string
         # msgfmt -c checks an entry whose first form is translated; the others it calls untranslated
-        if not (string if isinstance(string, str) else string[0]) or "fuzzy" in message.flags:
+        if not (string if isinstance(string, str | None) else string[0]) or "fuzzy" in message.flags:
             continue
         forms_strict = strict
         if not newstyle and strict and isinstance(message.id, tuple):  # the site checks every form as it is
             forms_strict = _strict_in_range(strict, rule, message.flags)
-        findings.extend(message_findings(message, path, nplurals, msgstr_lines.get(message.lineno, 0),
+        findings.extend(message_findings(message, path, nplurals, msgstr_lines.get(message.lineno or 0, 0),
                                          newstyle, forms_strict, markup))
     return findings
 

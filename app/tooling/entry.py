@@ -46,7 +46,8 @@ def is_plural(message: Message) -> bool:
 
 def ids_of(message: Message) -> tuple[str, ...]:
     """(msgid,) or (msgid, msgid_plural)."""
-    return tuple(message.id) if is_plural(message) else (message.id,)
+    msgid = message.id
+    return (msgid,) if isinstance(msgid, str) else tuple(msgid)
 
 
 def strings_of(message: Message) -> tuple[str, ...]:
@@ -72,7 +73,7 @@ class Entry:
     refusal: Refusal | None  # set exactly when state is REFUSED
 
     @classmethod
-    def of(cls, message: Message, strict: frozenset[int] | None = GERMANIC, *, html: bool = True) -> "Entry":
+    def of(cls, message: Message, strict: frozenset[int] | None = GERMANIC, *, html: bool = True) -> Entry:
         """`strict`: the catalog's plural forms checked strictly (`formats.catalog_strict_forms`);
         `html`: rendered into the site's pages (see `verdict.refusal`)."""
         strings = strings_of(message)

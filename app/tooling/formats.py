@@ -11,8 +11,8 @@ language's msgstr[0] covers every count, so "%(count)s校" is right and "校" la
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from .plural_exp import PluralError, read_plural_forms
 
@@ -365,7 +365,8 @@ def _compare(kind: str, reference: Spec, target: Spec, strict: bool, ref: str, w
             if len(target.positional) > common:
                 return f"{where} has {_listed(target.positional[common:])}, which {ref} does not"
             return f"{where} lacks {_listed(reference.positional[common:])}, which {ref} has"
-        changed = [(a, b) for a, b in zip(reference.positional, target.positional)
+        # a loosely checked form may use fewer arguments: compare the ones both have
+        changed = [(a, b) for a, b in zip(reference.positional, target.positional, strict=False)
                    if not _same(a[0], b[0], strict or kind == C_FORMAT)]
         if changed:
             return f"{where}: " + ", ".join(f"{a[1]} became {b[1]}" for a, b in changed)

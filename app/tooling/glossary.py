@@ -87,7 +87,8 @@ def load_glossary(path: Path) -> Glossary:
     if len(header) < 3 or header[0] != SOURCE_COLUMN or header[-1] != NOTE_COLUMN or "" in header:
         raise error(1, SYNTAX_ERROR, f"header must be en,<locale>...,note (e.g. en,ja,note), not {rows[0]}")
     locales = header[1:-1]
-    terms, seen = [], {}
+    terms: list[Term] = []
+    seen: dict[str, int] = {}
     for line, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
             continue  # blank lines are fine
@@ -100,7 +101,7 @@ def load_glossary(path: Path) -> Glossary:
         if source in seen:
             raise error(line, DUPLICATE, f"“{source}” is already defined at line {seen[source]}")
         seen[source] = line
-        translations = {locale: cell.strip() for locale, cell in zip(locales, row[1:-1]) if cell.strip()}
+        translations = {locale: cell.strip() for locale, cell in zip(locales, row[1:-1], strict=True) if cell.strip()}
         terms.append(Term(source, translations, row[-1].strip(), line))
     terms.sort(key=lambda term: len(term.source), reverse=True)
     return Glossary(path, tuple(terms))

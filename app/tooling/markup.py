@@ -221,12 +221,12 @@ def _html_entry_problem(msgid: str, msgstr: str) -> str | None:
         if kind in ("comment", "doctype"):
             return f"adds a {kind}, which the msgid does not have"
         if kind == "start":
-            for key in TEXT_ATTRIBUTES.intersection(data[1]):
-                if is_html(data[1][key]):
-                    return (f"has markup in <{_excerpt(data[0])}>'s {key} attribute "
-                            f"({_excerpt(data[1][key])}): a translated {key} is plain text")
+            for attribute in TEXT_ATTRIBUTES.intersection(data[1]):
+                if is_html(data[1][attribute]):
+                    return (f"has markup in <{_excerpt(data[0])}>'s {attribute} attribute "
+                            f"({_excerpt(data[1][attribute])}): a translated {attribute} is plain text")
     allowed = Counter(tag for tag in tags_of(source) if tag[0] == "start")
-    used = Counter()
+    used: Counter[tuple[str, tuple]] = Counter()
     for kind, data in target:
         if kind != "start":
             continue
@@ -280,7 +280,7 @@ def render(msgid: str, msgstr: str) -> Markup | None:
     its markup is not the msgid's (the caller shows the English)."""
     if msgstr != msgid and _html_entry_problem(msgid, msgstr):
         return None
-    originals = {}
+    originals: dict[tuple, tuple] = {}
     for kind, data in _events(msgid):
         if kind == "start":
             originals.setdefault(_tag_key(*data), data)

@@ -51,7 +51,7 @@ class PoText:
     joined: str  # the text as read (without a BOM), for searching; `lines` is what gets changed
 
     @classmethod
-    def of(cls, data: bytes, charset: str) -> "PoText":
+    def of(cls, data: bytes, charset: str) -> PoText:
         """`data` decoded with `charset`, the codec the reader took from its header (`header_of`). Bytes
         not valid in it (which msgfmt and the reader accept outside the entry being patched) are kept as
         they are: surrogate escapes, encoded back to the same bytes."""
@@ -157,12 +157,16 @@ def find_by_parse(text: PoText, data: bytes, path: Path, key: EntryKey) -> Locat
     """The entry found by parsing the whole file strictly (raises CatalogError when it is not valid)."""
     pofile = parse_po(data, path)
     message = find_message(pofile.catalog, key)
-    return None if message is None else _entry_at(text, message.lineno - 1, key)
+    if message is None:
+        return None
+    assert message.lineno is not None  # the reader gives every entry its line
+    return _entry_at(text, message.lineno - 1, key)
 
 
 def previous_msgid(text: PoText, entry: Located) -> str | None:
     """The entry's `#| msgid "..."` (with its `#| "..."` continuation lines), which the reader does not keep."""
-    parts, inside = None, False
+    parts: list[str] = []
+    inside = False
     for line in text.lines[entry.start:entry.keyword]:
         body = line[2:].strip() if line.startswith("#|") else None
         if body is not None and body.startswith("msgid "):
@@ -171,13 +175,13 @@ def previous_msgid(text: PoText, entry: Located) -> str | None:
             parts.append(body)
         else:
             inside = False
-    return None if parts is None else "".join(unescape(part) for part in parts)
+    return "".join(unescape(part) for part in parts) if parts else None
 
 
 def _msgstr_lines(strings: tuple[str, ...], plural: bool, cr: str) -> list[str]:
     """The msgstr section as Babel's write_po writes it (same normalize, same width)."""
     keywords = [f"msgstr[{index}]" for index in range(len(strings))] if plural else ["msgstr"]
-    return [line + cr for keyword, form in zip(keywords, strings)
+    return [line + cr for keyword, form in zip(keywords, strings, strict=True)
             for line in f"{keyword} {normalize(form, width=WIDTH)}".split("\n")]
 
 
@@ -191,6 +195,7 @@ def _set_fuzzy(lines: list[str], start: int, first: int, fuzzy: bool, cr: str) -
     flags = sorted({*flags, FUZZY}) if fuzzy else [f for f in flags if f != FUZZY]
     flag_line = "#" + ", ".join(["", *flags]) + cr if flags else None
     if flag_index is None:
+        assert flag_line is not None  # fuzzy is being set (else the early return above): flags holds it
         # Babel's order: comments, #. , #: , #, and then #| lines.
         lines.insert(next((i for i in range(start, first) if lines[i].startswith("#|")), first), flag_line)
         return 1

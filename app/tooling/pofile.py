@@ -27,10 +27,11 @@ import codecs
 import gc
 import io
 import re
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import accumulate, islice
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -68,6 +69,20 @@ _FAST_KEYWORDS = {"msgid": _MSGID, "msgstr": _MSGSTR, "msgctxt": _MSGCTXT, "msgi
 # po-lex.c's tokens: whitespace is " \t\r\f\v" only; a string ends at its quote or at the end of the line.
 _TOKEN_RE = re.compile(r'(?P<ws>[ \t\r\f\v]+)|(?P<str>"(?:[^"\\]|\\.)*(?:"|\\?$))|(?P<name>[A-Za-z_$][\w$]*)'
                        r'|(?P<num>[0-9]+)|(?P<hash>#)|(?P<junk>.)', re.ASCII)
+# A whole simple entry in one match, from a line where the grammar is between entries (the common case:
+# blank lines, comments, an optional msgctxt, msgid and msgstr, each a string per line, no #~ or #| and no plural), then
+# the start of what may follow it without joining it (after any blank lines, which the grammar skips: a
+# comment, the next msgid or msgctxt, the end). Its tokens are the ones the line-by-line path would feed,
+# and in those states none of them can be an error but what string_value reports, so Parser.block does what
+# those tokens do, in one step (tests/tooling/test_pofile.py compares both paths on mutated catalogs).
+_BLOCK_STRING = r'"[^"\\\n\x00\x04]*(?:\\.[^"\\\n\x00\x04]*)*"[ \t\r]*\n'  # (a loop unrolled: no alternation)
+_BLOCK_STRINGS = rf'{_BLOCK_STRING}(?:[ \t]*{_BLOCK_STRING})*'
+_BLOCK_RE = re.compile(r'((?:[ \t\r\f\v]*\n)*)((?:#(?![~|])[^\n]*\n)*)'
+                       rf'(?:[ \t]*msgctxt[ \t]*({_BLOCK_STRINGS}))?'
+                       rf'[ \t]*msgid[ \t]*({_BLOCK_STRINGS})'
+                       rf'[ \t]*msgstr[ \t]*({_BLOCK_STRINGS})'
+                       r'(?=[ \t\r\f\v\n]*(?:\Z|#(?![~|])|msg(?:id|ctxt)[ \t"]))')
+_BLOCK_STRING_RE = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
 _ESCAPE_RE = re.compile(r'\\(?:([ntbrfva\\"])|([0-7]{1,3})|x([0-9a-fA-F]+)|(.|$))')
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\",
                    '"': '"'}
@@ -107,7 +122,9 @@ class PoFile:
     catalog: Catalog
     header_line: int = 0  # line of the header's msgid, 0 when the file has no header entry
     header: list[tuple[str, str]] = field(default_factory=list)  # (name, value) as written, in order
-    header_text: str = ""  # the header's msgstr: msgfmt searches it whole for charset=, nplurals=, plural=
+    # the header entry's msgstr exactly as written: msgfmt searches it whole for charset=, nplurals=, plural=
+    # and puts it in the .mo
+    header_text: str = ""
     # msgid line → msgstr line: msgfmt reports translation problems on the msgstr line, and so do we
     msgstr_lines: dict[int, int] = field(default_factory=dict)
     header_untranslated: bool = False  # a header entry with an empty msgstr: msgfmt counts it untranslated
@@ -245,9 +262,21 @@ class _Parser:
         lossy = self.lossy  # then every string is checked for invalid bytes: no fast path
         appending = (self.ID, self.MSGSTR, self.FORM, self.CTXT, self.PLURAL)
         target = None  # the string list a plain continuation line extends, while that is all it does
+        # Whole entries at once where the lines are the text's own (no continued lines, no invalid bytes).
+        block = None if lossy or "\\\n" in text else _BLOCK_RE.match
+        if block is not None:
+            starts = list(accumulate(map(len, lines), initial=0))  # + line index: where each line starts
         lineno = 0
         for lineno, line in numbered:
             first = line[:1]
+            if block is not None and (first == "#" or first == "m") and self.state == self.FILE \
+                    and not self.errstatus and not self.unverifiable:  # such strings go through string_value
+                following = self.blocks(block, text, starts[lineno - 1] + lineno - 1, lineno)
+                if following > lineno:  # entries read up to that line
+                    if following - lineno > 1:
+                        deque(islice(numbered, following - lineno - 1), maxlen=0)
+                    lineno, target = following - 1, None
+                    continue
             if first == "#":
                 second = line[1:2]
                 if second != "~" and second != "|":
@@ -351,6 +380,44 @@ class _Parser:
                     feed(_RBRACKET, None, lineno, obsolete)
                 else:
                     feed(_JUNK, char, lineno, obsolete)
+
+    def blocks(self, block, text: str, position: int, line: int) -> int:
+        """The _BLOCK_RE entries from `position` (line `line`) on, one after the other: for each, what its
+        lines would do one by one, then its reduction (finish), as the token after it would trigger. Returns
+        the line after the last one (`line` when there is none). Near the error cap the lines go one by one,
+        to stop where that stops: an entry's errors are at most a duplicate and one per backslash."""
+        comment, strings, finish, reset, errors = self.comment, self.block_strings, self.finish, self._reset, \
+            self.errors
+        match = block(text, position)
+        # A header declaring a charset only msgfmt can check ends the run: its strings go through string_value
+        while match is not None and len(errors) + 1 + match.group().count("\\") < _MAX_ERRORS \
+                and not self.unverifiable:
+            blank, comments, context, msgid, msgstr = match.groups()
+            if blank:
+                line += blank.count("\n")
+            if comments:
+                for comment_text in comments[:-1].split("\n"):
+                    comment(comment_text[1:], line)
+                    line += 1
+            if context is not None:
+                self.ctxt = strings(context, line)
+                line += context.count("\n")
+            self.msgid_line, self.msgid = line, strings(msgid, line)
+            line += msgid.count("\n")
+            self.msgstr_line, self.strings = line, [strings(msgstr, line)]
+            line += msgstr.count("\n")
+            self.obsolete = False
+            finish()
+            reset()
+            match = block(text, match.end())
+        return line
+
+    def block_strings(self, lines: str, line: int) -> list[str]:
+        values = _BLOCK_STRING_RE.findall(lines)
+        if "\\" in lines:
+            values = [self.string_value(value, line + index) if "\\" in value else value
+                      for index, value in enumerate(values)]
+        return values
 
     def string_value(self, inner: str, lineno: int) -> str:
         value = _unescape(inner, self, lineno) if "\\" in inner else inner

@@ -6,7 +6,9 @@ names neither the target nor its content. (pofile.read_po_file refuses FIFOs and
 """
 from __future__ import annotations
 
+import contextlib
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from .findings import Finding
@@ -35,3 +37,30 @@ def refuse_outside(path: Path, directory: Path) -> None:
     problem = outside_problem(path, directory)
     if problem:
         raise CatalogError([Finding(str(path), 0, UNREADABLE, problem)])
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    root: Path
+    babel_cfg: Path
+    pot: Path
+    translations_dir: Path
+    templates_dir: Path
+
+    @classmethod
+    def from_config(cls, config) -> "ProjectPaths":
+        """The paths a Flask app's config (PROJECT_ROOT, TRANSLATIONS_DIR, TEMPLATES_DIR) points at."""
+        root = Path(config["PROJECT_ROOT"])
+        translations = Path(config["TRANSLATIONS_DIR"])
+        return cls(root=root, babel_cfg=root / "babel.cfg", pot=translations / "messages.pot",
+                   translations_dir=translations, templates_dir=Path(config["TEMPLATES_DIR"]))
+
+
+def shown_path(path, root: Path) -> str:
+    """A path relative to the project root when it is inside it, as GitHub annotations and people want it.
+    A relative path is already relative to the root (extraction reports paths that way)."""
+    path = Path(path)
+    if path.is_absolute():
+        with contextlib.suppress(ValueError):
+            return str(path.resolve().relative_to(Path(root).resolve()))
+    return str(path)

@@ -64,7 +64,8 @@ def render_text(result: CheckResult) -> str:
     lines = []
     if result.catalogs:
         for row in rows:
-            cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:-1], widths[1:])]
+            cells = [row[0].ljust(widths[0])] + [cell.rjust(width)
+                                                 for cell, width in zip(row[1:-1], widths[1:], strict=True)]
             lines.append("  ".join(cells + [_one_line(row[-1])]))
         lines.append("")
     lines.extend(_line(f) for f in result.findings)

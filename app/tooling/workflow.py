@@ -47,12 +47,12 @@ def update_catalogs(pot_path: Path, translations_dir: Path, locales) -> list[Upd
     paths = [po_path(translations_dir, locale) for locale in locales]
     missing = [Finding(str(path), 0, "missing-catalog",
                        f"no catalog: run `flask --app app i18n init {locale}`")
-               for locale, path in zip(locales, paths) if not path.exists()]
+               for locale, path in zip(locales, paths, strict=True) if not path.exists()]
     if missing:
         raise CatalogError(missing)
     catalogs = [read_catalog(path) for path in paths]
     results = []
-    for path, catalog in zip(paths, catalogs):
+    for path, catalog in zip(paths, catalogs, strict=True):
         _revive_obsolete(catalog, template)
         before = {key_of(m): m for m in messages(catalog)}
         obsolete_before = set(catalog.obsolete)
@@ -66,12 +66,13 @@ def update_catalogs(pot_path: Path, translations_dir: Path, locales) -> list[Upd
 def _set_previous(message: Message, source: Message) -> None:
     """`message` was translated from `source`'s English (or, when `source` is itself an unreviewed guess,
     from the English `source` was translated from)."""
+    # previous_context: our own attribute on Babel's Message, which keeps no `#| msgctxt` (pofile._set_previous)
     if source.fuzzy and source.previous_id:
         message.previous_id = list(source.previous_id)
-        message.previous_context = getattr(source, "previous_context", None)
+        message.previous_context = getattr(source, "previous_context", None)  # type: ignore[attr-defined]
     else:
         message.previous_id = list(ids_of(source))
-        message.previous_context = source.context
+        message.previous_context = source.context  # type: ignore[attr-defined]
 
 
 def _keep_previous(catalog: Catalog, before: dict) -> None:
@@ -150,7 +151,7 @@ def catalog_bytes(catalog: Catalog) -> bytes:
 def _previous_lines(message: Message) -> list[str]:
     context = getattr(message, "previous_context", None)
     fields = ([("msgctxt", context)] if context is not None else []) + list(
-        zip(("msgid", "msgid_plural"), message.previous_id))
+        zip(("msgid", "msgid_plural"), message.previous_id, strict=False))  # one id or two
     return "\n".join(f"#| {keyword} {normalize(text, prefix='#| ', width=WIDTH)}"
                      for keyword, text in fields).split("\n")
 

@@ -9,6 +9,7 @@ import pytest
 
 from app import create_app
 from app.accounts import Accounts
+from app.editor import views
 from app.tooling.entry import EntryKey, find_message, strings_of
 from app.tooling.pofile import read_po_file
 from tests.conftest import PASSWORD, editor_config, sign_in
@@ -160,6 +161,16 @@ def test_preview_renders_the_page_with_the_draft_for_this_request_only(alice, ed
     assert ja_po.read_bytes() == before
     visitor = editor_app.test_client()
     assert "下書き" not in visitor.get("/ja/office/").text and "<dt>設置</dt>" in visitor.get("/ja/office/").text
+
+
+def test_preview_in_a_process_that_has_not_read_the_whole_catalog(alice):
+    """Another worker than the one that served the form (found by mypy): the form names its entry, so
+    nothing has read the whole catalog there, yet the preview needs its plural rule."""
+    fields = form_of(alice.get(EDIT).text) | {"msgstr": ["下書きの設立"], "msgid": ESTABLISHED.msgid,
+                                              "context": ESTABLISHED.context}  # the form's hidden fields
+    views._loaded.clear()
+    response = alice.post(EDIT + "preview", data=fields)
+    assert response.status_code == 200 and "<dt>下書きの設立</dt>" in response.text
 
 
 def test_translation_memory_lists_extra_catalogs_with_similarity(translations_copy, instance_dir, tmp_path):

@@ -38,7 +38,7 @@ def quoted(text: str) -> str:
 
 def test_brace_mutants_get_msgfmts_verdict_line_by_line(tmp_path):
     entries, count = [], 0
-    for number, msgid in enumerate(MSGIDS):
+    for msgid in MSGIDS:
         for mutant in mutants(msgid):
             count += 1
             entries.append(f'#, python-brace-format\nmsgctxt "{count}"\nmsgid "{quoted(msgid)}"\n'

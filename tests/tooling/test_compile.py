@@ -4,20 +4,21 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import random
 import struct
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from app.config import PROJECT_ROOT
 
-from app.tooling.compile import compile_catalog, mo_bytes, write_if_changed
-from app.tooling.pofile import CatalogError, messages, read_catalog
+from app.tooling import compile as compile_mod
+from app.tooling.compile import compile_catalog, mo_bytes, pofile_mo_bytes, write_if_changed
+from app.tooling.pofile import CatalogError, read_catalog, read_po_file
 
 HEADER = """\
 msgid ""
@@ -69,6 +70,14 @@ def test_mo_bytes_round_trips_and_leaves_out_fuzzy_and_empty():
     assert t.ngettext("%(num)d partner", "%(num)d partners", 5) == "%(num)d 校"
 
 
+def test_mo_bytes_leaves_out_an_entry_added_without_a_string():
+    """Catalog.add's default string is None: untranslated, as for Babel's write_mo (found by mypy)."""
+    catalog = make_catalog()
+    catalog.add("Untranslated")
+    t = translations(mo_bytes(catalog))
+    assert t.gettext("Untranslated") == "Untranslated" and t.gettext("Hello") == "こんにちは"
+
+
 def test_mo_bytes_is_deterministic():
     assert mo_bytes(make_catalog()) == mo_bytes(make_catalog())
 
@@ -86,52 +95,197 @@ def test_mo_bytes_agrees_with_msgfmt(tmp_path):
     assert ours.pgettext("nav", "Home") == theirs.pgettext("nav", "Home") == "ホーム"
 
 
-def babel_write_mo(catalog: Catalog) -> bytes:
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    return buffer.getvalue()
+def msgfmt(po: Path, *options: str) -> bytes | None:
+    """What GNU msgfmt writes for `po` (None: it rejects the file or writes nothing)."""
+    out = po.with_name(po.name + ".msgfmt.mo")
+    result = subprocess.run(["msgfmt", *options, "-o", str(out), str(po)], capture_output=True,
+                            env={"LC_ALL": "C", "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+    if result.returncode != 0 or not out.exists():
+        return None
+    data = out.read_bytes()
+    out.unlink()
+    return data
 
 
-def without_contexts(catalog: Catalog) -> Catalog:
-    for message in [m for m in messages(catalog) if m.context]:
-        catalog.delete(message.id, message.context)
-    return catalog
+def ours(po: Path, **options) -> bytes:
+    return pofile_mo_bytes(read_po_file(po), **options)
 
 
-def mo_keys(data: bytes) -> list[bytes]:
-    count, originals = struct.unpack_from("<I", data, 8)[0], struct.unpack_from("<I", data, 12)[0]
-    return [data[offset:offset + length]
-            for length, offset in (struct.unpack_from("<II", data, originals + 8 * i) for i in range(count))]
-
-
+CORPUS = sorted((PROJECT_ROOT / "tests" / "fixtures" / "po" / "corpus").glob("*.po"))
+# Every fixture msgfmt accepts (quality_ja.po has a newline mismatch msgfmt rejects).
 REAL_CATALOGS = [PROJECT_ROOT / "translations" / "ja" / "LC_MESSAGES" / "messages.po",
-                 *(PROJECT_ROOT / "tests" / "fixtures" / "po" / name
-                   for name in ("quality_ja.po", "state_ja.po", "source_en.po", "previous_msgid.po"))]
+                 *sorted(path for path in (PROJECT_ROOT / "tests" / "fixtures" / "po").glob("*.po")
+                         if path.name != "quality_ja.po")]
 
 
-@pytest.mark.parametrize("po", REAL_CATALOGS, ids=lambda p: p.name)
-def test_mo_bytes_are_babels_where_babel_is_right(po):
-    catalog = read_po(po.open("rb"))
-    # Without msgctxt, Babel's order is the byte order libintl needs: the very same bytes.
-    assert mo_bytes(without_contexts(read_po(po.open("rb")))) == babel_write_mo(without_contexts(catalog))
-    # With msgctxt, the same entries; ours sorted by the key bytes, context included, as GNU's are.
-    catalog = read_po(po.open("rb"))
-    ours, babels = mo_bytes(catalog), babel_write_mo(catalog)
-    assert sorted(mo_keys(ours)) == mo_keys(ours) and sorted(mo_keys(babels)) == sorted(mo_keys(ours))
-    assert translations(ours)._catalog == translations(babels)._catalog
+@pytest.mark.parametrize("po", REAL_CATALOGS + CORPUS, ids=lambda p: p.name)
+def test_mo_bytes_are_msgfmts(po, tmp_path):
+    """Byte for byte: the header as written, msgfmt's entries, order and hash table (and --no-hash)."""
+    copy = tmp_path / po.name
+    copy.write_bytes(po.read_bytes())
+    reference = msgfmt(copy)
+    assert reference is not None, "msgfmt accepts every catalog here"
+    assert ours(copy) == reference
+    assert ours(copy, hash_table=False) == msgfmt(copy, "--no-hash")
 
 
-def test_gnu_msgunfmt_reads_what_mo_bytes_wrote(tmp_path):
-    po = REAL_CATALOGS[0]
-    ours, gnu = tmp_path / "ours.mo", tmp_path / "gnu.mo"
-    ours.write_bytes(mo_bytes(read_catalog(po)))
-    subprocess.run(["msgfmt", "-o", str(gnu), str(po)], check=True)
-    unformat = ["msgunfmt", "--sort-output", "--no-wrap"]
-    ours_po = subprocess.run([*unformat, str(ours)], check=True, capture_output=True, text=True).stdout
-    gnu_po = subprocess.run([*unformat, str(gnu)], check=True, capture_output=True, text=True).stdout
-    # Every entry alike; the header differs only in what Babel regenerates (field order, Generated-By).
-    body = lambda text: text[text.index("\n\n"):]  # noqa: E731
-    assert body(ours_po) == body(gnu_po) and "msgctxt" in ours_po
+def test_compile_writes_msgfmts_bytes(tmp_path):
+    po = tmp_path / "messages.po"
+    po.write_bytes(REAL_CATALOGS[0].read_bytes())
+    compile_catalog(po, tmp_path / "messages.mo")
+    assert (tmp_path / "messages.mo").read_bytes() == msgfmt(po)
+
+
+MSGFMT_RULES = {
+    # msgfmt_frob_new_message: an entry whose msgstr[0] is empty is untranslated, whatever its later forms
+    "first form empty": 'msgid "a"\nmsgid_plural "as"\nmsgstr[0] ""\nmsgstr[1] "xs"\n',
+    # ... and a later empty form is written empty, not as the English
+    "later form empty": 'msgid "b"\nmsgid_plural "bs"\nmsgstr[0] "y"\nmsgstr[1] ""\n',
+    "fuzzy and untranslated": '#, fuzzy\nmsgid "c"\nmsgstr "z"\n\nmsgid "d"\nmsgstr ""\n\nmsgid "e"\nmsgstr "w"\n',
+    "contexts sort with the key": 'msgctxt "b"\nmsgid "a"\nmsgstr "1"\n\nmsgid "a"\nmsgstr "2"\n\n'
+                                  'msgctxt ""\nmsgid "a"\nmsgstr "3"\n\nmsgctxt "z"\nmsgid ""\nmsgstr "4"\n',
+    "obsolete": 'msgid "f"\nmsgstr "v"\n\n#~ msgid "g"\n#~ msgstr "u"\n',
+}
+PLURAL_HEADER = HEADER.replace("nplurals=1; plural=0;", "nplurals=2; plural=(n != 1);")
+
+
+@pytest.mark.parametrize("body", MSGFMT_RULES.values(), ids=MSGFMT_RULES.keys())
+def test_msgfmts_rules_for_entries(body, tmp_path):
+    po = write_po(tmp_path / "messages.po", body, header=PLURAL_HEADER)
+    assert ours(po) == msgfmt(po)
+
+
+@pytest.mark.parametrize("header", [
+    "#, fuzzy\n" + HEADER,  # a fuzzy header is kept
+    'msgid ""\nmsgstr ""\n"POT-Creation-Date: 2024-01-01 00:00+0000\\n"\n'
+    '"Content-Type: text/plain; charset=UTF-8\\n"\n\n',
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"POT-Creation-Date: x"\n\n',  # last, no newline
+    'msgid ""\nmsgstr ""\n"X-Generator: Poedit 3.4\\n"\n"Content-Type: text/plain; charset=ShiFT_jis\\n"\n\n',
+    'msgid ""\nmsgstr ""\n\n',  # an empty header is untranslated: left out
+    "",  # no header at all
+], ids=["fuzzy", "pot-creation-date", "pot-creation-date-last", "as-written", "empty", "none"])
+def test_the_header_is_the_po_files(header, tmp_path):
+    po = tmp_path / "messages.po"
+    po.write_bytes((header + 'msgid "Hello"\nmsgstr "Hallo"\n').encode("ascii"))
+    reference = msgfmt(po)
+    assert reference is not None and ours(po) == reference
+
+
+SYSDEP = """\
+#, c-format
+msgid "%<PRIu64> bytes of %s"
+msgstr "%2$s: %1$<PRIu64> Bytes"
+
+#, c-format
+msgctxt "size"
+msgid "%d file"
+msgid_plural "%<PRId32> files and %<PRIu64> bytes"
+msgstr[0] "%Id Datei"
+msgstr[1] "%<PRId32> Dateien, %'<PRIu64> Bytes"
+
+#, c-format
+msgid "plain %d"
+msgstr "schlicht %d"
+
+#, c-format
+msgid "invalid %<PRIq64>"
+msgstr "ungültig %<PRIq64>"
+"""
+
+
+def test_system_dependent_strings_are_msgfmts(tmp_path):
+    """c-format `%<PRIu64>` and the 'I' flag: msgfmt's revision-1 file (segments libintl fills in), byte for
+    byte, --no-hash too (the hash table is then required); the site's bytes stay plain strings Python reads."""
+    po = write_po(tmp_path / "messages.po", SYSDEP, header=PLURAL_HEADER.replace("Language: ja", "Language: de"))
+    reference = msgfmt(po)
+    assert reference is not None and struct.unpack_from("<I", reference, 4)[0] == (1 << 16) + 1  # 'I': major 1
+    assert ours(po) == reference
+    assert ours(po, hash_table=False) == msgfmt(po, "--no-hash")
+    site = translations(mo_bytes(read_catalog(po), english_for_empty_forms=True))
+    assert site.gettext("%<PRIu64> bytes of %s") == "%2$s: %1$<PRIu64> Bytes"
+
+
+def test_the_file_charset_is_kept(tmp_path):
+    po = tmp_path / "messages.po"
+    body = 'msgid "Hello"\nmsgstr "こんにちは"\n'.encode("euc_jp")
+    po.write_bytes(HEADER.replace("UTF-8", "EUC-JP").encode("ascii") + body)
+    assert ours(po) == msgfmt(po) and "こんにちは".encode("euc_jp") in ours(po)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 255, 256, 1000])
+def test_the_hash_table_is_msgfmts(count, tmp_path):
+    """Table sizes from next_prime's quirks (1 and 3) up; 256 and more go through the many-lanes hashpjw."""
+    rng = random.Random(count)
+    body = "".join(f'msgid "{"".join(rng.choice("abcdefghé <>%{}") for _ in range(rng.randint(1, 120)))} {n}"\n'
+                   f'msgstr "訳 {n}"\n\n' for n in range(count))
+    po = write_po(tmp_path / "messages.po", body)
+    assert ours(po) == msgfmt(po)
+
+
+def test_the_many_lanes_hashpjw_is_hashpjw():
+    """The vectorized hash against the one-byte-at-a-time one (which msgfmt checks below 256 keys), on keys of
+    one length (groups split at 1,024), of every length up to 600, and bytes that carry into bit 32."""
+    rng = random.Random(7)
+    keys = [bytes(rng.randrange(1, 256) for _ in range(40)) for _ in range(2500)]
+    keys += [bytes(rng.randrange(1, 256) for _ in range(rng.randrange(601))) for _ in range(2500)]
+    keys += [b"\xff" * n for n in range(1, 300)]
+    assert compile_mod._hashes(keys) == [compile_mod._hashpjw(key) for key in keys]
+
+
+def test_mo_bytes_have_no_clock_or_time_zone(tmp_path):
+    """Two compiles, different clocks (a year apart) and time zones, of a catalog without POT-Creation-Date
+    (Babel filled it with the current minute): the same bytes. Each process reports the clock it saw, so
+    the fake clock is known to have worked."""
+    po = write_po(tmp_path / "messages.po", 'msgid "Hello"\nmsgstr "こんにちは"\n')
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "sitecustomize.py").write_text(FAKE_CLOCK, encoding="utf-8")
+    results = []
+    for tz, shift in (("UTC", 0), ("Asia/Tokyo", 400 * 86400), ("America/St_Johns", -3 * 86400 + 61)):
+        mo = tmp_path / f"{tz.replace('/', '_')}.mo"
+        env = {**os.environ, "TZ": tz, "FAKE_SHIFT": str(shift),
+               "PYTHONPATH": os.pathsep.join([str(fake), str(PROJECT_ROOT)])}
+        seen = subprocess.run([sys.executable, "-c", COMPILE_AND_SHOW_CLOCK, str(po), str(mo)], env=env,
+                              check=True, capture_output=True, text=True).stdout
+        results.append((seen, mo.read_bytes()))
+    assert len({seen for seen, _ in results}) == 3  # three different clocks were seen
+    assert len({data for _, data in results}) == 1
+    assert results[0][1] == msgfmt(po)
+
+
+FAKE_CLOCK = """\
+import datetime, os, time
+_shift, _time = float(os.environ["FAKE_SHIFT"]), time.time
+time.time = lambda: _time() + _shift
+
+
+class _Shifted(datetime.datetime):
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.datetime.fromtimestamp(time.time(), tz)
+
+
+datetime.datetime = _Shifted
+"""
+COMPILE_AND_SHOW_CLOCK = """\
+import sys
+from babel.messages.catalog import Catalog
+from app.tooling.compile import compile_catalog
+compile_catalog(sys.argv[1], sys.argv[2], html=False)
+print(Catalog().creation_date.strftime("%Y-%m-%d %H:%M%z"))
+"""
+
+
+def test_the_site_shows_english_for_an_empty_form():
+    catalog = Catalog(locale="de")  # two forms
+    catalog.add(("One partner.", "%(count)s partners."), ("", "%(count)s Partner."))
+    catalog.add(("One office.", "%(count)s offices."), ("Ein Büro.", ""))
+    site = translations(mo_bytes(catalog, english_for_empty_forms=True))
+    gnu = translations(mo_bytes(catalog))
+    assert site.ngettext("One partner.", "%(count)s partners.", 1) == "One partner."
+    assert gnu.ngettext("One partner.", "%(count)s partners.", 1) == "One partner."  # left out
+    assert site.ngettext("One office.", "%(count)s offices.", 2) == "%(count)s offices."
+    assert gnu.ngettext("One office.", "%(count)s offices.", 2) == ""  # what libintl serves too
 
 
 def test_a_plural_with_every_form_empty_is_left_out():

@@ -79,7 +79,8 @@ def test_changed_message_rewrites_pot_with_new_creation_date(project):
 
 def _with_creation_date(text: str, date: str) -> str:
     lines = text.splitlines(keepends=True)
-    return "".join(f'"POT-Creation-Date: {date}\\n"\n' if l.startswith('"POT-Creation-Date') else l for l in lines)
+    return "".join(f'"POT-Creation-Date: {date}\\n"\n' if line.startswith('"POT-Creation-Date') else line
+                   for line in lines)
 
 
 @pytest.mark.parametrize("name, line, says", [

@@ -23,8 +23,8 @@ Not Yet Agreed,,no Japanese yet
 
 
 def catalog_of(entries: str, locale: str = "ja"):
-    header = ('msgid ""\nmsgstr ""\n"Language: %s\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
-              '"Plural-Forms: nplurals=1; plural=0;\\n"\n\n' % locale)
+    header = (f'msgid ""\nmsgstr ""\n"Language: {locale}\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+              '"Plural-Forms: nplurals=1; plural=0;\\n"\n\n')
     return parse_po((header + entries).encode("utf-8"), "t.po").catalog
 
 

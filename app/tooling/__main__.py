@@ -1,0 +1,4 @@
+"""`python -m app.tooling check|compile ...`: see app/tooling/cli.py."""
+from app.tooling.cli import main
+
+main(prog_name="python -m app.tooling")
