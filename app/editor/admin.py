@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 
-from ..accounts import ROLES, AccountError, Accounts
+from ..accounts import ROLES, AccountError, Accounts, User
 from ..auth import accounts, current_user, login_required
 from ..config import all_locales
 from ..i18n import absolute_url
@@ -34,13 +34,20 @@ def never_cached(response):
     return response
 
 
+def _signed_in() -> User:
+    """current_user() in a view under login_required, which has turned away every request without one."""
+    user = current_user()
+    assert user is not None
+    return user
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required(role="translator")
 def password():
     """Change one's own password: the current one is required; every other session of the user ends."""
     error, status = None, 200
     if request.method == "POST":
-        user = current_user()
+        user = _signed_in()
         store = accounts()
         form = request.form
         if store.authenticate(user.name, form.get("current", ""), request.remote_addr or "") is None:
@@ -86,7 +93,7 @@ def users():
 
 def _change(store: Accounts, form) -> str:
     """Carry out one admin form (add, update or remove) and audit it; the message to flash."""
-    actor = current_user().name
+    actor = _signed_in().name
     action, name = form.get("action", ""), form.get("name", "")
     locales = [locale for locale in form.getlist("locales") if locale]
     if action == "add":

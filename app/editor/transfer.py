@@ -22,14 +22,13 @@ from pathlib import Path
 
 from flask import Response, current_app, g, render_template, request
 
-from ..auth import current_user
 from ..limits import body_limit
 from ..tooling.entry import EntryKey, ids_of, key_of, strings_of
 from ..tooling.files import atomic_write
 from ..tooling.pofile import CatalogError, messages, parse_po
 from .gate import entry_gate
 from .store import Author, CatalogBusy, Conflict, EntryGone, Refused
-from .views import bp, load, po_path, store_for
+from .views import _signed_in_user, bp, load, po_path, store_for
 
 # A catalog of the site is ~100 KB; one of 20,000 entries ~3 MB. Anything larger is not a catalog of ours.
 UPLOAD_LIMIT = 8 * 1024 * 1024
@@ -59,7 +58,7 @@ class Summary:
 
 
 def _download_copy(locale: str) -> Path:
-    return Path(current_app.config["INSTANCE_DIR"]) / "downloads" / locale / f"{current_user().name}.po"
+    return Path(current_app.config["INSTANCE_DIR"]) / "downloads" / locale / f"{_signed_in_user().name}.po"
 
 
 @bp.route("/download")
@@ -108,7 +107,7 @@ def merge(uploaded) -> Summary:
     copy = _download_copy(g.locale)
     base = ({key_of(m): strings_of(m) for m in messages(parse_po(copy.read_bytes(), copy).catalog)}
             if copy.exists() else None)
-    store, author = store_for(g.locale), Author(current_user().name)
+    store, author = store_for(g.locale), Author(_signed_in_user().name)
     strict = load(g.locale).strict
     summary = Summary()
     for message in messages(uploaded):

@@ -254,7 +254,7 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
         # Who made the change in the way, if it was a save in the editor; else it came from outside.
         latest = next(iter(store_for(g.locale).history(row.key)), None)
         conflict_change = latest if latest and latest["after"] == conflict.on_disk else None
-        conflict_diffs = [text_diff(old, new) for old, new in zip(started, conflict.on_disk)]
+        conflict_diffs = [text_diff(old, new) for old, new in zip(started, conflict.on_disk, strict=False)]
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
         base=base if base is not None else row.strings, reason=reason, conflict=conflict,

@@ -170,7 +170,7 @@ def test_preview_in_a_process_that_has_not_read_the_whole_catalog(alice):
                                               "context": ESTABLISHED.context}  # the form's hidden fields
     views._loaded.clear()
     response = alice.post(EDIT + "preview", data=fields)
-    assert response.status_code == 200 and "<dt>下書きの設立</dt>" in response.text
+    assert response.status_code == 200 and '<dt><mark class="editor-draft" data-role="draft">下書きの設立</mark></dt>' in response.text
 
 
 def test_translation_memory_lists_extra_catalogs_with_similarity(translations_copy, instance_dir, tmp_path):
