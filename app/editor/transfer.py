@@ -90,7 +90,8 @@ def upload():
         uploaded = parse_po(file.read(), Path(file.filename)).catalog
     except CatalogError as err:
         return _upload_page(error=f"This file is not a valid catalog, so nothing was saved: {err}", status=400)
-    if uploaded.locale is not None and str(uploaded.locale) != g.locale:
+    # Poedit may write the territory too (ja_JP for ja): the language is what must match.
+    if uploaded.locale is not None and g.locale not in (str(uploaded.locale), uploaded.locale.language):
         return _upload_page(error=f"This file is a catalog for {uploaded.locale}, not {g.locale}: nothing was "
                                   "saved.", status=400)
     try:

@@ -92,6 +92,8 @@ def test_a_malformed_or_foreign_or_huge_file_writes_nothing(alice, ja_po, monkey
     assert broken.status_code == 400 and "not a valid catalog" in broken.text
     foreign = send(alice, before.replace(b"Language: ja", b"Language: fr").replace("設置".encode(), "設立".encode()))
     assert foreign.status_code == 400 and "a catalog for fr" in foreign.text
+    territory = send(alice, before.replace(b"Language: ja", b"Language: ja_JP"))  # as Poedit may write it
+    assert territory.status_code == 200 and '<li data-count="saved">0 saved</li>' in territory.text
     from app.editor import transfer
     monkeypatch.setattr(transfer.upload, "max_body", 1000)
     huge = send(alice, before)
