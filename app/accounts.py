@@ -118,6 +118,24 @@ class Accounts:
             if not db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (password_hash, name)).rowcount:
                 raise AccountError(f"no user {name!r}")
 
+    def set_rights(self, name: str, role: str, locales) -> None:
+        locales = tuple(dict.fromkeys(locales))
+        self._check(role, locales)
+        with self._db() as db:
+            if not db.execute("UPDATE users SET role = ?, locales = ? WHERE name = ?",
+                              (role, " ".join(locales), name)).rowcount:
+                raise AccountError(f"no user {name!r}")
+
+    def audit(self, actor: str, action: str, target: str, detail: str = "") -> None:
+        """Record a change to accounts made in the browser (who, what, to whom); never a password."""
+        with self._db() as db:
+            db.execute("INSERT INTO account_audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                       (time.time(), actor, action, target, detail))
+
+    def audit_trail(self, limit: int = 50) -> list[dict]:
+        with self._db() as db:
+            return [dict(row) for row in db.execute("SELECT * FROM account_audit ORDER BY id DESC LIMIT ?", (limit,))]
+
     def sign_out(self, name: str) -> None:
         """End every session of `name` (the session cookie is signed, not stored: a copy of it stays valid
         until the stamp it carries changes)."""

@@ -87,6 +87,14 @@ CREATE TABLE IF NOT EXISTS comments (
     resolved_at REAL
 );
 CREATE INDEX IF NOT EXISTS comments_entry ON comments (locale, msgid, context);
+CREATE TABLE IF NOT EXISTS account_audit (
+    id INTEGER PRIMARY KEY,
+    at REAL NOT NULL,
+    actor TEXT NOT NULL,            -- who did it (the user themselves, for a password change)
+    action TEXT NOT NULL,           -- add | remove | set-role | set-locales | change-password
+    target TEXT NOT NULL,           -- the account changed
+    detail TEXT NOT NULL            -- e.g. the new role and locales; never a password
+);
 """
 BUSY_TIMEOUT = 5.0  # seconds a statement waits for another connection's write lock before "database is locked"
 LOCK_TIMEOUT = 10.0  # seconds to wait for another process creating the database

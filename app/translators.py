@@ -27,7 +27,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 
-from .auth import redirect_unless_signed_in
+from .auth import accounts_enabled, current_user, redirect_unless_signed_in
 from .config import all_locales
 from .i18n import bind_locale, content_language
 from .catalogs import _signature
@@ -35,7 +35,7 @@ from .pages import PAGES, PAGES_BY_ENDPOINT
 from .tooling.bounded_match import BoundedMatcher, WorkLimit
 from .tooling.check import CatalogReport, ProjectPaths, run_check
 from .tooling.editor_work import awaiting_review
-from .tooling.entry import FUZZY, STATES, TODO_STATES, TRANSLATED, Entry, catalog_entries
+from .tooling.entry import FUZZY, STATES, TODO_STATES, TRANSLATED, Entry, catalog_entries, key_of
 from .tooling.findings import Finding
 from .tooling.glossary import Glossary, project_glossary
 from .tooling.pofile import CatalogError, messages
@@ -402,7 +402,9 @@ bind_locale(bp)
 @bp.context_processor
 def template_helpers():
     return {"page_label": page_label, "todo_codes": TODO_CODES, "states": STATES, "page_keys": PAGE_KEYS,
-            "strings_per_page": STRINGS_PER_PAGE, "list_page_url": list_page_url}
+            "strings_per_page": STRINGS_PER_PAGE, "list_page_url": list_page_url,
+            "viewer": current_user() if accounts_enabled() else None,
+            "entry_id": lambda message: key_of(message).id}
 
 
 def list_page_url(number: int) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from ..auth import ACCOUNTS_ON
-from . import site_links
+from . import admin, qa, site_links, transfer  # noqa: F401 (qa, transfer: routes on the editor's blueprint)
 from .memory import TranslationMemory
 from .views import bp
 
@@ -17,6 +17,7 @@ def init_app(app) -> None:
     """Register the editor's blueprint; where the editor is on, its memory, filters and links on the site
     (after auth.init_app and pages.init_app: it wraps the page cache)."""
     app.register_blueprint(bp)
+    app.register_blueprint(admin.bp)
     if not app.extensions[ACCOUNTS_ON]:
         return  # nothing below costs a visitor anything then
     app.extensions["translation_memory"] = TranslationMemory()

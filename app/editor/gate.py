@@ -10,12 +10,15 @@ be published, when the flag is cleared.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from babel.messages.catalog import Message
 
 from ..tooling.checks import EntryRules, entry_findings
 from ..tooling.findings import ERROR, Finding
+from ..tooling.glossary import project_glossary
+from ..tooling.pofile import CatalogError
 
 STATE_CODES = frozenset({"untranslated", "fuzzy"})
 
@@ -46,3 +49,12 @@ def judge(rules: EntryRules, on_disk: Message, strings: tuple[str, ...], fuzzy: 
         findings += [f for f in entry_findings(rules, as_saved(on_disk, strings, False)) if f.code not in STATE_CODES]
     findings = [f for f in findings if f.code not in already]
     return GateVerdict([f for f in findings if f.severity == ERROR], [f for f in findings if f.severity != ERROR])
+
+
+def with_project_glossary(rules: EntryRules, translations_dir: Path) -> tuple[EntryRules, str | None]:
+    """`rules` with the project glossary as it is now (a translator may have just added a term), or the
+    reason it cannot be read: then `check` cannot run either (exit 2) and no save can be judged safe."""
+    try:
+        return replace(rules, glossary=project_glossary(translations_dir)), None
+    except CatalogError as err:
+        return rules, f"the glossary cannot be read: {err}"

@@ -8,7 +8,8 @@ from __future__ import annotations
 import io
 import math
 import os
-from dataclasses import dataclass, field, replace
+import re
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from ..tooling.glossary import project_glossary
 from ..tooling.po_delta import ChangedEntry, apply_changes, changed_entries
 from ..tooling.pofile import CatalogError, parse_po
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
-from .gate import judge
+from .gate import judge, with_project_glossary
 from .review import shown as shown_suggestions
 from .store import Author, CatalogBusy, CatalogStore, Conflict, EntryGone, Refused, remember_valid, validate
 
@@ -229,7 +230,7 @@ def entries():
     counts = loaded.counts
     shown = [row for row in loaded.rows
              if (state == "all" or row.state == state or (state == "todo" and row.state != TRANSLATED))
-             and (not page_key or page_key in row.pages or (ALL_PAGES in row.pages and page_key in PAGES_BY_ENDPOINT))
+             and _on_page(row, page_key)
              and (not context or (row.key.context or "") == context)
              and (not text or _matches(row, text))]
     pages_total = max(1, math.ceil(len(shown) / PER_PAGE))
@@ -286,7 +287,8 @@ def _form_strings(row: Row, name: str) -> tuple[str, ...]:
 
 
 def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None, reason=None, conflict=None,
-                warnings=(), action: str = "save", comment_error=None, status: int = 200):
+                warnings=(), action: str = "save", comment_error=None, started=None, status: int = 200):
+    """The entry page; on a conflict, `started` is the translation the translator's form was loaded with."""
     config = current_app.config
     glossary_terms, glossary_error = [], None
     try:
@@ -304,6 +306,12 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
     suggestions = memory.suggest(row.ids[0], row.strings[0], memories)
     rows = loaded.rows
     index = loaded.index.get(row.id, 0)
+    conflict_change = conflict_diffs = None
+    if conflict is not None:
+        # Who made the change in the way, if it was a save in the editor; else it came from outside.
+        latest = next(iter(store_for(g.locale).history(row.key)), None)
+        conflict_change = latest if latest and latest["after"] == conflict.on_disk else None
+        conflict_diffs = [text_diff(old, new) for old, new in zip(started, conflict.on_disk, strict=False)]
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
         base=base if base is not None else row.strings, reason=reason, conflict=conflict,
@@ -312,6 +320,7 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
         comments=_comments().thread(row.key), comment_error=comment_error,
         previous=previous, diff=text_diff(previous, row.ids[0]) if previous is not None else None,
         glossary_terms=glossary_terms, glossary_error=glossary_error, suggestions=suggestions,
+        conflict_change=conflict_change, conflict_diffs=conflict_diffs, list_page=_list_page(),
         live_pages=[PAGES_BY_ENDPOINT[key] for key in row.pages if key in PAGES_BY_ENDPOINT] or
         ([PAGES[0]] if ALL_PAGES in row.pages else []),
         can_review=_signed_in_user().can_review(g.locale),
@@ -325,9 +334,21 @@ def entry(id_: str):
     return _entry_page(row, loaded)
 
 
-def _next_todo(loaded: LoadedCatalog, after: Row) -> Row | None:
+def _list_page() -> str | None:
+    """The list's page filter the translator came from (carried by the entry's URL, then its form)."""
+    key = request.values.get("list_page") or request.args.get("page")
+    return key if key in PAGE_KEYS else None
+
+
+def _on_page(row: Row, page_key: str | None) -> bool:
+    return (not page_key or page_key in row.pages or (ALL_PAGES in row.pages and page_key in PAGES_BY_ENDPOINT))
+
+
+def _next_todo(loaded: LoadedCatalog, after: Row, page_key: str | None) -> Row | None:
+    """The next string to do after `after`, in the list's order and within its page filter."""
     index = loaded.index.get(after.id, -1)
-    return next((row for row in loaded.rows[index + 1:] if row.state != TRANSLATED), None)
+    return next((row for row in loaded.rows[index + 1:] if row.state != TRANSLATED and _on_page(row, page_key)),
+                None)
 
 
 @bp.post("/<id_>/")
@@ -372,7 +393,7 @@ def _write(loaded: LoadedCatalog | None, row: Row, draft, base, author: Author, 
     except (CatalogError, CatalogBusy) as err:
         return render_template("editor/broken.html", error=str(err)), 503
     if isinstance(result, Conflict):
-        return _entry_page(row, loaded, draft=result.yours, base=result.on_disk, conflict=result,
+        return _entry_page(row, loaded, draft=result.yours, base=result.on_disk, conflict=result, started=base,
                            status=409)
     if isinstance(result, Refused):
         return _entry_page(row, loaded, draft=draft, base=base, reason=result.reason, status=422)
@@ -384,8 +405,16 @@ def _write(loaded: LoadedCatalog | None, row: Row, draft, base, author: Author, 
 
 
 def _after_save(row: Row, action: str, then: str | None = None):
-    target = _next_todo(load(g.locale), row) if action == "next" else None
-    return redirect(absolute_url(then or url_for("editor.entry", id_=(target or row).id)), 303)
+    if then:
+        return redirect(absolute_url(then), 303)
+    page_key = _list_page()
+    if action == "next":
+        target = _next_todo(load(g.locale), row, page_key)
+        if target is None:
+            flash("All done: no string left to do" + (f" on {page_label(page_key)}." if page_key else "."))
+            return redirect(absolute_url(url_for("editor.entries", page=page_key)), 303)
+        return redirect(absolute_url(url_for("editor.entry", id_=target.id, page=page_key)), 303)
+    return redirect(absolute_url(url_for("editor.entry", id_=row.id, page=page_key)), 303)
 
 
 def _gate(loaded: LoadedCatalog | None, row: Row, draft, base, fuzzy: bool, *, marking_fuzzy: bool = False):
@@ -393,12 +422,10 @@ def _gate(loaded: LoadedCatalog | None, row: Row, draft, base, fuzzy: bool, *, m
     with the reasons and the text kept: 422 for errors, and for warnings until the same text is sent again
     with them confirmed ("Save anyway")."""
     loaded = loaded or load(g.locale)
-    try:
-        glossary = project_glossary(current_app.config["TRANSLATIONS_DIR"])
-    except CatalogError as err:  # `check` cannot run either (exit 2): nothing can be judged safe
-        return _entry_page(row, loaded, draft=draft, base=base, reason=f"the glossary cannot be read: {err}",
-                           status=422)
-    verdict = judge(replace(loaded.rules, glossary=glossary), row.message, tuple(draft), fuzzy, marking_fuzzy)
+    rules, glossary_error = with_project_glossary(loaded.rules, current_app.config["TRANSLATIONS_DIR"])
+    if glossary_error is not None:
+        return _entry_page(row, loaded, draft=draft, base=base, reason=glossary_error, status=422)
+    verdict = judge(rules, row.message, tuple(draft), fuzzy, marking_fuzzy)
     if verdict.errors:
         reason = "; ".join(f"{f.message} ({f.code})" for f in verdict.errors)
         return _entry_page(row, loaded, draft=draft, base=base, reason=reason, warnings=verdict.warnings,
@@ -423,14 +450,44 @@ def preview(id_: str):
     # The draft as a one-entry catalog in front of the live translations (gettext's fallback chain): the
     # live object is not touched, so nobody else ever sees the draft.
     draft_catalog = Catalog(locale=g.locale)
-    draft_catalog.add(row.message.id, draft if len(row.ids) > 1 else draft[0], context=row.key.context)
+    marked = tuple(f"{DRAFT_START}{form}{DRAFT_END}" if form else form for form in draft)
+    draft_catalog.add(row.message.id, marked if len(row.ids) > 1 else marked[0], context=row.key.context)
     overlay = Translations(io.BytesIO(mo_bytes(draft_catalog, english_for_empty_forms=True)))
     overlay.add_fallback(current_app.extensions["catalogs"].translations(g.locale))
     with get_domain().overlay(g.locale, overlay):
         body = render_template(page.template, page=page, pages=PAGES, alternates=alternates(page))
-    banner = ('<div class="editor-preview" role="status" translate="no">Preview of your unsaved draft: '
-              'only you see it.</div>')
-    return Response(body.replace("<main", banner + "<main", 1), mimetype="text/html")
+    return Response(_with_banner_and_marks(body), mimetype="text/html")
+
+
+# The draft is rendered between these two private-use characters, which no page text holds, so that the
+# preview can mark where it appears.
+DRAFT_START, DRAFT_END = "\ue000", "\ue001"
+_DRAFT_RE = re.compile(f"{DRAFT_START}(.*?){DRAFT_END}", re.DOTALL)
+_MAIN_RE = re.compile(r"<main\b[^>]*>")
+PREVIEW_BANNER = ('<p class="editor-preview" role="status" translate="no" data-role="preview-banner">'
+                  '<strong>Preview of your unsaved draft</strong>: only you see it. Your string is '
+                  '<mark class="editor-draft">marked like this</mark>.</p>')
+
+
+def _with_banner_and_marks(body: str) -> str:
+    """The preview page with its banner at the top of <main> and the draft marked where it is text there;
+    where the draft lands in an attribute or outside <main> (the title), it is shown unmarked."""
+    main = _MAIN_RE.search(body)
+    start = main.end() if main else 0
+    end = body.find("</main>", start)
+    end = len(body) if end < 0 else end
+    inside = body[start:end]
+
+    def mark(match: re.Match) -> str:
+        before = inside[:match.start()]
+        if before.rfind("<") > before.rfind(">"):  # inside a tag: an attribute value
+            return match.group(1)
+        return f'<mark class="editor-draft" data-role="draft">{match.group(1)}</mark>'
+
+    def unmarked(text: str) -> str:
+        return text.replace(DRAFT_START, "").replace(DRAFT_END, "")
+
+    return unmarked(body[:start]) + PREVIEW_BANNER + unmarked(_DRAFT_RE.sub(mark, inside)) + unmarked(body[end:])
 
 
 @bp.route("/<id_>/history")

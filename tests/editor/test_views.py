@@ -128,7 +128,10 @@ def test_mark_fuzzy_then_a_reviewer_approves(alice, editor_app, ja_po):
     assert reviewer.post(EDIT, data=form_of(page) | {"action": "approve"}).status_code == 303
     assert "fuzzy" not in find_message(read_po_file(ja_po).catalog, ESTABLISHED).flags
     history = reviewer.get(EDIT + "history").text
-    assert re.search(r"<td>rita</td><td>approve</td>", history) and re.search(r"<td>alice</td><td>fuzzy", history)
+    assert re.search(r'<td>rita</td><td data-role="action">approve</td>', history)
+    # Said once: "marked fuzzy", not "fuzzy (fuzzy)".
+    assert re.search(r'<td>alice</td><td data-role="action">marked fuzzy</td>', history)
+    assert "(fuzzy)" not in history
 
 
 def test_a_fuzzy_entry_shows_the_old_english_and_a_diff(alice, ja_po):
@@ -145,11 +148,11 @@ def test_history_and_revert(alice, ja_po):
     alice.post(EDIT, data=form_of(alice.get(EDIT).text) | {"msgstr": ["設立"], "action": "save"})
     history = alice.get(EDIT + "history").text
     change = re.search(r'data-change="(\d+)"', history).group(1)
-    assert "<td>alice</td><td>save</td>" in history
+    assert '<td>alice</td><td data-role="action">save</td>' in history
     token = re.search(r'name="csrf_token" value="([^"]+)"', history).group(1)
     response = alice.post(f"{EDIT}revert/{change}", data={"csrf_token": token, "base": ["設立"]})
     assert response.status_code == 303 and on_disk(ja_po) == ("設置",)
-    assert "<td>alice</td><td>revert</td>" in alice.get(EDIT + "history").text
+    assert '<td>alice</td><td data-role="action">revert</td>' in alice.get(EDIT + "history").text
 
 
 def test_preview_renders_the_page_with_the_draft_for_this_request_only(alice, editor_app, ja_po):
@@ -157,7 +160,11 @@ def test_preview_renders_the_page_with_the_draft_for_this_request_only(alice, ed
     fields = form_of(alice.get(EDIT).text) | {"msgstr": ["下書きの設立"]}
     response = alice.post(EDIT + "preview", data=fields)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
-    assert "<dt>下書きの設立</dt>" in response.text and "only you see it" in response.text
+    # The draft is marked where it shows, and a banner at the top of <main> says whose preview it is.
+    assert '<dt><mark class="editor-draft" data-role="draft">下書きの設立</mark></dt>' in response.text
+    assert re.search(r'<main[^>]*><p class="editor-preview" role="status"[^>]*><strong>Preview of your unsaved '
+                     r'draft</strong>: only you see it', response.text)
+    assert "\ue000" not in response.text and "\ue001" not in response.text
     assert ja_po.read_bytes() == before
     visitor = editor_app.test_client()
     assert "下書き" not in visitor.get("/ja/office/").text and "<dt>設置</dt>" in visitor.get("/ja/office/").text
@@ -170,7 +177,7 @@ def test_preview_in_a_process_that_has_not_read_the_whole_catalog(alice):
                                               "context": ESTABLISHED.context}  # the form's hidden fields
     views._loaded.clear()
     response = alice.post(EDIT + "preview", data=fields)
-    assert response.status_code == 200 and "<dt>下書きの設立</dt>" in response.text
+    assert response.status_code == 200 and '<dt><mark class="editor-draft" data-role="draft">下書きの設立</mark></dt>' in response.text
 
 
 def test_translation_memory_lists_extra_catalogs_with_similarity(translations_copy, instance_dir, tmp_path):
@@ -267,6 +274,9 @@ def test_a_drafts_pages_are_for_signed_in_translators_only(translations_copy, in
     assert sign_in(client, "kim").status_code == 302
     preview = client.get("/ko/office/")
     assert preview.status_code == 200 and preview.headers["X-Robots-Tag"] == "noindex"
+    assert re.search(r'<main[^>]*>\s*<p class="draft-banner"[^>]*><strong>Draft language, not published',
+                     preview.text)
+    assert "draft-banner" not in client.get("/ja/office/").text  # a published language has none
 
 
 @pytest.mark.parametrize("path", ["/ja/no-such-page", "/en/no-such-page", "/xx/translations/edit/"])
