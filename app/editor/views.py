@@ -5,7 +5,9 @@ store.py (one entry, under a lock, conflict-checked).
 """
 from __future__ import annotations
 
+import errno
 import io
+import logging
 import math
 import os
 from dataclasses import dataclass
@@ -23,9 +25,15 @@ from ..tooling.compile import mo_bytes
 from ..tooling.entry import STATES, TODO_STATES, TRANSLATED, Entry, EntryKey, catalog_entries
 from ..tooling.formats import catalog_strict_forms
 from ..tooling.glossary import project_glossary
-from ..tooling.pofile import CatalogError, parse_po
+from ..tooling.files import FileVersion, UnsafeSideFile
+from ..tooling.findings import Finding
+from ..tooling.pofile import UNREADABLE, CatalogError, parse_po
+from ..tooling.project_files import outside_problem
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
-from .store import Author, CatalogBusy, CatalogStore, Conflict, EntryGone, Refused, remember_valid, validate
+from .store import (RETRY_AFTER, Author, CatalogBusy, CatalogStore, Conflict, EntryGone, Refused, read_catalog,
+                    remember_valid, validate)
+
+log = logging.getLogger(__name__)
 
 FILTERS = ("todo", *TODO_STATES, "all")
 PER_PAGE = 50
@@ -81,7 +89,7 @@ class Row:
 
 @dataclass
 class LoadedCatalog:
-    signature: tuple  # (mtime_ns, size, inode) of the file read
+    signature: FileVersion  # of the file read
     rows: list[Row]
     by_id: dict[str, Row]
     strict: frozenset[int] | None  # the plural forms checked strictly (formats.catalog_strict_forms)
@@ -94,22 +102,35 @@ def po_path(locale: str) -> Path:
     return Path(current_app.config["TRANSLATIONS_DIR"]) / locale / "LC_MESSAGES" / "messages.po"
 
 
+def _broken(err: CatalogError):
+    """A 503 page saying why the catalog cannot be edited (its path relative to translations/ only)."""
+    return abort(Response(render_template("editor/broken.html", error=str(err)), status=503))
+
+
+def _guarded(path: Path) -> Path:
+    """`path`, unless it is a symlink out of translations/ (checked as `check` checks it: a 503 that names
+    neither the target nor anything of it); the store refuses any symlink as the file itself."""
+    problem = outside_problem(path, current_app.config["TRANSLATIONS_DIR"])
+    if problem:
+        log.warning("editor: %s %s", path, problem)
+        _broken(CatalogError([Finding(str(Path(*path.parts[-3:])), 0, UNREADABLE, problem)]))
+    return path
+
+
 def load(locale: str) -> LoadedCatalog:
     """The locale's catalog as on disk now; a broken file is a 503 page saying why (nothing is lost)."""
-    path = po_path(locale)
+    path = _guarded(po_path(locale))
     try:
-        st = os.stat(path)
-        signature = (st.st_mtime_ns, st.st_size, st.st_ino)
+        data, signature = read_catalog(path)
         cached = _loaded.get(path)
         if cached is not None and cached.signature == signature:
             return cached
-        data = path.read_bytes()
-        pofile = parse_po(data, path)
+        pofile = parse_po(data, Path(*path.parts[-3:]))
     except FileNotFoundError:
         abort(404)
     except CatalogError as err:
-        abort(Response(render_template("editor/broken.html", error=str(err)), status=503))
-    remember_valid(path, data)  # parsed whole: the next save need not parse this version again
+        _broken(err)
+    remember_valid(path, data, signature)  # parsed whole: the next save need not parse this version again
     strict = catalog_strict_forms(pofile.catalog)
     rows = [Row(entry) for entry in catalog_entries(pofile.catalog)]
     loaded = _loaded[path] = LoadedCatalog(signature, rows, {row.id: row for row in rows}, strict)
@@ -118,7 +139,8 @@ def load(locale: str) -> LoadedCatalog:
 
 def store_for(locale: str) -> CatalogStore:
     config = current_app.config
-    return CatalogStore(po_path(locale), locale, config["EDITOR_DB"], git_commits=config["EDITOR_GIT_COMMITS"])
+    return CatalogStore(_guarded(po_path(locale)), locale, config["EDITOR_DB"],
+                        git_commits=config["EDITOR_GIT_COMMITS"])
 
 
 # --- views ------------------------------------------------------------------------------------------------
@@ -221,7 +243,7 @@ def _form_strings(row: Row, name: str) -> tuple[str, ...]:
 
 
 def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None, reason=None, conflict=None,
-                status: int = 200):
+                problem=None, status: int = 200):
     config = current_app.config
     glossary_terms, glossary_error = [], None
     try:
@@ -241,7 +263,7 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
     index = next((i for i, other in enumerate(rows) if other.id == row.id), 0)
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
-        base=base if base is not None else row.strings, reason=reason, conflict=conflict,
+        base=base if base is not None else row.strings, reason=reason, conflict=conflict, problem=problem,
         previous=previous, diff=text_diff(previous, row.ids[0]) if previous is not None else None,
         glossary_terms=glossary_terms, glossary_error=glossary_error, suggestions=suggestions,
         live_pages=[PAGES_BY_ENDPOINT[key] for key in row.pages if key in PAGES_BY_ENDPOINT] or
@@ -280,8 +302,19 @@ def _save(loaded: LoadedCatalog, row: Row, draft, base, action: str):
     except EntryGone:
         return render_template("editor/broken.html", error="This entry is no longer in the catalog "
                                "(it was removed by an update). Your text: " + " | ".join(draft)), 410
-    except (CatalogError, CatalogBusy) as err:
-        return render_template("editor/broken.html", error=str(err)), 503
+    except CatalogError as err:
+        return render_template("editor/broken.html", error=f"{err} Your text: " + " | ".join(draft)), 503
+    except CatalogBusy as err:
+        page, status = _entry_page(row, loaded, draft=draft, base=base, status=503,
+                                   problem=f"the catalog is busy ({err}). Try again in a few seconds.")
+        return page, status, {"Retry-After": str(RETRY_AFTER)}
+    except UnsafeSideFile as err:  # logged by the store
+        return _entry_page(row, loaded, draft=draft, base=base, status=503,
+                           problem=f"the catalog's lock file {err.reason}. An administrator must remove it.")
+    except OSError as err:  # ENOSPC, EROFS, EACCES…: atomic_write removed its temporary file
+        log.error("saving %s in %s: %s", row.id, g.locale, err)
+        return _entry_page(row, loaded, draft=draft, base=base, status=503,
+                           problem=f"the server could not write the catalog ({_what(err)}).")
     if isinstance(result, Conflict):
         return _entry_page(row, loaded, draft=result.yours, base=result.on_disk, conflict=result,
                            status=409)
@@ -293,10 +326,18 @@ def _save(loaded: LoadedCatalog, row: Row, draft, base, action: str):
     return redirect(absolute_url(url_for("editor.entry", id_=(target or row).id)), 303)
 
 
+def _what(err: OSError) -> str:
+    """An OSError in words, without the server's paths."""
+    return {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+            errno.EROFS: "the translations directory is read-only",
+            errno.EACCES: "permission denied"}.get(err.errno, os.strerror(err.errno) if err.errno else "error")
+
+
 @bp.post("/<id_>/preview")
 def preview(id_: str):
     """The page the entry appears on, rendered with the draft: for this translator only, never cached."""
     loaded, row = _current(id_)
+    loaded = loaded or load(g.locale)  # the form named the entry: this worker may not have read the catalog yet
     draft = _form_strings(row, "msgstr")
     reason = validate(row.ids, draft, loaded.strict)
     if reason:
