@@ -397,6 +397,12 @@ class CatalogStore:
         except CatalogBusy:
             return None
 
+    @staticmethod
+    def pending_locales(db_path: Path) -> list[str]:
+        """The locales with audit rows left pending by a save that died mid-way."""
+        with opened(db_path) as db:
+            return [row[0] for row in db.execute("SELECT DISTINCT locale FROM audit WHERE status = ?", (PENDING,))]
+
     def _reconcile_locked(self) -> int:
         """Under the lock no save of this catalog is under way, so a pending row is one whose save died:
         done when the file holds the row's `after` (and flag), else failed (the replace never happened).
