@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import os
 import signal
 import sqlite3
@@ -23,7 +22,7 @@ from app.editor.store import CatalogBusy, CatalogStore, Conflict, Saved
 from app.tooling.entry import EntryKey, find_message, strings_of
 from app.tooling.files import UnsafeSideFile
 from app.tooling.pofile import CatalogError, read_po_file
-from tests.editor.test_store import ALICE, ANOTHER, CATALOG, HOME, UNTRANSLATED, changed_lines
+from tests.editor.test_store import ALICE, ANOTHER, CATALOG, UNTRANSLATED, changed_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -410,7 +409,3 @@ def test_a_save_waits_for_the_lock_at_most_two_seconds(store, po):
         holder.wait()
     assert po.read_text(encoding="utf-8") == CATALOG
 
-
-def test_json_of_history_unchanged_for_done_rows(store):
-    store.save(HOME, ["トップ"], ["ホーム"], ALICE)
-    assert [json.dumps(r["after"], ensure_ascii=False) for r in store.history(HOME)] == ['["トップ"]']
