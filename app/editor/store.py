@@ -288,7 +288,7 @@ class CatalogStore:
         """
         strings, base = tuple(strings), tuple(base)
         self._validate(*read_catalog(self.po_path))  # a whole parse, if needed, outside the lock
-        with catalog_lock(self.po_path) as _:
+        with catalog_lock(self.po_path):
             self._reconcile_locked()
             for _attempt in range(MAX_ATTEMPTS):
                 outcome = self._save_locked(key, strings, base, author, fuzzy, action)
@@ -306,7 +306,9 @@ class CatalogStore:
         return saved
 
     def _save_locked(self, key, strings, base, author, fuzzy, action):
-        """One read-patch-replace; None when the file changed before the replace (nothing written)."""
+        """One read-patch-replace: (Saved, audit row id, header fields) when the file was replaced; a Saved
+        (nothing to change), Conflict or Refused when nothing was written; None when the file changed
+        before the replace (nothing written: read again)."""
         data, version = read_catalog(self.po_path)
         known = self._validate(data, version)
         header = header_of(data)
@@ -338,7 +340,7 @@ class CatalogStore:
             raise RuntimeError(f"patching {key} did not give the expected entry")  # pragma: no cover
         audit_id = self._reserve(key, author, action, on_disk, strings, fuzzy)
         try:
-            atomic_write(self.po_path, patched, unchanged=version, limit=MAX_CATALOG_BYTES)
+            written = atomic_write(self.po_path, patched, unchanged=version, limit=MAX_CATALOG_BYTES)
         except FileChanged:
             self._set_status(audit_id, FAILED)
             log.info("%s changed on disk during a save of %s: read again", self.po_path, key.id)
@@ -346,9 +348,7 @@ class CatalogStore:
         except BaseException:
             self._set_status(audit_id, FAILED)
             raise
-        written = read_catalog(self.po_path)
-        if written[0] == patched:  # else someone wrote again already: the next save validates that version
-            remember_valid(self.po_path, *written)
+        remember_valid(self.po_path, patched, written)
         self._mark_done(audit_id)
         return Saved(on_disk, strings, fuzzy), audit_id, fields
 

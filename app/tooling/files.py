@@ -117,8 +117,9 @@ class FileChanged(Exception):
 
 
 def atomic_write(path: Path, data: bytes, *, unchanged: FileVersion | None = None,
-                 limit: int | None = None) -> None:
-    """Replace `path` with `data` so readers see the old file or the new one, never a part of either.
+                 limit: int | None = None) -> FileVersion:
+    """Replace `path` with `data` so readers see the old file or the new one, never a part of either;
+    return the version written.
 
     `unchanged`: replace only if the file is still that version (read again, within `limit`, just before
     the rename), else raise FileChanged. The temporary file is removed whatever fails (ENOSPC, EROFS…).
@@ -130,6 +131,7 @@ def atomic_write(path: Path, data: bytes, *, unchanged: FileVersion | None = Non
             tmp.write(data)
             tmp.flush()
             os.fsync(tmp.fileno())
+            info = os.fstat(tmp.fileno())
         # mkstemp creates 0600; keep the mode the file had, or the usual 0644 for a new one.
         try:
             mode = path.stat().st_mode & 0o777
@@ -139,6 +141,7 @@ def atomic_write(path: Path, data: bytes, *, unchanged: FileVersion | None = Non
         if unchanged is not None and read_version(path, follow_symlinks=False, limit=limit)[1] != unchanged:
             raise FileChanged(path)
         os.replace(tmp_name, path)
+        return FileVersion(info.st_ino, info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest())
     except BaseException:
         try:
             os.unlink(tmp_name)
