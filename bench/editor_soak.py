@@ -54,6 +54,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,12 +139,16 @@ def client(number: int, base_url: str, keys: list[EntryKey], hot: list[EntryKey]
 
 # --- the text editor and the checker ----------------------------------------------------------------------
 
-def text_editor(po: Path, keys: list[EntryKey], interval: float, locks: bool, stop, results) -> None:
+def text_editor(po: Path, keys: list[EntryKey], interval: float, locks: bool, holding, stop, results) -> None:
     """Rewrite `keys` in turn, as an editor that saves by rename and checks for changes on disk (under the
-    catalog's lock only when `locks`)."""
+    catalog's lock only when `locks`). It pauses while `holding`: then the lock holder stands for the person
+    editing the file under the lock."""
     last, writes, redone = {}, 0, 0
     number = 0
     while not stop.is_set():
+        if holding.is_set():
+            time.sleep(0.05)
+            continue
         key = keys[number % len(keys)]
         value = f"エディタ {number}"
         while True:
@@ -156,13 +161,14 @@ def text_editor(po: Path, keys: list[EntryKey], interval: float, locks: bool, st
             with open(po.with_name(po.name + ".lock"), "a+b") as lock:
                 if locks:
                     fcntl.flock(lock, fcntl.LOCK_EX)
-                # Compared by content: (mtime, inode, size) can repeat when an inode is reused within one
-                # mtime tick by a save of the same length, and a stale write would then go unnoticed.
+                tmp = po.with_name(f".{po.name}.editor")
+                tmp.write_text(text, encoding="utf-8")
+                # Checked last, just before the rename (writing 3 MB first would leave a window of
+                # milliseconds in which a save is undone), and by content: (mtime, inode, size) can repeat
+                # when an inode is reused within one mtime tick by a save of the same length.
                 if po.read_bytes() != data:
                     redone += 1
                     continue  # changed since read: reload and redo, as an editor asks you to
-                tmp = po.with_name(f".{po.name}.editor")
-                tmp.write_text(text, encoding="utf-8")
                 os.replace(tmp, po)
             break
         last[key] = value
@@ -183,13 +189,30 @@ def visitor(base_url: str, stop, results) -> None:
     results.put(("visitor", samples))
 
 
-def lock_holder(po: Path, delay: float, hold: float, results) -> None:
-    """Take the catalog's lock after `delay` s and hold it `hold` s, as `flock messages.po.lock vim` would."""
+def lock_holder(po: Path, base_url: str, workers: int, delay: float, hold: float, holding, results) -> None:
+    """Take the catalog's lock after `delay` s and hold it `hold` s, as `flock messages.po.lock vim` would
+    (the file does not change meanwhile: the text editor pauses, the saves wait or are busy).
+
+    The visitors' window starts once every worker has re-read the catalog's last change (each worker reads
+    a changed catalog on its next page, ~1 s for 20,000 entries: the cost of a change, not of the lock):
+    `workers` parallel requests until a round of them is fast."""
     time.sleep(delay)
+    holding.set()
     with open(po.with_name(po.name + ".lock"), "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        window = (time.time(), time.time() + hold)
-        time.sleep(hold)
+        taken = time.time()
+
+        def timed(_):
+            started = time.perf_counter()
+            with urllib.request.urlopen(base_url + "/ja/", timeout=60) as response:
+                response.read()
+            return time.perf_counter() - started
+        with ThreadPoolExecutor(workers) as pool:
+            while max(pool.map(timed, range(4 * workers))) > 0.1 and time.time() < taken + hold / 2:
+                pass
+        window = (time.time(), taken + hold)
+        time.sleep(max(0.0, taken + hold - time.time()))
+    holding.clear()
     results.put(("held", window))
 
 
@@ -262,12 +285,13 @@ def run(label: str, entries: int | None, clients: int, saves: int, interval: flo
         idle = [seconds for _, seconds in idle_results.get(timeout=60)[1]]
         alone.join(60)
 
-        stop, results = multiprocessing.Event(), multiprocessing.Queue()
+        stop, holding, results = multiprocessing.Event(), multiprocessing.Event(), multiprocessing.Queue()
         background = [multiprocessing.Process(target=text_editor, args=(po, editor_keys, interval, editor_locks,
-                                                                        stop, results)),
+                                                                        holding, stop, results)),
                       multiprocessing.Process(target=checker, args=(po, stop, results)),
                       multiprocessing.Process(target=visitor, args=(base_url, stop, results))]
-        holder = multiprocessing.Process(target=lock_holder, args=(po, 2.0, hold, results))
+        holder = multiprocessing.Process(target=lock_holder, args=(po, base_url, clients + 4, 2.0, hold, holding,
+                                                                   results))
         for process in (*background, holder):
             process.start()
         started = time.perf_counter()
@@ -395,11 +419,12 @@ def main() -> int:
         figures.append((label, latencies, target))
         publics.append((label, public))
     print("\nvisitors (GET /ja/, one client flat out), p50/p99:")
+    hold = args.hold
     for label, public in publics:
         idle, soak, held = (public[name] for name in ("idle", "soak", "held"))
         print(f"  {label}: idle {statistics.median(idle) * 1000:.1f}/{percentile(idle, 99) * 1000:.1f} ms; "
               f"during the soak {statistics.median(soak) * 1000:.1f}/{percentile(soak, 99) * 1000:.1f} ms; "
-              f"lock held {public['hold']:.0f} s: {statistics.median(held) * 1000:.1f}/"
+              f"lock held (last {public['hold']:.0f} s of {hold:.0f}): {statistics.median(held) * 1000:.1f}/"
               f"{percentile(held, 99) * 1000:.1f} ms (p99 ratio to idle {percentile(held, 99) / percentile(idle, 99):.2f})")
     print(f"\nsave latency (POST until acknowledged, busy retries included), gunicorn {args.clients + 4} workers, "
           f"{args.clients} clients, think time "
