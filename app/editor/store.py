@@ -228,6 +228,7 @@ def catalog_lock(po_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[int]:
         raise
     try:
         deadline = time.monotonic() + timeout
+        pause = 0.002
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -235,7 +236,10 @@ def catalog_lock(po_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[int]:
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise CatalogBusy("another save (or someone editing the file) holds the catalog's lock") from None
-                time.sleep(0.005)
+                # Another save holds it for milliseconds; a person with `flock … vim` for minutes: back off, so
+                # that waiting workers do not take the CPU from the site's visitors.
+                time.sleep(pause)
+                pause = min(pause * 2, 0.05)
         yield fd
     finally:
         os.close(fd)  # releases the lock
