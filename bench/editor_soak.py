@@ -362,7 +362,7 @@ def run(label: str, entries: int | None, clients: int, saves: int, interval: flo
     verdict(not lost, f"every acknowledged save is in the final file or was replaced knowingly ({len(lost)} lost)")
     verdict(not forked and not race_acks,
             f"every same-entry race is a conflict ({races} races, {len(forked) + race_acks} with two saves)")
-    verdict(not other, f"no response other than 303/409 ({len(other)})")
+    verdict(not other, f"no response other than 303/409 ({len(other)}: statuses {sorted(r[4] for r in other)})")
     missing = [k for k, v in editor_result[0].items() if strings_of(find_message(final, k))[0] != v]
     verdict(not missing, f"the text editor's changes all survived ({len(missing)} lost)")
     untouched = [k for k in initial if k not in {EntryKey(r[0], r[1]) for r in records}
