@@ -54,7 +54,9 @@ CREATE TABLE IF NOT EXISTS audit (
     before TEXT NOT NULL,           -- JSON list of the msgstr forms before
     after TEXT NOT NULL,            -- JSON list of the msgstr forms after
     fuzzy INTEGER NOT NULL,         -- the entry is fuzzy after this change
-    git_commit TEXT                 -- the commit recording it, when translations/ is in git
+    git_commit TEXT,                -- the commit recording it, when translations/ is in git
+    commit_note TEXT,               -- why there is no commit ("not committed: …"), for the history
+    status TEXT NOT NULL DEFAULT 'done'  -- pending (reserved, file not yet replaced) | done | failed
 );
 CREATE INDEX IF NOT EXISTS audit_entry ON audit (locale, msgid, context);
 CREATE TABLE IF NOT EXISTS suggestions (
@@ -170,9 +172,22 @@ def initialize(path: Path) -> None:
         with closing(_open(path)) as connection:
             _set_wal(connection)
             connection.executescript(SCHEMA)  # IF NOT EXISTS: a no-op on an existing database
+            _add_columns(connection)
     finally:
         os.close(lock_fd)  # releases the lock
     _initialized.add(path)
+
+
+# Columns added to the audit table since it was first created: an older database gets them at start-up.
+_AUDIT_COLUMNS = {"commit_note": "TEXT", "status": "TEXT NOT NULL DEFAULT 'done'"}
+
+
+def _add_columns(connection: sqlite3.Connection) -> None:
+    present = {row["name"] for row in connection.execute("PRAGMA table_info(audit)")}
+    for name, declaration in _AUDIT_COLUMNS.items():
+        if name not in present:
+            connection.execute(f"ALTER TABLE audit ADD COLUMN {name} {declaration}")
+    connection.execute("CREATE INDEX IF NOT EXISTS audit_pending ON audit (status) WHERE status = 'pending'")
 
 
 def _open(path: Path) -> sqlite3.Connection:

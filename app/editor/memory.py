@@ -16,7 +16,7 @@ import logging
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +44,7 @@ class Suggestion:
 
 @dataclass
 class _Memory:
-    signature: tuple
+    signature: Hashable
     pairs: list[tuple[str, str] | None]  # (English, translation); None: the entry no longer has one
     index: dict[str, list[int]] = field(default_factory=dict)  # lower-cased word -> pair numbers
     numbers: dict[EntryKey, int] = field(default_factory=dict)  # entry -> its pair number
@@ -74,7 +74,7 @@ class TranslationMemory:
     def __init__(self) -> None:
         self._memories: dict[Path, _Memory] = {}
 
-    def of_messages(self, path: Path, signature: tuple, catalog_messages: Callable[[], Iterable[Message]]) -> _Memory:
+    def of_messages(self, path: Path, signature: Hashable, catalog_messages: Callable[[], Iterable[Message]]) -> _Memory:
         """The memory of the catalog at `path` in version `signature`, indexed from `catalog_messages()`
         (e.g. the entries the editor has already read) when that version is new."""
         cached = self._memories.get(path)
@@ -82,7 +82,7 @@ class TranslationMemory:
             cached = self._memories[path] = _index(signature, catalog_messages())
         return cached
 
-    def take_changes(self, path: Path, previous: tuple, signature: tuple, changed: Iterable[Message]) -> None:
+    def take_changes(self, path: Path, previous: Hashable, signature: Hashable, changed: Iterable[Message]) -> None:
         """Move the memory of `path` from version `previous` to `signature`, which differs from it in the
         `changed` entries alone (a save): no new index. A memory of another version is left to be rebuilt."""
         cached = self._memories.get(path)
@@ -141,7 +141,7 @@ def _similarity(matcher: BoundedMatcher, source) -> float | None:
         return None
 
 
-def _index(signature: tuple, catalog_messages: Iterable[Message]) -> _Memory:
+def _index(signature: Hashable, catalog_messages: Iterable[Message]) -> _Memory:
     memory = _Memory(signature, [])
     for message in catalog_messages:
         memory.take(message)

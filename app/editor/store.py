@@ -1,21 +1,22 @@
 """Saving one entry of a catalog so that no edit is ever lost. Knows nothing of Flask.
 
 A save, under an inter-process lock (`fcntl.flock` on a lock file beside the catalog, so it holds across
-gunicorn workers and across servers on one machine):
-1. re-reads the catalog from disk, strictly (a file another tool broke is refused, never patched);
+gunicorn workers and across servers on one machine; waited for at most LOCK_TIMEOUT):
+1. re-reads the catalog from disk through the file guard, strictly (a file another tool broke, a symlink or
+   a FIFO is refused, never patched);
 2. compares the entry's translation with the one the translator's form was loaded with: if it changed
    (another translator, a text editor, a `git pull`), nothing is written and the caller gets a Conflict
    with both versions;
 3. otherwise patches only that entry's msgstr lines and `#,` flags (plus the header's PO-Revision-Date and
-   Last-Translator) into the file's own text, so every other byte stays exactly as on disk, and replaces the
-   file atomically (readers see the old file or the new one);
-4. records an audit row (who, when, entry, before, after) and, when the catalog is in a git work tree, a
-   commit with the translator as author.
+   Last-Translator) into the file's own text, reserves a pending audit row, and replaces the file atomically
+   if it is still the version read (else reads again and re-applies), then marks the row done;
+4. after the lock, commits exactly that change (HEAD's catalog plus this entry) with the translator as
+   author, when the catalog is tracked in a git work tree.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -30,13 +31,15 @@ from pathlib import Path
 
 from babel.messages.catalog import Message
 
-from ..db import opened
+from ..db import opened, transaction
 from ..tooling import po_patch
 from ..tooling.entry import EntryKey, ids_of, key_of, strings_of
-from ..tooling.files import atomic_write
+from ..tooling.files import (FileChanged, FileVersion, RefusedFile, UnsafeSideFile, atomic_write, open_side_file,
+                             read_version)
+from ..tooling.findings import Finding
 from ..tooling.formats import GERMANIC, catalog_strict_forms
 from ..tooling.po_patch import FUZZY, PoText, header_of
-from ..tooling.pofile import CatalogError, messages, parse_po
+from ..tooling.pofile import UNREADABLE, CatalogError, messages, parse_po
 from ..tooling.verdict import refusal
 
 log = logging.getLogger(__name__)
@@ -104,33 +107,35 @@ def _lock_path(po_path: Path) -> Path:
     return Path(po_path).with_name(Path(po_path).name + ".lock")
 
 
-def _known_valid(po_path: Path) -> set[str]:
-    """SHA-256 digests of recent versions of the catalog that a save wrote or a full parse found valid,
-    one a line in the lock file: shared by every process, so each version is parsed once, not once each."""
-    try:
-        return set(_lock_path(po_path).read_bytes().decode("ascii", "replace").split())
-    except FileNotFoundError:
-        return set()
+MAX_CATALOG_BYTES = 32 * 1024 * 1024  # a 20,000-entry catalog is ~3 MB; /dev/zero or a runaway file is not read
+
+# The last version of each catalog this process found valid (a save wrote it or a whole parse read it), with
+# its bytes, from which a change by someone else is validated as a diff. Only in memory and only as the editor
+# computed it: nothing another process or a commit can write decides that a file needs no validation.
+_valid: dict[Path, tuple[FileVersion, bytes]] = {}
 
 
-def remember_valid(po_path: Path, data: bytes, digest: str | None = None) -> None:
-    """Record `data` (SHA-256 `digest`) as a valid version: its digest in the lock file, and the bytes
-    themselves in `<catalog>.valid`, from which the next change by someone else is validated as a diff.
-    Only a cache: when it cannot be written (a read-only directory), the next save parses the whole file."""
-    digest = digest or hashlib.sha256(data).hexdigest()
-    snapshot = Path(po_path).with_name(Path(po_path).name + ".valid")
+def remember_valid(po_path: Path, data: bytes, version: FileVersion) -> None:
+    """Record `data`, read (or written) as `version` of the catalog, as valid."""
+    _valid[Path(po_path)] = (version, data)
+
+
+def read_catalog(po_path: Path) -> tuple[bytes, FileVersion]:
+    """The catalog's bytes and version, read through the file guard: a regular file (no FIFO, device or
+    directory; at most MAX_CATALOG_BYTES), never through a symlink. Anything else is a CatalogError that names
+    the file by its locale-relative path only (no absolute path, nothing of a link's target)."""
+    po_path = Path(po_path)
+    shown = Path(*po_path.parts[-3:])
     try:
-        fd = os.open(_lock_path(po_path), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, f"{digest}\n".encode())  # one small O_APPEND write: never interleaved with another
-        finally:
-            os.close(fd)
-        fd, tmp = tempfile.mkstemp(dir=snapshot.parent, prefix=f".{snapshot.name}.")
-        with os.fdopen(fd, "wb") as file:  # no fsync: a cache
-            file.write(data)
-        os.replace(tmp, snapshot)
+        return read_version(po_path, follow_symlinks=False, limit=MAX_CATALOG_BYTES)
+    except RefusedFile as err:
+        reason = err.reason
     except OSError as err:
-        log.warning("could not record a valid version of %s: %s", po_path, err)
+        if err.errno == errno.ENOENT:
+            raise
+        reason = "is a symbolic link: refused" if err.errno == errno.ELOOP else os.strerror(err.errno or 0)
+    log.warning("catalog %s %s", po_path, reason)
+    raise CatalogError([Finding(str(shown), 0, UNREADABLE, reason)])
 
 
 _ENTRY_LINE_RE = re.compile(rb"\s*(#|msgctxt|msgid|\Z)")
@@ -169,12 +174,12 @@ def _changed_blocks(old: bytes, new: bytes) -> list[bytes] | None:
 
 
 def _valid_change(po_path: Path, data: bytes) -> bool:
-    """True when `data` is a small change from the last valid version (`<catalog>.valid`) and the changed
+    """True when `data` is a small change from the last version this process found valid and the changed
     entries are valid on their own and add no duplicate; False means "parse the whole file"."""
-    try:
-        old = Path(po_path).with_name(Path(po_path).name + ".valid").read_bytes()
-    except FileNotFoundError:
+    known = _valid.get(Path(po_path))
+    if known is None:
         return False
+    old = known[1]
     try:
         charset = header_of(data).charset
     except CatalogError:
@@ -197,11 +202,13 @@ def _valid_change(po_path: Path, data: bytes) -> bool:
     return True
 
 
-LOCK_TIMEOUT = 20  # seconds a save waits for another one (or a text editor holding the lock) to finish
+LOCK_TIMEOUT = 2  # seconds a save waits for another one (or a text editor holding the lock) before "busy"
+RETRY_AFTER = 5  # seconds a busy page asks the translator to wait before saving again
+MAX_ATTEMPTS = 5  # times a save re-reads and re-applies its change when the file changed under it
 
 
 class CatalogBusy(Exception):
-    """The lock was not free within LOCK_TIMEOUT: nothing was written."""
+    """The lock was not free within LOCK_TIMEOUT, or the file kept changing: nothing was written."""
 
 
 @contextmanager
@@ -209,26 +216,41 @@ def catalog_lock(po_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[int]:
     """Exclusive lock on `<catalog>.lock`, beside it: every process saving to this catalog takes it.
 
     A separate lock file, not the catalog: the catalog is replaced by rename on every save, and a lock on
-    the old inode would not exclude a process that opened the new one. The lock file also lists the
-    SHA-256 of recent versions known valid (see CatalogStore.save). Yields the lock file's descriptor.
+    the old inode would not exclude a process that opened the new one. The lock file is a side file the
+    editor creates (files.open_side_file: a symlink or FIFO in its place is refused, never followed) and
+    never writes. Raises CatalogBusy after `timeout` s, UnsafeSideFile or an OSError (EROFS) when it cannot
+    be opened. Yields the lock file's descriptor.
     """
-    fd = os.open(_lock_path(po_path), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = open_side_file(_lock_path(po_path))
+    except UnsafeSideFile as err:
+        log.error("refusing the lock file of %s: %s", po_path, err.reason)
+        raise
     try:
         deadline = time.monotonic() + timeout
+        pause = 0.002
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise CatalogBusy(f"{po_path} is locked by another save") from None
-                time.sleep(0.005)
+                    raise CatalogBusy("another save (or someone editing the file) holds the catalog's lock") from None
+                # Another save holds it for milliseconds; a person with `flock … vim` for minutes: back off, so
+                # that waiting workers do not take the CPU from the site's visitors.
+                time.sleep(pause)
+                pause = min(pause * 2, 0.05)
         yield fd
     finally:
         os.close(fd)  # releases the lock
 
 
 # --- the save ---------------------------------------------------------------------------------------------
+
+PENDING, DONE, FAILED = "pending", "done", "failed"  # an audit row's status: reserved, on disk, never on disk
+GIT_TIMEOUT = 5.0  # seconds for all of one commit's git commands together: a request never waits longer
+GIT = ("git", "-c", "core.hooksPath=/dev/null")  # no hook runs inside a request (a post-commit push…)
+
 
 class CatalogStore:
     """One catalog file and the audit trail that records its saves."""
@@ -243,7 +265,7 @@ class CatalogStore:
         """The entry as on disk now and its previous msgid (`#| msgid`, which the reader does not keep),
         found without parsing the whole file when it is written as Babel writes (for showing it; a save
         validates the file itself). None when there is no such entry."""
-        data = self.po_path.read_bytes()
+        data, _ = read_catalog(self.po_path)
         text = PoText.of(data, header_of(data).charset)
         found = po_patch.find(text, key) or po_patch.find_by_parse(text, data, self.po_path, key)
         if found is None:
@@ -256,105 +278,253 @@ class CatalogStore:
 
         `base` is the translation the form showed when it was loaded. `fuzzy`: the entry's flag afterwards.
         Raises EntryGone when the entry is no longer in the catalog, CatalogError when the file on disk is
-        not a valid catalog, CatalogBusy when the lock stays taken (nothing is written then).
+        not a valid catalog (or not a regular file), CatalogBusy when the lock stays taken or the file keeps
+        changing, OSError when it cannot be written (ENOSPC, EROFS): nothing is written then.
 
-        The whole file is parsed (and so validated) unless it is byte for byte a version a save wrote or a
-        process parsed (their SHA-256 are kept in the lock file): then only this entry is found and read. A
-        20,000-entry catalog takes ~0.6 s to parse, which would make saves queue behind each other.
+        Under the lock: reconcile audit rows a crashed save left pending; read the file; patch the entry;
+        reserve a pending audit row; replace the file only if it is still the version read (a text editor or
+        `git pull` does not take the lock: if it wrote in between, read again and re-apply, up to
+        MAX_ATTEMPTS); mark the row done. After the lock: commit exactly this change (`_commit`).
+
+        The whole file is parsed (and so validated) unless this process found that very version valid or it
+        is a small valid change from it: then only this entry is found and read. A 20,000-entry catalog takes
+        ~0.6 s to parse, which would make saves queue behind each other.
         """
         strings, base = tuple(strings), tuple(base)
-        self._validate()
-        with catalog_lock(self.po_path) as lock_fd:
-            data = self.po_path.read_bytes()
-            known = self._validate(data)
-            header = header_of(data)
-            text = PoText.of(data, header.charset)
-            found = (po_patch.find(text, key) if known else None) or po_patch.find_by_parse(text, data, self.po_path, key)
-            if found is None:
-                raise EntryGone(key)
-            message = found.message
-            on_disk = strings_of(message)
-            if len(strings) != len(on_disk):
-                return Refused(f"expected {len(on_disk)} form(s) of the translation, got {len(strings)}")
-            if on_disk != base:
-                return Conflict(on_disk, strings)
-            reason = validate(ids_of(message), strings, catalog_strict_forms(header.catalog))
-            if reason:
-                return Refused(reason)
-            if strings == on_disk and fuzzy == (FUZZY in message.flags):
-                return Saved(on_disk, strings, fuzzy)
-            fields = {"PO-Revision-Date": time.strftime("%Y-%m-%d %H:%M+0000", time.gmtime()),
-                      "Last-Translator": author.header_value}
-            start, end = po_patch.patch(text, found, strings, fuzzy, fields)
-            try:
-                patched = text.encode()
-            except UnicodeEncodeError:
-                return Refused(f"the catalog's charset ({text.charset}) cannot hold this text")
-            # Never write a file whose changed entry does not read back as exactly this change.
-            check = po_patch.read_back(text, start, end)
-            if check is None or strings_of(check) != strings or (FUZZY in check.flags) != fuzzy:
-                raise RuntimeError(f"patching {key} did not give the expected entry")  # pragma: no cover
-            atomic_write(self.po_path, patched)
-            if os.fstat(lock_fd).st_size > 64 * 65:  # keep the last few digests
-                os.ftruncate(lock_fd, 0)
-            remember_valid(self.po_path, patched, hashlib.sha256(patched).hexdigest())
-            commit = self._commit(key, author, action) if self.git_commits else None
-            self._audit(key, author, action, on_disk, strings, fuzzy, commit)
-            return Saved(on_disk, strings, fuzzy, commit)
+        self._validate(*read_catalog(self.po_path))  # a whole parse, if needed, outside the lock
+        with catalog_lock(self.po_path):
+            self._reconcile_locked()
+            for _attempt in range(MAX_ATTEMPTS):
+                outcome = self._save_locked(key, strings, base, author, fuzzy, action)
+                if outcome is not None:
+                    break
+            else:
+                raise CatalogBusy("the catalog kept changing on disk while saving")
+        if not isinstance(outcome, tuple):
+            return outcome
+        saved, audit_id, fields = outcome
+        if self.git_commits:
+            commit, note = self._commit(key, author, action, strings, fuzzy, fields)
+            self._record_commit(audit_id, commit, note)
+            saved = Saved(saved.before, saved.after, saved.fuzzy, commit)
+        return saved
 
-    def _validate(self, data: bytes | None = None) -> bool:
-        """Raise CatalogError unless the catalog (`data`, or the file now) is valid; True when it is a
-        known version or a valid small change from one (the entry can then be found by a string search).
+    def _save_locked(self, key, strings, base, author, fuzzy, action):
+        """One read-patch-replace: (Saved, audit row id, header fields) when the file was replaced; a Saved
+        (nothing to change), Conflict or Refused when nothing was written; None when the file changed
+        before the replace (nothing written: read again)."""
+        data, version = read_catalog(self.po_path)
+        known = self._validate(data, version)
+        header = header_of(data)
+        text = PoText.of(data, header.charset)
+        found = (po_patch.find(text, key) if known else None) or po_patch.find_by_parse(text, data, self.po_path, key)
+        if found is None:
+            raise EntryGone(key)
+        message = found.message
+        on_disk = strings_of(message)
+        if len(strings) != len(on_disk):
+            return Refused(f"expected {len(on_disk)} form(s) of the translation, got {len(strings)}")
+        if on_disk != base:
+            return Conflict(on_disk, strings)
+        reason = validate(ids_of(message), strings, catalog_strict_forms(header.catalog))
+        if reason:
+            return Refused(reason)
+        if strings == on_disk and fuzzy == (FUZZY in message.flags):
+            return Saved(on_disk, strings, fuzzy)
+        fields = {"PO-Revision-Date": time.strftime("%Y-%m-%d %H:%M+0000", time.gmtime()),
+                  "Last-Translator": author.header_value}
+        start, end = po_patch.patch(text, found, strings, fuzzy, fields)
+        try:
+            patched = text.encode()
+        except UnicodeEncodeError:
+            return Refused(f"the catalog's charset ({text.charset}) cannot hold this text")
+        # Never write a file whose changed entry does not read back as exactly this change.
+        check = po_patch.read_back(text, start, end)
+        if check is None or strings_of(check) != strings or (FUZZY in check.flags) != fuzzy:
+            raise RuntimeError(f"patching {key} did not give the expected entry")  # pragma: no cover
+        audit_id = self._reserve(key, author, action, on_disk, strings, fuzzy)
+        try:
+            written = atomic_write(self.po_path, patched, unchanged=version, limit=MAX_CATALOG_BYTES)
+        except FileChanged:
+            self._set_status(audit_id, FAILED)
+            log.info("%s changed on disk during a save of %s: read again", self.po_path, key.id)
+            return None
+        except BaseException:
+            self._set_status(audit_id, FAILED)
+            raise
+        remember_valid(self.po_path, patched, written)
+        self._mark_done(audit_id)
+        return Saved(on_disk, strings, fuzzy), audit_id, fields
+
+    def _validate(self, data: bytes, version: FileVersion) -> bool:
+        """Raise CatalogError unless `data` (read as `version`) is a valid catalog; True when it is the
+        version this process last found valid or a valid small change from it (the entry can then be found
+        by a string search).
 
         Called first before the lock is taken: the slow part (a whole parse, for a change by someone else)
         then runs in parallel instead of holding up every other save, and under the lock the file is only
         checked again if it changed in between.
         """
-        data = self.po_path.read_bytes() if data is None else data
-        digest = hashlib.sha256(data).hexdigest()
-        if digest in _known_valid(self.po_path):
+        known = _valid.get(self.po_path)
+        if known is not None and known[0] == version:
             return True
         small = _valid_change(self.po_path, data)
         if not small:
-            parse_po(data, self.po_path)
-        remember_valid(self.po_path, data, digest)
+            parse_po(data, Path(*self.po_path.parts[-3:]))
+        remember_valid(self.po_path, data, version)
         return small
 
-    def _audit(self, key, author, action, before, after, fuzzy, commit) -> None:
+    # --- the audit trail: a pending row, the replace, then done (or reconciled after a crash) ---------------
+
+    def _reserve(self, key, author, action, before, after, fuzzy) -> int:
+        with opened(self.db_path) as db, transaction(db, immediate=True):
+            row_id = db.execute(
+                "INSERT INTO audit (at, user, locale, context, msgid, action, before, after, fuzzy, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (time.time(), author.name, self.locale, key.context, key.msgid, action,
+                 json.dumps(list(before), ensure_ascii=False), json.dumps(list(after), ensure_ascii=False),
+                 int(fuzzy), PENDING)).lastrowid
+        assert row_id is not None  # an INSERT into a rowid table always sets it
+        return row_id
+
+    def _mark_done(self, audit_id: int) -> None:
+        self._set_status(audit_id, DONE)
+
+    def _set_status(self, audit_id: int, status: str) -> None:
         with opened(self.db_path) as db:
-            db.execute("INSERT INTO audit (at, user, locale, context, msgid, action, before, after, fuzzy,"
-                       " git_commit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       (time.time(), author.name, self.locale, key.context, key.msgid, action,
-                        json.dumps(list(before), ensure_ascii=False), json.dumps(list(after), ensure_ascii=False),
-                        int(fuzzy), commit))
+            db.execute("UPDATE audit SET status = ? WHERE id = ?", (status, audit_id))
+
+    def reconcile(self, timeout: float = 0) -> int | None:
+        """Settle the audit rows that a save killed mid-way left pending (see `_reconcile_locked`); None when
+        the lock is busy (the next save does it)."""
+        try:
+            with catalog_lock(self.po_path, timeout=timeout):
+                return self._reconcile_locked()
+        except CatalogBusy:
+            return None
+
+    @staticmethod
+    def pending_locales(db_path: Path) -> list[str]:
+        """The locales with audit rows left pending by a save that died mid-way."""
+        with opened(db_path) as db:
+            return [row[0] for row in db.execute("SELECT DISTINCT locale FROM audit WHERE status = ?", (PENDING,))]
+
+    def _reconcile_locked(self) -> int:
+        """Under the lock no save of this catalog is under way, so a pending row is one whose save died:
+        done when the file holds the row's `after` (and flag), else failed (the replace never happened).
+        Returns the number of rows settled."""
+        with opened(self.db_path) as db:
+            rows = db.execute("SELECT id, context, msgid, after, fuzzy FROM audit WHERE locale = ? AND status = ?",
+                              (self.locale, PENDING)).fetchall()
+        if not rows:
+            return 0
+        try:
+            data, _ = read_catalog(self.po_path)
+            text = PoText.of(data, header_of(data).charset)
+        except (CatalogError, OSError) as err:
+            log.warning("cannot reconcile %d pending audit rows of %s: %s", len(rows), self.po_path, err)
+            return 0
+        for row in rows:
+            key = EntryKey(row["context"], row["msgid"])
+            try:
+                found = po_patch.find(text, key) or po_patch.find_by_parse(text, data, self.po_path, key)
+            except CatalogError:
+                found = None
+            on_disk = found is not None and (strings_of(found.message), FUZZY in found.message.flags) == (
+                tuple(json.loads(row["after"])), bool(row["fuzzy"]))
+            self._set_status(row["id"], DONE if on_disk else FAILED)
+            log.warning("audit row %d of an interrupted save: %s", row["id"], "done" if on_disk else "not on disk")
+        return len(rows)
 
     def history(self, key: EntryKey) -> list[dict]:
-        """Every recorded change of `key`, newest first."""
+        """Every change of `key` that reached the file, newest first."""
         with opened(self.db_path) as db:
-            rows = db.execute("SELECT * FROM audit WHERE locale = ? AND msgid = ? AND context IS ?"
-                              " ORDER BY id DESC", (self.locale, key.msgid, key.context)).fetchall()
+            rows = db.execute("SELECT * FROM audit WHERE locale = ? AND msgid = ? AND context IS ? AND status = ?"
+                              " ORDER BY id DESC", (self.locale, key.msgid, key.context, DONE)).fetchall()
         return [{**dict(row), "before": tuple(json.loads(row["before"])), "after": tuple(json.loads(row["after"]))}
                 for row in rows]
 
-    def _commit(self, key: EntryKey, author: Author, action: str) -> str | None:
-        """Commit the catalog alone, with the translator as author, when it is tracked in a git work tree."""
-        directory = self.po_path.parent
-        git = ["git", "-C", str(directory)]
+    # --- the commit: exactly this change, never anyone else's --------------------------------------------
+
+    def _record_commit(self, audit_id: int, commit: str | None, note: str | None) -> None:
+        with opened(self.db_path) as db:
+            db.execute("UPDATE audit SET git_commit = ?, commit_note = ? WHERE id = ?", (commit, note, audit_id))
+
+    def _commit(self, key: EntryKey, author: Author, action: str, strings, fuzzy: bool,
+                fields: dict[str, str]) -> tuple[str | None, str | None]:
+        """Commit this entry's change alone, with the translator as author, when the catalog is tracked in a
+        git work tree: (commit, None), or (None, why not) for the history.
+
+        The commit is the committed catalog (HEAD's blob) with this entry patched in, built in a temporary
+        index, so whatever else is uncommitted (a `make update` merge, another tool's edit) stays
+        uncommitted and is never attributed to the translator. Runs after the lock is released, without
+        hooks, within GIT_TIMEOUT; a failure is logged and noted, and the save stands.
+        """
         try:
-            tracked = subprocess.run([*git, "ls-files", "--error-unmatch", self.po_path.name],
-                                     capture_output=True, timeout=30)
-            if tracked.returncode:
-                return None  # not in git, or not tracked there
-            what = key.msgid if key.context is None else f"{key.context}: {key.msgid}"
-            summary = what if len(what) <= 50 else what[:49] + "…"
-            subprocess.run([*git, "-c", "user.name=Translation editor", "-c", "user.email=editor@localhost",
-                            "commit", "--quiet", "--no-verify",
-                            f"--author={author.name} <{author.email or author.name + '@editor'}>",
-                            "-m", f"{self.locale}: {action} {summary!r}", "--", self.po_path.name],
-                           capture_output=True, timeout=60, check=True)
-            head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, timeout=30,
-                                  check=True)
-            return head.stdout.strip()
-        except (OSError, subprocess.SubprocessError) as err:  # the save stands; the audit row says no commit
-            log.warning("saved %s but could not commit it: %s", self.po_path, err)
-            return None
+            return self._commit_change(key, author, action, strings, fuzzy, fields)
+        except (OSError, subprocess.SubprocessError) as err:
+            detail = getattr(err, "stderr", b"") or b""
+            log.warning("saved %s but could not commit it: %s %s", self.po_path, err,
+                        detail.decode("utf-8", "replace").strip())
+            return None, "not committed: git failed (see the server log)"
+
+    def _commit_change(self, key, author, action, strings, fuzzy, fields):
+        deadline = time.monotonic() + GIT_TIMEOUT
+        top = self.po_path.parent
+
+        def git(*args: str, data: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise subprocess.TimeoutExpired("git", GIT_TIMEOUT)
+            return subprocess.run([*GIT, "-C", str(top), *args], input=data, capture_output=True, env=env,
+                                  timeout=remaining)
+
+        def out(*args: str, **kwargs) -> str:
+            result = git(*args, **kwargs)
+            if result.returncode:
+                raise subprocess.CalledProcessError(result.returncode, args, result.stdout, result.stderr)
+            return result.stdout.decode().strip()
+
+        inside = git("rev-parse", "--show-toplevel")
+        if inside.returncode:
+            return None, None  # not in a git work tree: nothing to commit to
+        top = Path(inside.stdout.decode().strip())
+        path = self.po_path.resolve().relative_to(top.resolve()).as_posix()
+        what = key.msgid if key.context is None else f"{key.context}: {key.msgid}"
+        message = f"{self.locale}: {action} {what if len(what) <= 50 else what[:49] + '…'!r}"
+        names = {"GIT_AUTHOR_NAME": author.name, "GIT_AUTHOR_EMAIL": author.email or author.name + "@editor",
+                 "GIT_COMMITTER_NAME": "Translation editor", "GIT_COMMITTER_EMAIL": "editor@localhost"}
+        for _attempt in range(3):  # another save's commit may move HEAD between our read and update-ref
+            head = git("rev-parse", "--verify", "-q", "HEAD").stdout.decode().strip()
+            listed = out("ls-tree", "HEAD", "--", path).split() if head else []
+            if len(listed) < 3:
+                return None, "not committed: the catalog is not tracked in git yet (git add and commit it)"
+            mode, _, old_blob = listed[:3]
+            committed = git("cat-file", "blob", old_blob).stdout
+            try:
+                text = PoText.of(committed, header_of(committed).charset)
+                found = po_patch.find(text, key) or po_patch.find_by_parse(text, committed, Path(path), key)
+            except CatalogError:
+                return None, "not committed: the committed catalog is not valid"
+            if found is None:
+                return None, "not committed: the committed catalog lacks this entry (commit the update first)"
+            po_patch.patch(text, found, strings, fuzzy, fields)
+            try:
+                blob = out("hash-object", "-w", "--stdin", data=text.encode())
+            except UnicodeEncodeError:
+                return None, "not committed: the committed catalog's charset cannot hold this text"
+            with tempfile.TemporaryDirectory(prefix="editor-index-") as scratch:
+                env = {**os.environ, **names, "GIT_INDEX_FILE": os.path.join(scratch, "index")}
+                out("read-tree", head, env=env)
+                out("update-index", "--cacheinfo", f"{mode},{blob},{path}", env=env)
+                tree = out("write-tree", env=env)
+                commit = out("commit-tree", tree, "-p", head, "-m", message, env=env)
+            if git("update-ref", "-m", f"translation editor: {message}", "HEAD", commit, head).returncode:
+                continue  # HEAD moved since we read it: build on the new one
+            # The repository's own index still has the old blob for the catalog: where nothing else was
+            # staged for it, give it the new one, or a later `git commit` of something else would undo this.
+            staged = out("ls-files", "-s", "--", path).split()
+            if staged[1:2] == [old_blob] and git("update-index", "--cacheinfo", f"{mode},{blob},{path}").returncode:
+                log.warning("committed %s but could not update git's index (held by another git?)", path)
+            return commit, None
+        return None, "not committed: the branch kept moving (see the server log)"

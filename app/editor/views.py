@@ -5,7 +5,9 @@ store.py (one entry, under a lock, conflict-checked).
 """
 from __future__ import annotations
 
+import errno
 import io
+import logging
 import math
 import os
 import re
@@ -31,12 +33,18 @@ from ..tooling.entry import STATES, TODO_STATES, TRANSLATED, Entry, EntryKey, ca
 from ..tooling.findings import ERROR, WARNING
 from ..tooling.formats import catalog_strict_forms
 from ..tooling.glossary import project_glossary
+from ..tooling.files import FileVersion, UnsafeSideFile
+from ..tooling.findings import Finding
 from ..tooling.po_delta import ChangedEntry, apply_changes, changed_entries
-from ..tooling.pofile import CatalogError, parse_po
+from ..tooling.pofile import UNREADABLE, CatalogError, parse_po
+from ..tooling.project_files import outside_problem
 from ..translators import ALL_PAGES, PAGE_KEYS, page_label, pages_of, text_diff
 from .gate import judge, with_project_glossary
 from .review import shown as shown_suggestions
-from .store import Author, CatalogBusy, CatalogStore, Conflict, EntryGone, Refused, remember_valid, validate
+from .store import (RETRY_AFTER, Author, CatalogBusy, CatalogStore, Conflict, EntryGone, Refused, read_catalog,
+                    remember_valid, validate)
+
+log = logging.getLogger(__name__)
 
 FILTERS = ("todo", *TODO_STATES, "all")
 PER_PAGE = 50
@@ -95,7 +103,7 @@ class LoadedCatalog:
     """One version of a catalog file as the editor lists it. The next version is read as a change to this
     one when it is one (po_delta: a save), so a save costs the entries it changed, not the catalog."""
 
-    signature: tuple  # (mtime_ns, size, inode) of the file read
+    signature: FileVersion  # of the file read
     data: bytes  # the file read
     catalog: Catalog  # as read (the rows' messages)
     rows: list[Row]
@@ -118,7 +126,7 @@ class LoadedCatalog:
     def contexts(self) -> list[str]:
         return sorted({row.key.context for row in self.rows if row.key.context})
 
-    def changed(self, signature: tuple, data: bytes, changes: list[ChangedEntry]) -> LoadedCatalog:
+    def changed(self, signature: FileVersion, data: bytes, changes: list[ChangedEntry]) -> LoadedCatalog:
         """This version with `changes` in: only the changed entries are judged again."""
         apply_changes(self.catalog, changes)
         rows = list(self.rows)
@@ -135,28 +143,42 @@ def po_path(locale: str) -> Path:
     return Path(current_app.config["TRANSLATIONS_DIR"]) / locale / "LC_MESSAGES" / "messages.po"
 
 
+def _broken(err: CatalogError):
+    """A 503 page saying why the catalog cannot be edited (its path relative to translations/ only)."""
+    return abort(Response(render_template("editor/broken.html", error=str(err)), status=503))
+
+
+def _guarded(path: Path) -> Path:
+    """`path`, unless it is a symlink out of translations/ (checked as `check` checks it: a 503 that names
+    neither the target nor anything of it); the store refuses any symlink as the file itself."""
+    problem = outside_problem(path, current_app.config["TRANSLATIONS_DIR"])
+    if problem:
+        log.warning("editor: %s %s", path, problem)
+        _broken(CatalogError([Finding(str(Path(*path.parts[-3:])), 0, UNREADABLE, problem)]))
+    return path
+
+
 def load(locale: str) -> LoadedCatalog:
     """The locale's catalog as on disk now; a broken file is a 503 page saying why (nothing is lost)."""
-    path = po_path(locale)
+    path = _guarded(po_path(locale))
     try:
-        st = os.stat(path)
-        signature = (st.st_mtime_ns, st.st_size, st.st_ino)
+        data, signature = read_catalog(path)
         cached = _loaded.get(path)
         if cached is not None and cached.signature == signature:
             return cached
-        data = path.read_bytes()
-        changes = changed_entries(cached.data, data, path) if cached is not None else None
+        shown = Path(*path.parts[-3:])  # error pages name the catalog inside translations/, not the server's path
+        changes = changed_entries(cached.data, data, shown) if cached is not None else None
         if cached is not None and changes is not None:
             loaded = _loaded[path] = cached.changed(signature, data, changes)
             current_app.extensions["translation_memory"].take_changes(
                 path, cached.signature, signature, [change.message for change in changes])
             return loaded
-        pofile = parse_po(data, path)
+        pofile = parse_po(data, shown)
     except FileNotFoundError:
         abort(404)
     except CatalogError as err:
-        abort(Response(render_template("editor/broken.html", error=str(err)), status=503))
-    remember_valid(path, data)  # parsed whole: the next save need not parse this version again
+        _broken(err)
+    remember_valid(path, data, signature)  # parsed whole: the next save need not parse this version again
     strict = catalog_strict_forms(pofile.catalog)
     rows = [Row(entry) for entry in catalog_entries(pofile.catalog)]
     draft = locale in current_app.config["DRAFT_LOCALES"]  # `check`: a draft's unfinished entries are warnings
@@ -176,7 +198,8 @@ def _comments() -> Comments:
 
 def store_for(locale: str) -> CatalogStore:
     config = current_app.config
-    return CatalogStore(po_path(locale), locale, config["EDITOR_DB"], git_commits=config["EDITOR_GIT_COMMITS"])
+    return CatalogStore(_guarded(po_path(locale)), locale, config["EDITOR_DB"],
+                        git_commits=config["EDITOR_GIT_COMMITS"])
 
 
 # --- views ------------------------------------------------------------------------------------------------
@@ -287,7 +310,8 @@ def _form_strings(row: Row, name: str) -> tuple[str, ...]:
 
 
 def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None, reason=None, conflict=None,
-                warnings=(), action: str = "save", comment_error=None, started=None, status: int = 200):
+                warnings=(), action: str = "save", comment_error=None, started=None, problem=None,
+                status: int = 200):
     """The entry page; on a conflict, `started` is the translation the translator's form was loaded with."""
     config = current_app.config
     glossary_terms, glossary_error = [], None
@@ -314,7 +338,7 @@ def _entry_page(row: Row, loaded: LoadedCatalog | None, *, draft=None, base=None
         conflict_diffs = [text_diff(old, new) for old, new in zip(started, conflict.on_disk, strict=False)]
     return render_template(
         "editor/entry.html", row=row, draft=draft if draft is not None else row.strings,
-        base=base if base is not None else row.strings, reason=reason, conflict=conflict,
+        base=base if base is not None else row.strings, reason=reason, conflict=conflict, problem=problem,
         warnings=warnings, action=action, reviewed=g.locale in config["REVIEW_LOCALES"],
         suggestions_shown=shown_suggestions(_suggestions().of_entry(row.key), row.strings),
         comments=_comments().thread(row.key), comment_error=comment_error,
@@ -390,8 +414,19 @@ def _write(loaded: LoadedCatalog | None, row: Row, draft, base, author: Author, 
     except EntryGone:
         return render_template("editor/broken.html", error="This entry is no longer in the catalog "
                                "(it was removed by an update). Your text: " + " | ".join(draft)), 410
-    except (CatalogError, CatalogBusy) as err:
-        return render_template("editor/broken.html", error=str(err)), 503
+    except CatalogError as err:
+        return render_template("editor/broken.html", error=f"{err} Your text: " + " | ".join(draft)), 503
+    except CatalogBusy as err:
+        page, status = _entry_page(row, loaded, draft=draft, base=base, status=503,
+                                   problem=f"the catalog is busy ({err}). Try again in a few seconds.")
+        return page, status, {"Retry-After": str(RETRY_AFTER)}
+    except UnsafeSideFile as err:  # logged by the store
+        return _entry_page(row, loaded, draft=draft, base=base, status=503,
+                           problem=f"the catalog's lock file {err.reason}. An administrator must remove it.")
+    except OSError as err:  # ENOSPC, EROFS, EACCES…: atomic_write removed its temporary file
+        log.error("saving %s in %s: %s", row.id, g.locale, err)
+        return _entry_page(row, loaded, draft=draft, base=base, status=503,
+                           problem=f"the server could not write the catalog ({_what(err)}).")
     if isinstance(result, Conflict):
         return _entry_page(row, loaded, draft=result.yours, base=result.on_disk, conflict=result, started=base,
                            status=409)
@@ -436,10 +471,18 @@ def _gate(loaded: LoadedCatalog | None, row: Row, draft, base, fuzzy: bool, *, m
     return None
 
 
+def _what(err: OSError) -> str:
+    """An OSError in words, without the server's paths."""
+    return {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+            errno.EROFS: "the translations directory is read-only",
+            errno.EACCES: "permission denied"}.get(err.errno or 0, os.strerror(err.errno) if err.errno else "error")
+
+
 @bp.post("/<id_>/preview")
 def preview(id_: str):
     """The page the entry appears on, rendered with the draft: for this translator only, never cached."""
     loaded, row = _current(id_)
+    loaded = loaded or load(g.locale)  # the form named the entry: this worker may not have read the catalog yet
     draft = _form_strings(row, "msgstr")
     reason = validate(row.ids, draft, (loaded or load(g.locale)).strict)  # None: the form named the entry
     if reason:

@@ -202,11 +202,17 @@ def test_history_records_who_what_and_before_after(store):
 
 
 def _save_many(po: str, db: str, msgid: str, count: int) -> None:
+    from app.editor.store import CatalogBusy
     store = CatalogStore(Path(po), "ja", Path(db))
     base = ""
     for number in range(count):
         text = f"{msgid} {number}"
-        result = store.save(EntryKey(None, msgid), [text], [base], Author(f"p{msgid}"))
+        while True:  # the lock is waited for 2 s at most: on a loaded machine, try again as a translator would
+            try:
+                result = store.save(EntryKey(None, msgid), [text], [base], Author(f"p{msgid}"))
+                break
+            except CatalogBusy:
+                pass
         assert isinstance(result, Saved), result
         base = text
 

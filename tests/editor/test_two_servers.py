@@ -138,8 +138,12 @@ def test_saves_through_both_servers_at_once_all_land(two_servers):
     def saves(url, name, key, count):
         browser = Browser(url, name)
         for number in range(count):
+            form = browser.form(key)
+            status = 503
             # 策定: the glossary's term for "Published" (the editor refuses a translation without it)
-            assert browser.save(key, browser.form(key), f"策定 {name} {number}")[0] == 303
+            while status == 503:  # busy past 2 s on a loaded machine: sent again, as a translator would
+                status = browser.save(key, form, f"策定 {name} {number}")[0]
+            assert status == 303
 
     with ThreadPoolExecutor(2) as pool:
         jobs = [pool.submit(saves, first_url, "alice", ESTABLISHED, 15),

@@ -102,3 +102,52 @@ def test_interrupted_write_leaves_no_partial_file(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         atomic_write(target, b"half")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_side_file_is_created_0600_by_the_caller_and_reopened(tmp_path):
+    side = tmp_path / "messages.po.lock"
+    os.close(files.open_side_file(side))
+    assert side.stat().st_mode & 0o777 == 0o600
+    os.close(files.open_side_file(side))  # its own regular file: opened again
+
+
+@pytest.mark.parametrize("make, reason", [
+    (lambda p, t: p.symlink_to(t), "symbolic link"),
+    (lambda p, t: p.symlink_to("/dev/zero"), "symbolic link"),
+    (lambda p, t: os.mkfifo(p), "FIFO"),
+    (lambda p, t: p.mkdir(), "directory"),
+    (lambda p, t: os.link(t, p), "hard link"),
+])
+def test_anything_else_in_a_side_files_place_is_refused(tmp_path, make, reason):
+    target = tmp_path / "target"
+    target.write_bytes(b"keep")
+    side = tmp_path / "messages.po.lock"
+    make(side, target)
+    with pytest.raises(files.UnsafeSideFile, match=reason):
+        files.open_side_file(side)
+    assert target.read_bytes() == b"keep"
+
+
+def test_atomic_write_replaces_only_the_version_read(tmp_path):
+    target = tmp_path / "messages.po"
+    target.write_bytes(b"one")
+    data, version = files.read_version(target)
+    target.write_bytes(b"two")  # someone else, in between
+    with pytest.raises(files.FileChanged):
+        atomic_write(target, b"three", unchanged=version)
+    assert target.read_bytes() == b"two" and [p.name for p in tmp_path.iterdir()] == ["messages.po"]
+    written = atomic_write(target, b"three", unchanged=files.read_version(target)[1])
+    assert files.read_version(target)[1] == written
+
+
+def test_atomic_write_removes_its_temp_file_on_a_full_disk(tmp_path, monkeypatch):
+    target = tmp_path / "messages.po"
+    target.write_bytes(b"old")
+
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(files.os, "fsync", no_space)
+    with pytest.raises(OSError) as failed:
+        atomic_write(target, b"new")
+    assert failed.value.errno == errno.ENOSPC
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["messages.po"]
