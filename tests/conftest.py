@@ -77,9 +77,11 @@ def make_editor_app(translations_dir, instance_dir, **overrides):
 
 
 @pytest.fixture
-def editor_app(translations_copy, instance_dir):
-    """As the project is configured: ja under review (translations/locales.toml)."""
-    return make_editor_app(translations_copy, instance_dir)
+def editor_app(request, translations_copy, instance_dir):
+    """As the project is configured: ja under review (translations/locales.toml); in a module or test marked
+    `without_review`, ja without review (a translator's save is written at once)."""
+    overrides = {"REVIEW_LOCALES": ()} if request.node.get_closest_marker("without_review") else {}
+    return make_editor_app(translations_copy, instance_dir, **overrides)
 
 
 def csrf(client, url: str) -> str:

@@ -12,7 +12,7 @@ from app.accounts import Accounts
 from urllib.parse import urlsplit
 
 from app.tooling.entry import EntryKey
-from tests.conftest import PASSWORD, editor_config, make_editor_app, sign_in
+from tests.conftest import PASSWORD, editor_config, sign_in
 from tests.editor.forms import form_of
 
 ESTABLISHED = EntryKey("fact label", "Established")
@@ -24,10 +24,7 @@ SUMMARY = EntryKey(None, "Tohoku University formulated its International Strateg
 
 
 
-@pytest.fixture
-def editor_app(translations_copy, instance_dir):
-    """ja without review: saves are written at once (the conflict and save-and-next frictions)."""
-    return make_editor_app(translations_copy, instance_dir, REVIEW_LOCALES=())
+pytestmark = pytest.mark.without_review  # ja without review: saves are written at once (the conflict and save-and-next frictions)
 
 def path(location: str) -> str:
     return urlsplit(location)._replace(scheme="", netloc="").geturl()

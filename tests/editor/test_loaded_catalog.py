@@ -9,7 +9,7 @@ import pytest
 
 from app.editor import views
 from app.tooling.entry import EntryKey
-from tests.conftest import make_editor_app, sign_in
+from tests.conftest import sign_in
 from tests.editor.forms import form_of
 from tests.editor.test_views import blank
 
@@ -17,10 +17,7 @@ ESTABLISHED = EntryKey("fact label", "Established")
 EDIT = f"/ja/translations/edit/{ESTABLISHED.id}/"
 
 
-@pytest.fixture
-def editor_app(translations_copy, instance_dir):
-    """Saves publish at once (ja without review): the catalog the editor lists changes with each save."""
-    return make_editor_app(translations_copy, instance_dir, REVIEW_LOCALES=())
+pytestmark = pytest.mark.without_review  # ja without review: the catalog the editor lists changes with each save
 
 
 @pytest.fixture

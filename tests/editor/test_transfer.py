@@ -17,10 +17,7 @@ STAFF = EntryKey("fact label", "What it is")  # 概要
 UPLOAD = "/ja/translations/edit/upload"
 
 
-@pytest.fixture
-def editor_app(translations_copy, instance_dir):
-    """ja without review: an upload's entries are saved (test_a_translators_upload_under_review_... has it on)."""
-    return make_editor_app(translations_copy, instance_dir, REVIEW_LOCALES=())
+pytestmark = pytest.mark.without_review  # ja without review: an upload's entries are saved (one test builds the reviewed app itself)
 
 
 @pytest.fixture

@@ -12,18 +12,14 @@ from app.accounts import Accounts
 from app.editor import views
 from app.tooling.entry import EntryKey, find_message, strings_of
 from app.tooling.pofile import read_po_file
-from tests.conftest import PASSWORD, editor_config, make_editor_app, sign_in
+from tests.conftest import PASSWORD, editor_config, sign_in
 from tests.editor.forms import form_of
 
 ESTABLISHED = EntryKey("fact label", "Established")
 EDIT = f"/ja/translations/edit/{ESTABLISHED.id}/"
 
 
-@pytest.fixture
-def editor_app(translations_copy, instance_dir):
-    """These tests are of saving where review is off (a locale under `without_review`): a translator's save
-    is written at once. Review before publish is tests/editor/test_review.py's."""
-    return make_editor_app(translations_copy, instance_dir, REVIEW_LOCALES=())
+pytestmark = pytest.mark.without_review  # ja without review: saving where review is off; review before publish is test_review.py's
 
 
 @pytest.fixture

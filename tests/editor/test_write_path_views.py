@@ -14,17 +14,14 @@ from app import create_app
 from app.db import connect
 from app.editor import views
 from app.tooling import files
-from tests.conftest import editor_config, make_editor_app, sign_in
+from tests.conftest import editor_config, sign_in
 from tests.editor.forms import form_of
 from tests.editor.test_views import EDIT, ESTABLISHED, on_disk
 
 DRAFT = "設立した年"
 
 
-@pytest.fixture
-def editor_app(translations_copy, instance_dir):
-    """ja without review: a translator's save goes through the write path (a suggestion would not)."""
-    return make_editor_app(translations_copy, instance_dir, REVIEW_LOCALES=())
+pytestmark = pytest.mark.without_review  # ja without review: a translator's save goes through the write path (a suggestion would not)
 
 
 @pytest.fixture
