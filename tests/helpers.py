@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -94,3 +95,13 @@ def file_server(directory: Path, port: int):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def unreviewed_translations(destination: Path) -> Path:
+    """A copy of the project's translations/ (no .mo) where ja is published without review, for a server
+    started from the environment: a translator's save is written at once, not a suggestion."""
+    shutil.copytree(PROJECT_ROOT / "translations", destination, ignore=shutil.ignore_patterns("*.mo"))
+    toml = destination / "locales.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("without_review = []", 'without_review = ["ja"]'),
+                    encoding="utf-8")
+    return destination

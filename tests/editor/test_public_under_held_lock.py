@@ -5,7 +5,6 @@ Under the old 20 s wait every worker was taken and `GET /ja/` took 19 s."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import statistics
 import subprocess
@@ -19,6 +18,7 @@ import pytest
 from app.accounts import Accounts
 from app.config import PROJECT_ROOT
 from app.tooling.entry import EntryKey
+from tests.helpers import unreviewed_translations
 from tests.conftest import PASSWORD
 from tests.editor.test_two_servers import Browser, _free_port
 
@@ -47,10 +47,7 @@ def public_latencies(url: str, seconds: float) -> list[float]:
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("held-lock")
     translations, instance = root / "translations", root / "instance"
-    shutil.copytree(PROJECT_ROOT / "translations", translations, ignore=shutil.ignore_patterns("*.mo"))
-    toml = translations / "locales.toml"  # ja without review: a translator's save is written at once
-    toml.write_text(toml.read_text(encoding="utf-8").replace("without_review = []", 'without_review = ["ja"]'),
-                    encoding="utf-8")
+    unreviewed_translations(translations)
     accounts = Accounts(instance / "editor.sqlite3")
     for number in range(EDITORS):
         accounts.add(f"editor{number}", PASSWORD, "translator", ["ja"])

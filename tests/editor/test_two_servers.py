@@ -23,6 +23,7 @@ from app.accounts import Accounts
 from app.editor.store import CatalogStore
 from app.tooling.entry import EntryKey, find_message, strings_of
 from app.tooling.pofile import read_po_file
+from tests.helpers import unreviewed_translations
 from tests.conftest import PASSWORD
 
 ESTABLISHED = EntryKey("fact label", "Established")
@@ -78,13 +79,9 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def two_servers(tmp_path_factory):
-    import shutil
     root = tmp_path_factory.mktemp("two-servers")
     translations, instance = root / "translations", root / "instance"
-    shutil.copytree(PROJECT_ROOT / "translations", translations, ignore=shutil.ignore_patterns("*.mo"))
-    toml = translations / "locales.toml"  # ja without review: a translator's save is written at once
-    toml.write_text(toml.read_text(encoding="utf-8").replace("without_review = []", 'without_review = ["ja"]'),
-                    encoding="utf-8")
+    unreviewed_translations(translations)
     accounts = Accounts(instance / "editor.sqlite3")
     accounts.add("alice", PASSWORD, "translator", ["ja"])
     accounts.add("bob", PASSWORD, "translator", ["ja"])
