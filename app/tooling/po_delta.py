@@ -4,7 +4,7 @@ instead of re-reading the whole file (~1 s).
 
 Only what a save (and a text editor changing translations) does is read this way: the same entries, in the
 same order, some of them with other text (msgstr, flags, comments), and a header that still says the same
-charset (UTF-8), Plural-Forms and language. Anything else (entries added, removed or renamed, obsolete ones
+charset (UTF-8), Plural-Forms and language in as many lines. Anything else (entries added, removed or renamed, obsolete ones
 changed, a block that does not start an entry, a large change) gives None: read the whole file.
 """
 from __future__ import annotations
@@ -41,6 +41,8 @@ def changed_entries(old: bytes, new: bytes, path: Path) -> list[ChangedEntry] | 
         return None
     if changed and changed[0] == 0:  # the header block: a save rewrites PO-Revision-Date and Last-Translator
         if not _header_alone(before[0], path) or not _header_alone(after[0], path) or not _same_header(old, new):
+            return None
+        if before[0].count(b"\n") != after[0].count(b"\n"):  # a header field added: every entry moved
             return None
         changed = changed[1:]
     result = []

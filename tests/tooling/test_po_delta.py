@@ -77,6 +77,14 @@ def test_a_crlf_file_one_block_to_this_reading_is_read_whole():
     assert changed_entries(old.encode(), new.encode(), PATH) is None
 
 
+def test_a_header_field_added_with_an_entry_changed_is_read_whole():
+    """Every entry moves down a line: read as the one changed entry, the others kept their old lines."""
+    new = CATALOG.replace('"Language: ja\\n"\n', '"Language: ja\\n"\n"Last-Translator: a\\n"\n', 1)
+    new = new.replace('msgid "Untranslated"\nmsgstr ""', 'msgid "Untranslated"\nmsgstr "未翻訳"')
+    assert new.count("Last-Translator: a") == 1 and "未翻訳" in new
+    assert changed_entries(CATALOG.encode(), new.encode(), PATH) is None
+
+
 def test_a_header_only_change_changes_no_entry():
     new = CATALOG.replace("2020-01-01 00:00+0000", "2021-01-01 00:00+0000")
     assert changed_entries(CATALOG.encode(), new.encode(), PATH) == []
