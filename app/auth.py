@@ -178,6 +178,9 @@ def init_app(app) -> None:
     config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                   SESSION_COOKIE_SECURE=config["BASE_URL"].startswith("https://"),
                   PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=config["EDITOR_SESSION_HOURS"]),
+                  # The session's age is its "since" (current_user): a request that changes nothing sends no
+                  # cookie, so the editor's QA call in flight cannot overwrite the flash a save just set.
+                  SESSION_REFRESH_EACH_REQUEST=False,
                   WTF_CSRF_TIME_LIMIT=None)  # a token lives as long as the session (which expires)
     CSRFProtect(app)
     app.register_error_handler(CSRFError, lambda error: (render_template(

@@ -69,7 +69,8 @@ class CatalogRegistry:
         self.load_wait = load_wait
         self.version = 0  # bumps on every swap; the page cache keys on it
         self._lock = threading.Lock()  # held only to start a load or bump the version, never during one
-        self._loaders: dict[str, threading.Thread] = {}
+        self._mo_lock = threading.Lock()  # held by loader threads writing a .mo, never by a request
+        self._loaders: dict[str, _Load] = {}
         self._states = {
             locale: CatalogState(self.translations_dir / locale / "LC_MESSAGES" / "messages.po")
             for locale in locales
@@ -87,37 +88,54 @@ class CatalogRegistry:
         state = self._states[locale]
         signature = _signature(state.po_path)
         if signature != state.signature:
-            loader, started = self._loader(locale, state, signature)
-            if loader is not None and (started or not state.loaded):
-                loader.join(self.load_wait)
+            load, started = self._loader(locale, state, signature)
+            if load is not None and (started or not state.loaded):
+                load.served.wait(self.load_wait)
         return self.version
 
-    def _loader(self, locale: str, state: CatalogState, signature: tuple | None):
-        """(the thread loading `locale`, whether this call started it); (None, False) if nothing to do."""
+    def _loader(self, locale: str, state: CatalogState, signature: tuple | None) -> tuple[_Load | None, bool]:
+        """(the load of `locale` under way, whether this call started it); (None, False) if nothing to do."""
         with self._lock:
-            loader = self._loaders.get(locale)
-            if loader is not None and loader.is_alive():
-                return loader, False
+            load = self._loaders.get(locale)
+            if load is not None and not load.served.is_set():  # (one writing its .mo is done with the file)
+                return load, False
             if signature == state.signature:  # a load finished while we were looking
                 return None, False
-            loader = threading.Thread(target=self._load, args=(state, signature), daemon=True,
+            served = threading.Event()
+            thread = threading.Thread(target=self._load, args=(state, signature, served), daemon=True,
                                       name=f"catalog-load-{locale}")
-            self._loaders[locale] = loader
-            loader.start()
-            return loader, True
+            load = self._loaders[locale] = _Load(thread, served)
+            thread.start()
+            return load, True
 
-    def _load(self, state: CatalogState, signature: tuple | None) -> None:
-        """Runs in the loader thread; every outcome ends by recording `signature` as looked at."""
+    def _load(self, state: CatalogState, signature: tuple | None, served: threading.Event) -> None:
+        """Runs in the loader thread; every outcome ends by recording `signature` as looked at. The .mo is
+        written after that: no request waits for it."""
+        write_mo = None
         try:
-            self._read(state, signature)
+            write_mo = self._read(state, signature)
         finally:
             state.signature = signature
+            served.set()
+        data = state.data
+        if write_mo is not None:
+            with self._mo_lock:  # one .mo at a time; a version no longer served has none written
+                if state.data is data:
+                    write_mo()
 
-    def _read(self, state: CatalogState, signature: tuple | None) -> None:
+    def settle(self, locale: str, timeout: float | None = None) -> None:
+        """Wait until the last load of `locale` is over, its .mo written (for tools and tests that read the
+        .mo right after a request; requests never wait for it)."""
+        load = self._loaders.get(locale)
+        if load is not None:
+            load.thread.join(timeout)
+
+    def _read(self, state: CatalogState, signature: tuple | None) -> Callable[[], None] | None:
+        """Serve the version of the file with `signature`; returns how to write its .mo, if it is to be."""
         if signature is None:
             if state.loaded:  # deleted, or mid-save by an editor that unlinks first: keep what works
                 self._keep_last_good(state, f"{state.po_path} is missing")
-            return  # never had one (the source language): gettext falls back to the msgid
+            return None  # never had one (the source language): gettext falls back to the msgid
         try:
             refuse_outside(state.po_path, self.translations_dir)
             data = read_po_bytes(state.po_path)
@@ -129,9 +147,11 @@ class CatalogRegistry:
             else:
                 catalog, translations, compile_mo = self._whole(state, data)
         except CatalogError as err:
-            return self._keep_last_good(state, str(err))
+            self._keep_last_good(state, str(err))
+            return None
         except Exception as err:  # parses, but cannot be compiled or used (e.g. a bad Plural-Forms or charset)
-            return self._keep_last_good(state, f"{state.po_path}: {type(err).__name__}: {err}")
+            self._keep_last_good(state, f"{state.po_path}: {type(err).__name__}: {err}")
+            return None
         refused = _refused_lines(catalog, state.refusals)
         for reason in refused:
             log.warning("translation refused, English shown: %s:%s", state.po_path, reason)
@@ -139,8 +159,7 @@ class CatalogRegistry:
         state.data, state.catalog = data, catalog
         with self._lock:
             self.version += 1
-        if self.write_mo:
-            _write_mo(state.po_path, data, compile_mo)
+        return (lambda: _write_mo(state.po_path, data, compile_mo)) if self.write_mo else None
 
     @staticmethod
     def _whole(state: CatalogState, data: bytes) -> tuple[Catalog, NullTranslations, Callable[[], bytes]]:
@@ -190,6 +209,12 @@ class CatalogRegistry:
     def _keep_last_good(state: CatalogState, error: str) -> None:
         state.error = error
         log.error("catalog not loaded, still serving the last good one: %s", error)
+
+
+@dataclass
+class _Load:
+    thread: threading.Thread
+    served: threading.Event  # set once the version is served (or refused), before its .mo is written
 
 
 def _write_mo(po_path: Path, data: bytes, compile_mo: Callable[[], bytes]) -> None:

@@ -34,12 +34,13 @@ from .catalogs import _signature
 from .pages import PAGES, PAGES_BY_ENDPOINT
 from .tooling.bounded_match import BoundedMatcher, WorkLimit
 from .tooling.check import CatalogReport, ProjectPaths, run_check
+from .tooling.check_cache import CheckCache
 from .tooling.editor_work import awaiting_review
 from .tooling.entry import FUZZY, STATES, TODO_STATES, TRANSLATED, Entry, catalog_entries, key_of
 from .tooling.findings import Finding
 from .tooling.glossary import Glossary, project_glossary
 from .tooling.pofile import CatalogError, messages
-from .tooling.stats import CatalogStats, catalog_stats
+from .tooling.stats import CatalogStats
 
 # Strings from these sources are on every page (layout, navigation, page titles); 404.html is its own page.
 SHARED_SOURCES = frozenset({"templates/base.html", "app/pages.py"})
@@ -264,17 +265,18 @@ def _live_stats(stats: CatalogStats, entries: list[StatusEntry]) -> CatalogStats
     return replace(stats, translated=translated, fuzzy=fuzzy, untranslated=stats.total - translated - fuzzy)
 
 
-def _page_stats(catalog: Catalog, entries: list[StatusEntry]) -> list[PageStatus]:
-    """catalog_stats of the sub-catalog of each page's messages: counted exactly as for the whole catalog."""
+def _page_stats(entries: list[StatusEntry]) -> list[PageStatus]:
+    """The counts of each page's entries, as _live_stats counts the whole catalog's (obsolete entries are
+    on no page)."""
     statuses = []
     for key in PAGE_KEYS:
         on_page = [entry for entry in entries if key in entry.pages]
         if not on_page and key in (OTHER, NOT_FOUND):
             continue
-        sub = Catalog(locale=catalog.locale, fuzzy=False)
-        for entry in on_page:
-            sub[entry.message.id] = entry.message
-        statuses.append(PageStatus(key, page_label(key), _live_stats(catalog_stats(sub), on_page)))
+        translated = sum(entry.state == TRANSLATED for entry in on_page)
+        fuzzy = sum(entry.state == FUZZY for entry in on_page)
+        stats = CatalogStats(len(on_page), translated, fuzzy, len(on_page) - translated - fuzzy, 0)
+        statuses.append(PageStatus(key, page_label(key), stats))
     return statuses
 
 
@@ -323,32 +325,31 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
     by_entry = {} if status.from_last_good else _findings_by_entry(catalog, status.findings)
     status.entries = [StatusEntry(entry, pages_of(entry.message.locations), by_entry.get(entry.message.lineno or 0, []))
                       for entry in catalog_entries(catalog)]
-    status.pages = _page_stats(catalog, status.entries)
+    status.pages = _page_stats(status.entries)
     if report is not None:  # None beside a syntax error: the to-do comes from the last good catalog
         status.report = replace(report, stats=_live_stats(report.stats, status.entries))
     return status
 
 
-def _machine_paths() -> list[str]:
-    """The absolute spellings (with a final "/") of the project, translations and templates directories."""
+def _machine_paths() -> re.Pattern:
+    """The absolute spellings (with a final "/") of the project, translations and templates directories,
+    longest first, as one pattern."""
     config = current_app.config
-    return sorted({spelling.rstrip("/") + "/"
-                   for directory in {Path(config["PROJECT_ROOT"]), Path(config["TRANSLATIONS_DIR"]).parent,
-                                     Path(config["TEMPLATES_DIR"]).parent}
-                   for spelling in (str(directory), str(directory.resolve()))}, key=len, reverse=True)
+    spellings = {spelling.rstrip("/") + "/"
+                 for directory in {Path(config["PROJECT_ROOT"]), Path(config["TRANSLATIONS_DIR"]).parent,
+                                   Path(config["TEMPLATES_DIR"]).parent}
+                 for spelling in (str(directory), str(directory.resolve()))}
+    return re.compile("|".join(re.escape(spelling) for spelling in sorted(spellings, key=len, reverse=True)))
 
 
-def _without_machine_paths(text: str, spellings: list[str] | None = None) -> str:
+def _without_machine_paths(text: str, spellings: re.Pattern | None = None) -> str:
     """`text` with the absolute paths of the project, translations and templates directories made relative:
     no page shows where the site lives on the machine. `spellings`: _machine_paths(), when known."""
-    for spelling in spellings or _machine_paths():
-        if spelling in text:
-            text = text.replace(spelling, "")
-    return text
+    return (spellings or _machine_paths()).sub("", text)
 
 
-def _shown(finding: Finding, spellings: list[str]) -> Finding:
-    path, message = _without_machine_paths(finding.path, spellings), _without_machine_paths(finding.message, spellings)
+def _shown(finding: Finding, spellings: re.Pattern) -> Finding:
+    path, message = spellings.sub("", finding.path), spellings.sub("", finding.message)
     return finding if (path, message) == (finding.path, finding.message) else replace(finding, path=path, message=message)
 
 
@@ -356,21 +357,32 @@ def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     """Every locale's status, and the findings about no catalog in particular (POT, templates)."""
     config = current_app.config
     result = run_check([], project=ProjectPaths.from_config(config), source_locale=config["DEFAULT_LOCALE"],
-                       draft_locales=config["DRAFT_LOCALES"])
+                       draft_locales=config["DRAFT_LOCALES"], cache=current_app.extensions["translators_check_cache"])
     reports = {report.locale: report for report in result.catalogs}
     read = {path.resolve(): catalog for path, catalog in result.read.items()}
     statuses = [_locale_status(locale, reports.get(locale), result.findings, read) for locale in all_locales(config)]
     claimed = {id(f) for status in statuses for f in status.findings}
     spellings = _machine_paths()
+    # Each finding as shown, from the last run where it was found then (most are, with check_cache).
+    last, shown_now = current_app.extensions["translators_shown"], {}  # type: dict[Finding, Finding], dict[Finding, Finding]
+
+    def show(finding: Finding) -> Finding:
+        shown = shown_now.get(finding)
+        if shown is None:
+            shown = shown_now[finding] = last.get(finding) or _shown(finding, spellings)
+        return shown
+
     for status in statuses:
-        shown = {id(f): _shown(f, spellings) for f in status.findings}  # an entry's findings are its catalog's
+        shown = {id(f): show(f) for f in status.findings}  # an entry's findings are its catalog's
         status.findings = list(shown.values())
         for entry in status.entries:
             entry.findings = [shown[id(f)] for f in entry.findings]
         status.load_error = status.load_error and _without_machine_paths(status.load_error, spellings)
         if status.report:
             status.report = replace(status.report, path=_without_machine_paths(status.report.path, spellings))
-    return statuses, [_shown(f, spellings) for f in result.findings if id(f) not in claimed]
+    project_findings = [show(f) for f in result.findings if id(f) not in claimed]
+    current_app.extensions["translators_shown"] = shown_now
+    return statuses, project_findings
 
 
 def cached_translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
@@ -460,4 +472,7 @@ def review(key: str):
 
 def init_app(app) -> None:
     app.extensions["translators_last_good"] = {}  # po path → the last Catalog read from it
+    app.extensions["translators_shown"] = {}  # finding → as shown (translation_status)
+    # Each catalog judged once per version; the sources once, when they cannot change (as for the page cache).
+    app.extensions["translators_check_cache"] = CheckCache(fixed_sources=app.config["PAGE_CACHE"])
     app.register_blueprint(bp)

@@ -60,6 +60,15 @@ def test_session_cookie_flags(client):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie  # BASE_URL is https
 
 
+def test_a_request_that_changes_nothing_in_the_session_sends_no_cookie(alice):
+    """Two requests in flight (a save and the editor's QA call): the later answer's cookie would replace the
+    save's, and its "Saved." with it."""
+    assert alice.get(EDIT).status_code == 200
+    response = alice.post(EDIT + "qa", data={"csrf_token": csrf(alice, EDIT), "msgstr": "設立"})
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert "Set-Cookie" not in alice.get(EDIT).headers
+
+
 def test_an_expired_session_or_a_changed_password_signs_out(editor_app, alice):
     assert alice.get(EDIT).status_code == 200
     with alice.session_transaction() as session:

@@ -78,7 +78,7 @@ def test_each_hostile_translation_is_refused_on_its_page_fast(hostile, case):
     response = client.get(case.path)
     elapsed = time.perf_counter() - start
     assert response.status_code == 200
-    assert elapsed < 0.5, f"{case.path} took {elapsed:.2f} s"
+    assert elapsed < 2, f"{case.path} took {elapsed:.2f} s"  # ~10 ms; REDOS: minutes
     html = response.get_data(as_text=True)
     assert shows_english(case, html), case.name
     assert attacker_markup(html) == []
@@ -86,11 +86,11 @@ def test_each_hostile_translation_is_refused_on_its_page_fast(hostile, case):
     assert not hostile_words or hostile_words not in page_words(html)
 
 
-def test_the_catalog_loads_and_is_judged_in_well_under_a_second(hostile):
+def test_the_catalog_loads_and_is_judged_in_seconds_not_minutes(hostile):
     app, _ = hostile
     start = time.perf_counter()
     response = app.test_client().get("/ja/office/")
-    assert response.status_code == 200 and time.perf_counter() - start < 1
+    assert response.status_code == 200 and time.perf_counter() - start < 3
     refused = app.extensions["catalogs"].state("ja").refused
     assert len(refused) == len(CASES)
 

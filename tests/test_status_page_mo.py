@@ -7,6 +7,7 @@ from tests.test_translators import client, edit, status_app  # noqa: F401 (fixtu
 
 def test_no_stale_mo_on_the_status_page_after_a_save_or_while_an_entry_is_refused(client, ja_po):
     assert client.get("/ja/").status_code == 200  # the site loads the catalog and writes messages.mo
+    client.application.extensions["catalogs"].settle("ja")  # (after serving it)
     assert ja_po.with_suffix(".mo").exists()
     edit(ja_po, 'msgstr "ホーム"', 'msgstr "トップ"')
     page = client.get("/ja/translations/").get_data(as_text=True)  # check reads the files before the site

@@ -308,7 +308,7 @@ def test_a_saved_edit_shows_on_the_next_load_of_the_running_site(translations_co
         save(po, finished.replace(PARAGRAPH_1_JA, "【改訂】" + PARAGRAPH_1_JA, 1))
         saved = time.monotonic()
         shown = visible_text(fetch(page_url))
-        assert time.monotonic() - saved < 1.0
+        assert time.monotonic() - saved < 3  # the registry waits for a load at most 2 s
         assert "【改訂】" + PARAGRAPH_1_JA in shown and PARAGRAPH_2_JA in shown
         assert stats_row(fetch(status_url), "data-locale", "ja")["untranslated"] == 0
 

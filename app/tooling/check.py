@@ -39,11 +39,11 @@ from typing import TypedDict
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import read_mo
 
-from app.tooling.checks import check_catalog
+from app.tooling.check_cache import CheckCache, JudgeOptions, judge_whole
 from app.tooling.compile import mo_bytes
 from app.tooling.findings import ERROR, WARNING, Finding, shorten
 from app.tooling.glossary import GLOSSARY, Glossary, project_glossary
-from app.tooling.pofile import UNREADABLE, CatalogError, PoFile, gc_paused, messages, read_po_file
+from app.tooling.pofile import UNREADABLE, CatalogError, gc_paused, messages, parse_po, read_po_bytes, read_po_file
 from app.tooling.project_files import ProjectPaths, outside_problem, shown_path  # noqa: F401 (re-exported)
 from app.tooling.stats import CatalogStats, catalog_stats
 
@@ -182,30 +182,39 @@ def _template_findings(catalog: Catalog, template: Catalog, path: str, pot_name:
 def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: str, locales,
               min_coverage: float | None, template: Catalog | None = None, pot_name: str = "",
               glossary: Glossary | None = None, newstyle: bool = False, check_mo: bool = False,
-              draft_locales=()) -> None:
+              draft_locales=(), cache: CheckCache | None = None) -> None:
+    place = _locale_from_place(po_path)
+    # A draft is in progress: CI passes it unfinished; once published it must be complete.
+    options = JudgeOptions(shown, place, newstyle, glossary, WARNING if place in draft_locales else ERROR,
+                           place == source_locale)
+    judged = None
     try:
-        pofile: PoFile = read_po_file(po_path)
+        data = read_po_bytes(po_path)
+        if cache is not None and place:  # (the project's catalogs: their place says their locale)
+            judged = cache.judged(po_path, data, options)
+        pofile = judged.pofile if judged is not None else parse_po(data, po_path)
     except CatalogError as err:
         result.findings.extend(replace(f, path=shown) for f in err.findings)
         result.unreadable.append(shown)
         return
     catalog = pofile.catalog
     result.read[po_path] = catalog
-    place = _locale_from_place(po_path)
     locale = place or (str(catalog.locale_identifier) if catalog.locale_identifier else "")
     if locales and locale not in locales:
         return
-    source = locale == source_locale
-    report = CatalogReport(shown, locale, catalog_stats(catalog, pofile), source)
+    if not place:
+        options = replace(options, state_severity=WARNING if locale in draft_locales else ERROR,
+                          source=locale == source_locale)
+    report = CatalogReport(shown, locale, catalog_stats(catalog, pofile), options.source)
     result.catalogs.append(report)
     findings = result.findings
     # The reader's own findings (encoding, header fields Babel cannot read), then the header's and every
-    # entry's (checks.entry_findings, which the editor's gate runs too). A draft is in progress: CI passes
-    # it unfinished; once published it must be complete.
-    quality = [replace(f, path=shown) for f in pofile.findings]
-    quality += check_catalog(catalog, shown, pofile=pofile, expected_locale=place, newstyle=newstyle,
-                             glossary=glossary, state_severity=WARNING if locale in draft_locales else ERROR,
-                             source=source)
+    # entry's (checks.entry_findings, which the editor's gate runs too).
+    if judged is None:
+        judged = judge_whole(data, pofile, options)
+        if cache is not None and place:
+            cache.keep(po_path, judged)
+    quality = judged.findings
     findings.extend(quality)
     findings.extend(_obsolete_findings(catalog, shown))
     # errors first: compile refuses them (unfinished entries and glossary terms it does not judge)
@@ -218,9 +227,8 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
                                 f"{report.coverage:.1f}% translated, below --min-coverage {min_coverage:g}%"))
 
 
-def _check_project(project: ProjectPaths, result: CheckResult, **options) -> None:
-    from app.tooling.extract import extract_messages, stale_template_findings
-    from app.tooling.literals import find_literal_text
+def _check_project(project: ProjectPaths, result: CheckResult, cache: CheckCache | None = None, **options) -> None:
+    from app.tooling.extract import stale_template_findings
 
     root = project.root
     template = pofile = None
@@ -235,11 +243,10 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
             result.unreadable.append(shown_path(project.pot, root))
     if pofile is not None:
         template = pofile.catalog
-        try:
-            extracted = extract_messages(root, project.babel_cfg)
-        except CatalogError as err:
-            result.findings.extend(err.findings)
-            result.unreadable.extend(sorted({f.path for f in err.findings}))
+        extracted = _of_sources(cache, "extracted", lambda: _extracted(project))
+        if isinstance(extracted, CatalogError):
+            result.findings.extend(extracted.findings)
+            result.unreadable.extend(sorted({f.path for f in extracted.findings}))
         else:
             result.findings.extend(stale_template_findings(extracted, template, project.pot))
     try:
@@ -253,14 +260,44 @@ def _check_project(project: ProjectPaths, result: CheckResult, **options) -> Non
             continue
         # The project's templates render every entry through Jinja's newstyle gettext: all are python-format.
         _check_po(po_path, shown_path(po_path, root), result, template=template, pot_name=project.pot.name,
-                  glossary=glossary, newstyle=True, **options)
-    templates = [path for path in sorted(project.templates_dir.rglob("*.html"))
-                 if not _outside(path, project.templates_dir, result)]
-    result.findings.extend(find_literal_text(templates))
+                  glossary=glossary, newstyle=True, cache=cache, **options)
+    scan = _of_sources(cache, "literal-text", lambda: _literal_text(project))
+    result.findings.extend(scan.findings)
+    result.unreadable.extend(scan.unreadable)
     # dict.fromkeys: a template that is not UTF-8 is reported by extraction and by the literal-text scan.
     shown = {path: shown_path(path, root) for path in {f.path for f in result.findings}}
     result.findings = list(dict.fromkeys(f if shown[f.path] == f.path else replace(f, path=shown[f.path])
                                          for f in result.findings))
+
+
+def _of_sources(cache: CheckCache | None, name: str, compute):
+    """compute(): once for the life of `cache` when the sources cannot change while it lives (see CheckCache)."""
+    if cache is None or not cache.fixed_sources:
+        return compute()
+    if name not in cache.sources:
+        cache.sources[name] = compute()
+    return cache.sources[name]
+
+
+def _extracted(project: ProjectPaths) -> Catalog | CatalogError:
+    """The messages of the project's sources, or why they cannot be extracted."""
+    from app.tooling.extract import extract_messages
+
+    try:
+        return extract_messages(project.root, project.babel_cfg)
+    except CatalogError as err:
+        return err
+
+
+def _literal_text(project: ProjectPaths) -> CheckResult:
+    """Visible text in the templates that was never marked for translation."""
+    from app.tooling.literals import find_literal_text
+
+    scan = CheckResult()
+    templates = [path for path in sorted(project.templates_dir.rglob("*.html"))
+                 if not _outside(path, project.templates_dir, scan)]
+    scan.findings.extend(find_literal_text(templates))
+    return scan
 
 
 def _outside(path: Path, directory: Path, result: CheckResult) -> bool:
@@ -284,7 +321,7 @@ class _CheckOptions(TypedDict):
 
 def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, min_coverage: float | None = None,
               source_locale: str = "en", check_mo: bool = False, draft_locales=(),
-              site_translations: Path | None = None) -> CheckResult:
+              site_translations: Path | None = None, cache: CheckCache | None = None) -> CheckResult:
     """Check the given .po files, or with `project` (and no files) the whole project.
 
     A given file inside `site_translations` (the site's TRANSLATIONS_DIR) is one of the site's catalogs and
@@ -293,6 +330,8 @@ def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, mi
     Never raises for bad input: unreadable files become findings and are listed in `.unreadable`.
     Anything a library prints while we work goes to stderr, so stdout stays valid JSON.
     `check_mo`: also report `stale-mo` (for .mo files some gettext program serves; the site never does).
+    `cache`: the project's catalogs judged before (check_cache), for a process that checks them again and
+    again (the status page); taken without waiting, and not used when another check is using it.
     """
     result = CheckResult()
     options = _CheckOptions(source_locale=source_locale, locales=set(locales or ()), min_coverage=min_coverage,
@@ -304,7 +343,12 @@ def run_check(po_paths, *, project: ProjectPaths | None = None, locales=None, mi
                     Path(po_path).resolve().is_relative_to(Path(site_translations).resolve())
                 _check_po(Path(po_path), str(po_path), result, newstyle=site, **options)
         elif project is not None:
-            _check_project(project, result, **options)
+            usable = cache is not None and cache.lock.acquire(blocking=False)
+            try:
+                _check_project(project, result, cache=cache if usable else None, **options)
+            finally:
+                if usable and cache is not None:
+                    cache.lock.release()
     result.findings.sort(key=lambda f: (f.path, f.line, f.code, f.msgid))
     return result
 

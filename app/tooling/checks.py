@@ -380,15 +380,21 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
     (project mode: markup.PAGE).
     """
     path = str(path)
-    findings: list[Finding] = []
-    if pofile is not None:
-        findings, _nplurals = header_findings(pofile, catalog, path, expected_locale, site=newstyle)
-        if newstyle and pofile.lost_text_lines:  # msgfmt accepts it, but a page would show the text cut or as U+FFFD
-            lines = pofile.lost_text_lines
-            findings.append(Finding(path, lines[0], ENCODING, f"{len(lines)} string(s) lose text (a NUL byte, or "
-                                    "bytes invalid in the charset read as U+FFFD): the site's catalogs may not"))
+    findings = catalog_header_findings(pofile, catalog, path, expected_locale, newstyle) if pofile is not None else []
     rules = catalog_rules(catalog, path, pofile=pofile, newstyle=newstyle, glossary=glossary,
                           state_severity=state_severity, source=source)
     for message in messages(catalog):
         findings.extend(entry_findings(rules, message))
+    return findings
+
+
+def catalog_header_findings(pofile: PoFile, catalog: Catalog, path: str, expected_locale: str | None,
+                            newstyle: bool) -> list[Finding]:
+    """check_catalog's findings about the file rather than one entry: its header's, and in the site's own
+    catalogs (`newstyle`) the strings that lose text."""
+    findings, _nplurals = header_findings(pofile, catalog, path, expected_locale, site=newstyle)
+    if newstyle and pofile.lost_text_lines:  # msgfmt accepts it, but a page would show the text cut or as U+FFFD
+        lines = pofile.lost_text_lines
+        findings.append(Finding(path, lines[0], ENCODING, f"{len(lines)} string(s) lose text (a NUL byte, or "
+                                "bytes invalid in the charset read as U+FFFD): the site's catalogs may not"))
     return findings

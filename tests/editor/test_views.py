@@ -290,4 +290,4 @@ def test_an_overlong_or_control_character_translation_is_refused_and_nothing_is_
     started = time.monotonic()
     response = alice.post(EDIT, data=form_of(alice.get(EDIT).text) | {"msgstr": [text], "action": "save"})
     assert response.status_code == 422 and reason in response.text
-    assert ja_po.read_bytes() == before and time.monotonic() - started < 2
+    assert ja_po.read_bytes() == before and time.monotonic() - started < 5

@@ -258,7 +258,7 @@ def test_hooks_never_run_and_git_never_runs_under_the_lock(store, po, repo, monk
     monkeypatch.setattr(store_module.subprocess, "run", watching)
     started = time.monotonic()
     result = store.save(UNTRANSLATED, ["一"], [""], ALICE)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5
     assert result.git_commit and git(repo, "rev-parse", "HEAD").strip() == result.git_commit
     assert not list(repo.glob("ran-*")) and held == []
 
@@ -274,7 +274,7 @@ def test_a_git_that_hangs_is_given_up_and_the_save_stands(store, po, repo, monke
     monkeypatch.setattr(store_module.subprocess, "run", slow)
     started = time.monotonic()
     result = store.save(UNTRANSLATED, ["一"], [""], ALICE)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5  # the hung git: 10 s
     assert isinstance(result, Saved) and result.git_commit is None and on_disk(po) == ("一",)
     assert "git failed" in store.history(UNTRANSLATED)[0]["commit_note"]
     assert "could not commit" in caplog.text

@@ -27,7 +27,7 @@ def test_beyond_the_budget_it_stops_in_bounded_time(a, b):
     started = time.perf_counter()
     with pytest.raises(WorkLimit):
         matcher.get_opcodes()
-    assert time.perf_counter() - started < 0.2  # difflib alone: minutes
+    assert time.perf_counter() - started < 1  # ~20 ms; difflib alone: minutes
     assert 0 <= matcher.budget <= DIFF_WORK
 
 

@@ -207,13 +207,13 @@ def test_directory_contradicting_language_header(tmp_path):
 def test_library_output_on_stdout_goes_to_stderr(monkeypatch, capsys):
     import app.tooling.check as check_module
 
-    real = check_module.read_po_file
+    real = check_module.parse_po
 
-    def noisy(path):
+    def noisy(data, path):
         print("WARNING: something Babel-like")
-        return real(path)
+        return real(data, path)
 
-    monkeypatch.setattr(check_module, "read_po_file", noisy)
+    monkeypatch.setattr(check_module, "parse_po", noisy)
     run_check([FIXTURES / "state_ja.po"])
     captured = capsys.readouterr()
     assert captured.out == "" and "Babel-like" in captured.err
