@@ -33,7 +33,7 @@ bench-load: $(INSTALLED) bench-packages
 
 ## Every test: unit, CLI, real browser, real WSGI server, after the linters. Installs what they need first.
 test: lint system-packages compile
-	$(BIN)/pytest --cov=app --cov-report=term-missing:skip-covered --cov-fail-under=90
+	$(BIN)/pytest -n 2 --cov=app --cov-report=term-missing:skip-covered --cov-fail-under=90
 
 ## Linters (configured in pyproject.toml, see the README's "Linters"): ruff on all Python code, mypy on app/.
 lint: $(INSTALLED)
