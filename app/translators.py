@@ -17,7 +17,9 @@ The pages are for the translation team, not the site's readers, so their labels 
 """
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -36,11 +38,14 @@ from .tooling.bounded_match import BoundedMatcher, WorkLimit
 from .tooling.check import CatalogReport, ProjectPaths, run_check
 from .tooling.check_cache import CheckCache
 from .tooling.editor_work import awaiting_review
-from .tooling.entry import FUZZY, STATES, TODO_STATES, TRANSLATED, Entry, catalog_entries, key_of
+from .tooling.entry import FUZZY, STATES, TODO_STATES, TRANSLATED, Entry, key_of
+from .tooling.formats import catalog_strict_forms
 from .tooling.findings import Finding
 from .tooling.glossary import Glossary, project_glossary
 from .tooling.pofile import CatalogError, messages
 from .tooling.stats import CatalogStats
+
+log = logging.getLogger(__name__)
 
 # Strings from these sources are on every page (layout, navigation, page titles); 404.html is its own page.
 SHARED_SOURCES = frozenset({"templates/base.html", "app/pages.py"})
@@ -292,6 +297,26 @@ def _findings_by_entry(catalog: Catalog, findings: list[Finding]) -> dict[int, l
     return by_entry
 
 
+def _entries_with_pages(po_path: Path, catalog: Catalog) -> list[tuple[Entry, list[str]]]:
+    """Every entry of `catalog` (entry.catalog_entries) with the pages it is on. An entry judged for the
+    catalog last shown from `po_path` is taken as it was when check_cache kept its message (the same object:
+    the same text; a new version of a catalog changes only the messages of the entries it changed)."""
+    known = current_app.extensions["translators_entries"]
+    last = known.get(po_path)
+    if last is None or last[0] is not catalog:
+        last = (catalog, {})
+    judged: dict[int, tuple[Entry, list[str]]] = last[1]
+    strict = catalog_strict_forms(catalog)
+    now = {}
+    for message in messages(catalog):
+        pair = judged.get(id(message))
+        if pair is None or pair[0].message is not message:
+            pair = (Entry.of(message, strict), pages_of(message.locations))
+        now[id(message)] = pair
+    known[po_path] = (catalog, now)
+    return list(now.values())
+
+
 def _readable_catalog(po_path: Path, read: Catalog | None) -> tuple[Catalog | None, bool]:
     """The catalog in `po_path` (`read`: as `check` just read it, else None when it could not), else the
     last version of it this process read (and True), else None.
@@ -323,8 +348,8 @@ def _locale_status(locale: str, report: CatalogReport | None, findings: list[Fin
         return status
     # Findings name lines of the file on disk: they belong to entries only when that file is the one shown.
     by_entry = {} if status.from_last_good else _findings_by_entry(catalog, status.findings)
-    status.entries = [StatusEntry(entry, pages_of(entry.message.locations), by_entry.get(entry.message.lineno or 0, []))
-                      for entry in catalog_entries(catalog)]
+    status.entries = [StatusEntry(entry, pages, by_entry.get(entry.message.lineno or 0, []))
+                      for entry, pages in _entries_with_pages(po_path, catalog)]
     status.pages = _page_stats(status.entries)
     if report is not None:  # None beside a syntax error: the to-do comes from the last good catalog
         status.report = replace(report, stats=_live_stats(report.stats, status.entries))
@@ -385,20 +410,81 @@ def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     return statuses, project_findings
 
 
-def cached_translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
-    """translation_status(), run again only when a catalog, the POT or the glossary changed on disk (the
-    whole check costs ~130 ms); every time when PAGE_CACHE is off (`make run`: templates change too)."""
+Statuses = tuple[list[LocaleStatus], list[Finding]]
+
+
+@dataclass
+class _Computed:
+    key: tuple  # the signatures of the files it was computed from
+    done: threading.Event = field(default_factory=threading.Event)
+    statuses: Statuses | None = None
+    error: Exception | None = None
+
+
+class StatusBoard:
+    """The last translation status computed, and the computation of a newer one when the files changed.
+
+    A request waits for a new one at most TRANSLATION_STATUS_WAIT seconds (check_cache makes a save's
+    version quick; a new 100,000-entry catalog takes seconds to check whole), then is shown the last one,
+    marked as older than the files, or, before the first, a page that reloads itself. One computation at
+    a time, in a thread of its own: no request holds a worker for the whole check."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # held only to read or swap the fields below
+        self._shown: _Computed | None = None
+        self._running: _Computed | None = None
+
+    def statuses(self, app, key: tuple, wait: float) -> tuple[Statuses | None, bool]:
+        """(the newest statuses computed, whether they are of the files with `key`)."""
+        with self._lock:
+            shown, running = self._shown, self._running
+            if shown is not None and shown.key == key:
+                return shown.statuses, True
+            if running is None or running.done.is_set():
+                running = self._running = _Computed(key)
+                threading.Thread(target=self._compute, args=(app, running), daemon=True,
+                                 name="translation-status").start()
+        running.done.wait(wait)
+        if running.error is not None:
+            raise running.error
+        with self._lock:
+            shown = self._shown
+        return (shown.statuses, shown.key == key) if shown is not None else (None, False)
+
+    def _compute(self, app, computed: _Computed) -> None:
+        try:
+            with app.app_context():
+                computed.statuses = translation_status()
+            with self._lock:
+                self._shown = computed
+        except Exception as err:  # shown to the request waiting (a 500), and logged
+            log.exception("the translation status could not be computed")
+            computed.error = err
+        finally:
+            computed.done.set()
+
+
+def cached_translation_status() -> tuple[Statuses | None, bool]:
+    """(translation_status(), whether it is of the files on disk now): run again only when a catalog, the POT
+    or the glossary changed on disk, waiting for it at most TRANSLATION_STATUS_WAIT seconds (StatusBoard);
+    every time and to the end when PAGE_CACHE is off (`make run`: templates change too)."""
     config = current_app.config
     if not config["PAGE_CACHE"]:
-        return translation_status()
+        return translation_status(), True
     directory = Path(config["TRANSLATIONS_DIR"])
     files = [directory / locale / "LC_MESSAGES" / "messages.po" for locale in config["LOCALES"]]
     files += [directory / "messages.pot", directory / "glossary.csv"]
     key = tuple(_signature(path) for path in files)
-    cached = current_app.extensions.get("translation_status")
-    if cached is None or cached[0] != key:
-        cached = current_app.extensions["translation_status"] = (key, translation_status())
-    return cached[1]
+    board: StatusBoard = current_app.extensions["translation_status"]
+    return board.statuses(current_app._get_current_object(), key,  # type: ignore[attr-defined]
+                          config["TRANSLATION_STATUS_WAIT"])
+
+
+def _still_checking() -> Response:
+    """Before the first status is computed: a page that says so and reloads itself."""
+    response = Response(render_template("translators/checking.html"))
+    response.headers["Refresh"] = "2"
+    return response
 
 
 def _glossary() -> tuple[Glossary | None, str | None]:
@@ -445,7 +531,10 @@ def never_cached(response: Response) -> Response:
 
 @bp.route("/")
 def status():
-    statuses, project_findings = cached_translation_status()
+    computed, current = cached_translation_status()
+    if computed is None:
+        return _still_checking()
+    statuses, project_findings = computed
     glossary, glossary_error = _glossary()
     query = Query.from_args(request.args)
     contexts = sorted(set().union(*(s.contexts for s in statuses)))
@@ -453,7 +542,7 @@ def status():
     return render_template("translators/status.html", statuses=statuses, project_findings=project_findings,
                            glossary=glossary, glossary_error=glossary_error, pages=PAGES, query=query,
                            contexts=contexts, codes=codes, source_locale=current_app.config["DEFAULT_LOCALE"],
-                           awaiting=awaiting_review(current_app.config["EDITOR_DB"]))
+                           awaiting=awaiting_review(current_app.config["EDITOR_DB"]), current=current)
 
 
 @bp.route("/review/<key>/")
@@ -461,18 +550,22 @@ def review(key: str):
     """English and `<locale>` of one page, message by message in template order."""
     if key not in PAGE_KEYS or g.locale == current_app.config["DEFAULT_LOCALE"]:
         abort(404)
-    statuses, _ = cached_translation_status()
-    status = next(s for s in statuses if s.locale == g.locale)
+    computed, current = cached_translation_status()
+    if computed is None:
+        return _still_checking()
+    status = next(s for s in computed[0] if s.locale == g.locale)
     entries = sorted(status.entries_on(key),
                      key=lambda entry: [(path, line or 0) for path, line in entry.message.locations])
     return render_template("translators/review.html", status=status, entries=entries, key=key,
                            label=page_label(key), page=PAGES_BY_ENDPOINT.get(key),
-                           source_locale=current_app.config["DEFAULT_LOCALE"])
+                           source_locale=current_app.config["DEFAULT_LOCALE"], current=current)
 
 
 def init_app(app) -> None:
     app.extensions["translators_last_good"] = {}  # po path → the last Catalog read from it
+    app.extensions["translation_status"] = StatusBoard()
     app.extensions["translators_shown"] = {}  # finding → as shown (translation_status)
+    app.extensions["translators_entries"] = {}  # po path → (catalog, its entries judged: _entries_with_pages)
     # Each catalog judged once per version; the sources once, when they cannot change (as for the page cache).
     app.extensions["translators_check_cache"] = CheckCache(fixed_sources=app.config["PAGE_CACHE"])
     app.register_blueprint(bp)

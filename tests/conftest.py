@@ -5,11 +5,16 @@ that edit or break a catalog while the app runs.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+
+# A status page waits for its check to the end (under a test run's load a check can take seconds); the
+# bounded wait has its own tests (tests/test_translators.py), which set TRANSLATION_STATUS_WAIT.
+os.environ.setdefault("SITE_TRANSLATION_STATUS_WAIT", "120")
 
 from app import create_app
 from app.accounts import Accounts

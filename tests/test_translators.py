@@ -480,3 +480,42 @@ def test_a_long_list_of_findings_is_shown_a_page_at_a_time(client, ja_po, monkey
     found = [re.findall(r'<li data-code="([\w-]+)"', html[html.index('data-role="findings"'):]) for html in (first, second)]
     assert len(found[0]) == len(found[1]) == 1 and found[0] != found[1]
     assert 'data-role="findings-pages"' in first
+
+
+def test_no_request_waits_for_a_long_check_it_sees_the_last_status_or_a_page_that_reloads(translations_copy,
+                                                                                         monkeypatch):
+    """A new 100,000-entry catalog takes seconds to check whole: the page waits TRANSLATION_STATUS_WAIT, then
+    shows the status before the change, marked so, or (before the first) a page that reloads itself."""
+    import threading
+
+    from app import translators
+    go_on = threading.Event()
+    real = translators.run_check
+
+    def slow_check(*args, **kwargs):
+        assert go_on.wait(60)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(translators, "run_check", slow_check)
+    app = create_app({"TESTING": True, "BASE_URL": BASE_URL, "TRANSLATIONS_DIR": translations_copy,
+                      "TRANSLATION_STATUS_ENABLED": True, "TRANSLATION_STATUS_SIGN_IN": False,
+                      "TRANSLATION_STATUS_WAIT": 0.2})
+    client = app.test_client()
+    board = app.extensions["translation_status"]
+    for path in ("/ja/translations/", "/ja/translations/review/office/"):
+        first = client.get(path)
+        assert first.status_code == 200 and first.headers["Refresh"] == "2"
+        assert 'data-role="checking"' in first.text and "Translation status" not in first.text
+    go_on.set()
+    board._running.done.wait(60)
+    page = client.get("/ja/translations/").text
+    assert stats_row(page, "data-locale", "ja")["untranslated"] == 0 and 'data-role="older"' not in page
+
+    go_on.clear()
+    blank_paragraph_2(translations_copy / "ja" / "LC_MESSAGES" / "messages.po")
+    assert 'data-role="older"' in client.get("/ja/translations/review/message/").text
+    older = client.get("/ja/translations/").text
+    assert 'data-role="older"' in older and stats_row(older, "data-locale", "ja")["untranslated"] == 0
+    go_on.set()
+    board._running.done.wait(60)
+    page = client.get("/ja/translations/").text
+    assert stats_row(page, "data-locale", "ja")["untranslated"] == 1 and 'data-role="older"' not in page

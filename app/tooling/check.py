@@ -221,7 +221,10 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
     if check_mo and not any(f.severity == ERROR and f.code not in COMPILED_ANYWAY for f in quality):
         findings.extend(_stale_mo_findings(catalog, po_path, shown))
     if template is not None:
-        findings.extend(_template_findings(catalog, template, shown, pot_name))
+        about = (pot_name, [(m.id, m.context, m.lineno) for m in messages(template)])
+        if judged.template is None or judged.template[0] != about:
+            judged.template = (about, _template_findings(catalog, template, shown, pot_name))
+        findings.extend(judged.template[1])
     if min_coverage is not None and report.coverage < min_coverage:
         findings.append(Finding(shown, pofile.header_line, "coverage",
                                 f"{report.coverage:.1f}% translated, below --min-coverage {min_coverage:g}%"))

@@ -48,6 +48,8 @@ class JudgedCatalog:
     rules: EntryRules
     notes: list[Finding]  # the reader's notes and the header's findings
     by_entry: dict = field(default_factory=dict)  # Babel's key of an entry -> its findings (none: not listed)
+    # (what the template was, the catalog's findings against it): check.py's, kept while no line moves
+    template: tuple | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -107,7 +109,9 @@ def judge_change(previous: JudgedCatalog, data: bytes) -> JudgedCatalog | None:
     options = previous.options
     new_pofile = replace(header, path=pofile.path, catalog=catalog)
     notes = catalog_header_findings(new_pofile, catalog, options.shown, options.expected_locale, options.newstyle)
-    return JudgedCatalog(data, new_pofile, options, previous.rules, notes, by_entry)
+    # Against the template only the entries' keys, order and lines count: the first two are the same.
+    return JudgedCatalog(data, new_pofile, options, previous.rules, notes, by_entry,
+                         None if shifts else previous.template)
 
 
 class CheckCache:
