@@ -5,9 +5,12 @@ what editor saves cost the public site.
                                                [--repeat 5] [--duration 10]
 
 Prints, from one run (medians of `--repeat` where more than one):
-- the status page (`/ja/translations/`) on a generated catalog of --status-entries (check_speed's catalog:
-  wrapped strings, contexts, plurals, ~5% fuzzy, ~5% untranslated): the first render in a fresh process
-  (the site has loaded the catalog; nothing of the status page is cached), then later renders;
+- the status page (`/ja/translations/`) on a generated catalog of --status-entries, then of --editor-entries
+  (check_speed's catalog: wrapped strings, contexts, plurals, ~5% fuzzy, ~5% untranslated; none of its
+  entries is in the project's POT, so each has a `not-in-template` finding): in a fresh process whose site
+  has loaded the catalog, the first answer (after TRANSLATION_STATUS_WAIT, 1.5 s, it is a page saying the
+  check is under way, when the check is not done), the time until the whole status is shown, later renders,
+  and renders after a translator's one-entry save, each waiting for the saved version's status;
 - the editor's list on a generated catalog of --editor-entries: cold (the process has not read the catalog)
   and warm (later pages of the list);
 - "save and next" on that catalog: the POST and the page it redirects to, each time after a save;
@@ -16,7 +19,8 @@ Prints, from one run (medians of `--repeat` where more than one):
   WARM_UP seconds of saving: each worker's first editor page reads the whole catalog once), and the ratio.
 The in-process figures use Flask's test client: the page's work, without HTTP.
 Targets (issue 18): first status render <= 2 s at 100k; later pages and "save and next" <= 300 ms at 20k;
-p99 during the soak <= 1.5x idle.
+p99 during the soak <= 1.5x idle. The first answer meets its target by not waiting for the whole check; the
+time until the whole status is shown is printed beside it.
 """
 from __future__ import annotations
 
@@ -81,14 +85,38 @@ def app_for(translations: Path, work: Path):
     return app
 
 
-def status_page(entries: int, repeat: int) -> tuple[float, list[float]]:
+def one_save(po: Path, number: int) -> None:
+    """A translator's save of one msgstr (the same number of lines), as the editor writes it."""
+    text = po.read_text(encoding="utf-8")
+    found = list(re.finditer(r'\nmsgstr "([^"\n]+)"\n', text))[len(text) // 20_000 + number * 97]
+    po.write_text(text[:found.start(1)] + "改" + text[found.start(1):], encoding="utf-8")
+
+
+def status_page(entries: int, repeat: int) -> dict[str, float | list[float]]:
+    """The status page on a new catalog of `entries`: the first answer (TRANSLATION_STATUS_WAIT as
+    configured), the time until it shows the whole status, later renders, and renders after one-entry saves
+    waiting for the status of the saved version."""
     with tempfile.TemporaryDirectory(prefix="pages-status-") as tmp:
         work = Path(tmp)
-        app = app_for(translations_copy(work, entries), work)
+        translations = translations_copy(work, entries)
+        app = app_for(translations, work)
         http = app.test_client()
-        first = timed(lambda: http.get("/ja/translations/"))
+        started = time.perf_counter()
+        answer = http.get("/ja/translations/")
+        first = time.perf_counter() - started
+        checking = 'data-role="checking"' in answer.text
+        while 'data-role="checking"' in answer.text:
+            time.sleep(0.05)
+            answer = http.get("/ja/translations/")
+        complete = time.perf_counter() - started
         later = [timed(lambda n=n: http.get(f"/ja/translations/?n={n + 2}")) for n in range(repeat)]
-        return first, later
+        app.config["TRANSLATION_STATUS_WAIT"] = 600  # each render below waits for its version's status
+        after_save = []
+        for number in range(repeat):
+            one_save(translations / "ja" / "LC_MESSAGES" / "messages.po", number)
+            after_save.append(timed(lambda: http.get("/ja/translations/")))
+        return {"first": first, "checking": checking, "complete": complete, "later": later,
+                "after_save": after_save}
 
 
 def signed_in(app):
@@ -189,9 +217,14 @@ def main() -> int:
         verdict = "" if target is None else f"  (target <= {ms(target)}: {'met' if seconds <= target else 'NOT met'})"
         print(f"{label:<58}{ms(seconds):>10}{verdict}", flush=True)
 
-    first, later = status_page(args.status_entries, args.repeat)
-    line(f"status page, first render, {args.status_entries:,} entries", first, 2.0)
-    line(f"status page, later renders (median of {len(later)})", statistics.median(later), 0.3)
+    for entries in (args.status_entries, args.editor_entries):
+        status = status_page(entries, args.repeat)
+        kind = "\"checking\" page" if status["checking"] else "the whole status"
+        line(f"status page, {entries:,} entries: first answer ({kind})", status["first"], 2.0)
+        line("  until the whole status of the new catalog is shown", status["complete"])
+        line(f"  later renders (median of {len(status['later'])})", statistics.median(status["later"]), 0.3)
+        line(f"  after a one-entry save (median of {len(status['after_save'])})",
+             statistics.median(status["after_save"]), 0.3 if entries <= 20_000 else None)
     cold, warm, saves = editor(args.editor_entries, args.repeat)
     line(f"editor list, cold, {args.editor_entries:,} entries", cold)
     line(f"editor list, warm (median of {len(warm)})", statistics.median(warm), 0.3)
