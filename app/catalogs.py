@@ -54,6 +54,7 @@ class CatalogState:
     data: bytes | None = None
     catalog: Catalog | None = None
     refusals: dict = field(default_factory=dict)  # Babel's key of the entry → the reason
+    mo_source: tuple = (b"", None)  # (the bytes served, how to compile msgfmt's .mo of them)
 
 
 class CatalogRegistry:
@@ -63,13 +64,20 @@ class CatalogRegistry:
     so large that it takes longer (300k entries: many seconds) never holds a worker past that bound, and
     requests arriving meanwhile do not wait at all, unless the locale has nothing to serve yet."""
 
-    def __init__(self, translations_dir: Path, locales, write_mo: bool = True, load_wait: float = 2.0):
+    def __init__(self, translations_dir: Path, locales, write_mo: bool = True, load_wait: float = 2.0,
+                 mo_delay: float = 0.0):
         self.translations_dir = Path(translations_dir)
         self.write_mo = write_mo
         self.load_wait = load_wait
+        # Seconds between a version being served and its .mo being written: the versions served meanwhile
+        # get one .mo, the newest (compiling a 20,000-entry catalog costs ~0.2 s of a worker's CPU; during a
+        # team's editing session a save arrives every second or so).
+        self.mo_delay = mo_delay
+        self._mo_writers: dict[str, threading.Timer] = {}  # locale → its last .mo write (to come, or done)
+        self._mo_waiting: set[str] = set()  # locales whose .mo write has not yet taken its version
         self.version = 0  # bumps on every swap; the page cache keys on it
         self._lock = threading.Lock()  # held only to start a load or bump the version, never during one
-        self._mo_lock = threading.Lock()  # held by loader threads writing a .mo, never by a request
+        self._mo_lock = threading.Lock()  # held while a .mo is written (never by a request)
         self._loaders: dict[str, _Load] = {}
         self._states = {
             locale: CatalogState(self.translations_dir / locale / "LC_MESSAGES" / "messages.po")
@@ -110,32 +118,50 @@ class CatalogRegistry:
 
     def _load(self, state: CatalogState, signature: tuple | None, served: threading.Event) -> None:
         """Runs in the loader thread; every outcome ends by recording `signature` as looked at. The .mo is
-        written after that: no request waits for it."""
-        write_mo = None
+        written later (mo_delay): no request waits for it."""
         try:
-            write_mo = self._read(state, signature)
+            if self._read(state, signature) and self.write_mo:
+                self._write_mo_later(state)
         finally:
             state.signature = signature
             served.set()
-        data = state.data
-        if write_mo is not None:
-            with self._mo_lock:  # one .mo at a time; a version no longer served has none written
-                if state.data is data:
-                    write_mo()
+
+    def _write_mo_later(self, state: CatalogState) -> None:
+        """Write the .mo of the version served `mo_delay` seconds from now, unless a write is already
+        waiting: that one will take the newest version."""
+        locale = state.po_path.parent.parent.name
+        with self._lock:
+            if locale in self._mo_waiting:
+                return
+            self._mo_waiting.add(locale)
+            writer = self._mo_writers[locale] = threading.Timer(self.mo_delay, self._write_served_mo,
+                                                                (locale, state))
+            writer.daemon = True
+            writer.start()
+
+    def _write_served_mo(self, locale: str, state: CatalogState) -> None:
+        with self._mo_lock:  # writes in the order their versions were served
+            with self._lock:  # from here on, a version served next gets a write of its own
+                self._mo_waiting.discard(locale)
+                data, compile_mo = state.mo_source  # the newest version served, as one pair
+            _write_mo(state.po_path, data, compile_mo)
 
     def settle(self, locale: str, timeout: float | None = None) -> None:
-        """Wait until the last load of `locale` is over, its .mo written (for tools and tests that read the
-        .mo right after a request; requests never wait for it)."""
+        """Wait until the last load of `locale` is over and its .mo written (for tools and tests that read
+        the .mo right after a request; requests never wait for it)."""
         load = self._loaders.get(locale)
         if load is not None:
             load.thread.join(timeout)
+        writer = self._mo_writers.get(locale)
+        if writer is not None:
+            writer.join(timeout)
 
-    def _read(self, state: CatalogState, signature: tuple | None) -> Callable[[], None] | None:
-        """Serve the version of the file with `signature`; returns how to write its .mo, if it is to be."""
+    def _read(self, state: CatalogState, signature: tuple | None) -> bool:
+        """Serve the version of the file with `signature`; True when it is served (else the last good one)."""
         if signature is None:
             if state.loaded:  # deleted, or mid-save by an editor that unlinks first: keep what works
                 self._keep_last_good(state, f"{state.po_path} is missing")
-            return None  # never had one (the source language): gettext falls back to the msgid
+            return False  # never had one (the source language): gettext falls back to the msgid
         try:
             refuse_outside(state.po_path, self.translations_dir)
             data = read_po_bytes(state.po_path)
@@ -148,18 +174,18 @@ class CatalogRegistry:
                 catalog, translations, compile_mo = self._whole(state, data)
         except CatalogError as err:
             self._keep_last_good(state, str(err))
-            return None
+            return False
         except Exception as err:  # parses, but cannot be compiled or used (e.g. a bad Plural-Forms or charset)
             self._keep_last_good(state, f"{state.po_path}: {type(err).__name__}: {err}")
-            return None
+            return False
         refused = _refused_lines(catalog, state.refusals)
         for reason in refused:
             log.warning("translation refused, English shown: %s:%s", state.po_path, reason)
         state.translations, state.refused, state.error, state.loaded = translations, refused, None, True
-        state.data, state.catalog = data, catalog
+        state.data, state.catalog, state.mo_source = data, catalog, (data, compile_mo)
         with self._lock:
             self.version += 1
-        return (lambda: _write_mo(state.po_path, data, compile_mo)) if self.write_mo else None
+        return True
 
     @staticmethod
     def _whole(state: CatalogState, data: bytes) -> tuple[Catalog, NullTranslations, Callable[[], bytes]]:

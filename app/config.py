@@ -62,6 +62,8 @@ def default_config() -> dict:
         "TRANSLATION_STATUS_WAIT": float(os.environ.get("SITE_TRANSLATION_STATUS_WAIT", "1.5")),
         # Write .mo files next to .po files whenever a catalog is (re)loaded, so they are never stale.
         "WRITE_MO_FILES": _env_flag("SITE_WRITE_MO", True),
+        # ...that many seconds after a version is served, for the newest one then (catalogs.CatalogRegistry).
+        "WRITE_MO_DELAY": float(os.environ.get("SITE_WRITE_MO_DELAY", "5")),
         "STATIC_EXPORT": False,
         # The in-browser translation editor (app/editor); off unless SITE_EDITOR=1. The editor and the
         # status pages then require a signed-in account (SITE_TRANSLATION_STATUS_SIGN_IN=0: open status pages).

@@ -222,7 +222,7 @@ def plain(value):
 def init_app(app) -> CatalogRegistry:
     # Drafts too: the status pages count them and translators preview them (pages.py).
     registry = CatalogRegistry(app.config["TRANSLATIONS_DIR"], all_locales(app.config),
-                               write_mo=app.config["WRITE_MO_FILES"])
+                               write_mo=app.config["WRITE_MO_FILES"], mo_delay=app.config["WRITE_MO_DELAY"])
     babel = Babel(app, locale_selector=select_locale, default_locale=app.config["DEFAULT_LOCALE"])
     babel.domain_instance = RegistryDomain(registry)
     app.extensions["catalogs"] = registry

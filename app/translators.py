@@ -21,6 +21,7 @@ import logging
 import re
 import threading
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -273,15 +274,18 @@ def _live_stats(stats: CatalogStats, entries: list[StatusEntry]) -> CatalogStats
 def _page_stats(entries: list[StatusEntry]) -> list[PageStatus]:
     """The counts of each page's entries, as _live_stats counts the whole catalog's (obsolete entries are
     on no page)."""
+    counts = {key: Counter[str]() for key in PAGE_KEYS}
+    for entry in entries:
+        for key in entry.pages:
+            counts[key][entry.state] += 1
     statuses = []
-    for key in PAGE_KEYS:
-        on_page = [entry for entry in entries if key in entry.pages]
-        if not on_page and key in (OTHER, NOT_FOUND):
+    for key, states in counts.items():
+        total = states.total()
+        if not total and key in (OTHER, NOT_FOUND):
             continue
-        translated = sum(entry.state == TRANSLATED for entry in on_page)
-        fuzzy = sum(entry.state == FUZZY for entry in on_page)
-        stats = CatalogStats(len(on_page), translated, fuzzy, len(on_page) - translated - fuzzy, 0)
-        statuses.append(PageStatus(key, page_label(key), stats))
+        translated, fuzzy = states[TRANSLATED], states[FUZZY]
+        statuses.append(PageStatus(key, page_label(key), CatalogStats(total, translated, fuzzy,
+                                                                      total - translated - fuzzy, 0)))
     return statuses
 
 
@@ -388,14 +392,16 @@ def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     statuses = [_locale_status(locale, reports.get(locale), result.findings, read) for locale in all_locales(config)]
     claimed = {id(f) for status in statuses for f in status.findings}
     spellings = _machine_paths()
-    # Each finding as shown, from the last run where it was found then (most are, with check_cache).
-    last, shown_now = current_app.extensions["translators_shown"], {}  # type: dict[Finding, Finding], dict[Finding, Finding]
+    # Each finding as shown, from the last run when it is the same object (most are, with check_cache).
+    last = current_app.extensions["translators_shown"]
+    shown_now: dict[int, tuple[Finding, Finding]] = {}  # id → (finding, as shown)
 
     def show(finding: Finding) -> Finding:
-        shown = shown_now.get(finding)
-        if shown is None:
-            shown = shown_now[finding] = last.get(finding) or _shown(finding, spellings)
-        return shown
+        pair = shown_now.get(id(finding)) or last.get(id(finding))
+        if pair is None or pair[0] is not finding:
+            pair = (finding, _shown(finding, spellings))
+        shown_now[id(finding)] = pair
+        return pair[1]
 
     for status in statuses:
         shown = {id(f): show(f) for f in status.findings}  # an entry's findings are its catalog's
@@ -564,7 +570,7 @@ def review(key: str):
 def init_app(app) -> None:
     app.extensions["translators_last_good"] = {}  # po path → the last Catalog read from it
     app.extensions["translation_status"] = StatusBoard()
-    app.extensions["translators_shown"] = {}  # finding → as shown (translation_status)
+    app.extensions["translators_shown"] = {}  # id(finding) → (finding, as shown): translation_status
     app.extensions["translators_entries"] = {}  # po path → (catalog, its entries judged: _entries_with_pages)
     # Each catalog judged once per version; the sources once, when they cannot change (as for the page cache).
     app.extensions["translators_check_cache"] = CheckCache(fixed_sources=app.config["PAGE_CACHE"])

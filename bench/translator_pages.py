@@ -191,7 +191,7 @@ def public_p99(entries: int, duration: int, clients: int = 8) -> tuple[dict, dic
             process.start()
         time.sleep(WARM_UP)  # every worker has read the catalog for the editor once (a cold read is ~2 s)
         during = run_wrk(f"{base}/ja/", script, duration, 1, 2)
-        records = [record for _ in workers for record in results.get(timeout=600)]
+        records = [record for _ in workers for record in results.get(timeout=600)[0]]  # (records, busy answers)
         for process in workers:
             process.join(60)
     finally:

@@ -15,6 +15,7 @@ import pytest
 # A status page waits for its check to the end (under a test run's load a check can take seconds); the
 # bounded wait has its own tests (tests/test_translators.py), which set TRANSLATION_STATUS_WAIT.
 os.environ.setdefault("SITE_TRANSLATION_STATUS_WAIT", "120")
+os.environ.setdefault("SITE_WRITE_MO_DELAY", "0")  # a .mo is written at once after its version is served
 
 from app import create_app
 from app.accounts import Accounts

@@ -34,21 +34,27 @@ class ChangedEntry:
 
 def changed_entries(old: bytes, new: bytes, path: Path) -> list[ChangedEntry] | None:
     """The entries of `new` that differ from `old`, in file order, or None when `new` is not such a change
-    of `old` (see the module) or a changed entry is not valid: a whole read then says why."""
-    before, after = old.split(b"\n\n"), new.split(b"\n\n")
-    if len(before) != len(after):
+    of `old` (see the module) or a changed entry is not valid: a whole read then says why.
+
+    Only the part of the files between their common start and end is split into blocks (a 20,000-entry
+    catalog is ~8 MB: splitting and comparing all of it took ~25 ms in every worker, on every save)."""
+    old_head, _, old_rest = old.partition(b"\n\n")
+    new_head, _, new_rest = new.partition(b"\n\n")
+    if old_head != new_head:  # the header block: a save rewrites PO-Revision-Date and Last-Translator
+        if not _header_alone(old_head, path) or not _header_alone(new_head, path) or not _same_header(old, new):
+            return None
+        if old_head.count(b"\n") != new_head.count(b"\n"):  # a header field added: every entry moved
+            return None
+    start, old_end, new_end = _changed_span(old_rest, new_rest)
+    before, after = old_rest[start:old_end].split(b"\n\n"), new_rest[start:new_end].split(b"\n\n")
+    if len(before) != len(after) or bool(old_rest) != bool(new_rest):
         return None
     changed = [index for index, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
     if sum(len(after[index]) for index in changed) > MAX_CHANGED_BYTES:
         return None
-    if changed and changed[0] == 0:  # the header block: a save rewrites PO-Revision-Date and Last-Translator
-        if not _header_alone(before[0], path) or not _header_alone(after[0], path) or not _same_header(old, new):
-            return None
-        if before[0].count(b"\n") != after[0].count(b"\n"):  # a header field added: every entry moved
-            return None
-        changed = changed[1:]
     result = []
-    old_line = new_line = 1
+    # the first line of the first block compared (block 0, the header, starts at line 1)
+    old_line = new_line = 1 + old_head.count(b"\n") + 2 + old_rest.count(b"\n", 0, start)
     position = 0
     for index in changed:
         while position < index:  # line numbers of the blocks in between, counted once
@@ -65,6 +71,38 @@ def changed_entries(old: bytes, new: bytes, path: Path) -> list[ChangedEntry] | 
                                    msgstr_line and msgstr_line + new_line - 1,
                                    bool(block.findings or block.lost_text_lines)))
     return result
+
+
+_CHUNK = 64 * 1024  # bytes compared at a time while looking for where two versions differ
+
+
+def _changed_span(old: bytes, new: bytes) -> tuple[int, int, int]:
+    """(start, old end, new end): `old` and `new` are the same before `start` and after the ends, and each
+    of the three is where split(b"\n\n") puts a block boundary in both (start: just after a separator of
+    exactly two newlines; the ends: just before one), so splitting the parts between gives the blocks that
+    splitting the whole would give there."""
+    common = min(len(old), len(new))
+    same = 0
+    while same < common and old[same:same + _CHUNK] == new[same:same + _CHUNK]:
+        same += _CHUNK
+    same = min(same, common)
+    # A "\n\n" after a byte other than "\n" is a separator wherever split started scanning before it.
+    cut = old.rfind(b"\n\n", 0, same)
+    while cut > 0 and old[cut - 1] == 10:
+        cut = old.rfind(b"\n\n", 0, cut)
+    start = cut + 2 if cut >= 0 else 0
+    tail = 0  # old[len(old) - tail:] == new[len(new) - tail:], not reaching before `start`
+    while tail < common - start:
+        size = min(_CHUNK, common - start - tail)
+        if old[len(old) - tail - size:len(old) - tail] != new[len(new) - tail - size:len(new) - tail]:
+            break
+        tail += size
+    end = old.find(b"\n\n", len(old) - tail + 1)  # the byte before it is in the common tail
+    while end != -1 and old[end - 1] == 10:
+        end = old.find(b"\n\n", end + 1)
+    if end == -1:
+        return start, len(old), len(new)
+    return start, end, end - (len(old) - len(new))
 
 
 def _header_alone(block: bytes, path: Path) -> bool:

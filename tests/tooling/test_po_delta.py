@@ -2,6 +2,7 @@
 that is not such a change is left to a whole read."""
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,51 @@ def test_a_changed_entry_that_is_not_valid_is_left_to_a_whole_read_to_report():
     assert changed_entries(CATALOG.encode(), new.encode(), PATH) is None
     with pytest.raises(CatalogError):
         parse_po(new.encode(), PATH)
+
+
+def _big_catalog(entries: int) -> str:
+    """A catalog several times _CHUNK long, so the common start and end are set aside before splitting."""
+    blocks = [CATALOG.split("\n\n")[0]]
+    for number in range(entries):
+        blocks.append(f'#: templates/page.html:{number}\nmsgid "Entry {number} of a catalog long enough"\n'
+                      f'msgstr "{"項目" * (number % 7)}{number}"')
+    return "\n\n".join(blocks) + "\n"
+
+
+def test_random_saves_on_a_big_catalog_read_as_a_change_are_the_whole_new_file():
+    """Edits anywhere (near the start, the end, a chunk boundary), of any size in lines, one to three at a
+    time, with the header's revision date changed as a save changes it: the change applied to the old
+    catalog is what reading the new file gives."""
+    rng = random.Random(17)
+    text = _big_catalog(3000)
+    assert len(text.encode()) > 4 * 64 * 1024
+    catalog = parse_po(text.encode(), PATH).catalog
+    for round_number in range(40):
+        lines = text.split("\n")
+        new_lines = list(lines)
+        for _ in range(rng.randint(1, 3)):
+            number = rng.choice([0, 1, 2999, rng.randrange(3000)])
+            index = new_lines.index(f'msgid "Entry {number} of a catalog long enough"') + 1
+            while index + 1 < len(new_lines) and new_lines[index + 1].startswith('"'):  # the old msgstr's rest
+                del new_lines[index + 1]
+            replacement = rng.choice([f'msgstr "新{round_number}"', f'msgstr ""\n"新"\n"{round_number}"',
+                                      'msgstr "<b>新</b>"', f'msgstr "{number}"'])
+            new_lines[index:index + 1] = replacement.split("\n")
+            if rng.random() < 0.3 and new_lines[index - 2] != "#, fuzzy":  # a fuzzy flag: one line more
+                new_lines.insert(index - 1, "#, fuzzy")
+        new = "\n".join(new_lines).replace("2020-01-01 00:00+0000", f"2026-12-{round_number % 28 + 1:02} 00:00+0000")
+        changes = changed_entries(text.encode(), new.encode(), PATH)
+        assert changes is not None, round_number
+        apply_changes(catalog, changes)
+        assert _state(catalog) == _state(parse_po(new.encode(), PATH).catalog), round_number
+        text = new
+
+
+def test_extra_blank_lines_far_from_a_save_do_not_change_what_it_reads():
+    text = _big_catalog(3000).replace('\n\n#: templates/page.html:5\n', '\n\n\n\n#: templates/page.html:5\n')
+    new = text.replace('msgstr "項目項目2998"', 'msgstr ""\n"新"\n"2998"')
+    changes = changed_entries(text.encode(), new.encode(), PATH)
+    assert changes is not None and len(changes) == 1
+    catalog = parse_po(text.encode(), PATH).catalog
+    apply_changes(catalog, changes)
+    assert _state(catalog) == _state(parse_po(new.encode(), PATH).catalog)
