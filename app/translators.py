@@ -304,12 +304,9 @@ def _findings_by_entry(catalog: Catalog, findings: list[Finding]) -> dict[int, l
 def _entries_with_pages(po_path: Path, catalog: Catalog) -> list[tuple[Entry, list[str]]]:
     """Every entry of `catalog` (entry.catalog_entries) with the pages it is on. An entry judged for the
     catalog last shown from `po_path` is taken as it was when check_cache kept its message (the same object:
-    the same text; a new version of a catalog changes only the messages of the entries it changed)."""
+    the same text; a new version of a catalog has new messages only for the entries it changed or moved)."""
     known = current_app.extensions["translators_entries"]
-    last = known.get(po_path)
-    if last is None or last[0] is not catalog:
-        last = (catalog, {})
-    judged: dict[int, tuple[Entry, list[str]]] = last[1]
+    judged: dict[int, tuple[Entry, list[str]]] = known.get(po_path, {})
     strict = catalog_strict_forms(catalog)
     now = {}
     for message in messages(catalog):
@@ -317,7 +314,7 @@ def _entries_with_pages(po_path: Path, catalog: Catalog) -> list[tuple[Entry, li
         if pair is None or pair[0].message is not message:
             pair = (Entry.of(message, strict), pages_of(message.locations))
         now[id(message)] = pair
-    known[po_path] = (catalog, now)
+    known[po_path] = now
     return list(now.values())
 
 
@@ -451,10 +448,10 @@ class StatusBoard:
                 threading.Thread(target=self._compute, args=(app, running), daemon=True,
                                  name="translation-status").start()
         running.done.wait(wait)
-        if running.error is not None:
-            raise running.error
         with self._lock:
             shown = self._shown
+        if running.error is not None and shown is None:
+            raise running.error  # (logged; with an older status, that one is shown, marked older)
         return (shown.statuses, shown.key == key) if shown is not None else (None, False)
 
     def _compute(self, app, computed: _Computed) -> None:
@@ -478,7 +475,7 @@ def cached_translation_status() -> tuple[Statuses | None, bool]:
     if not config["PAGE_CACHE"]:
         return translation_status(), True
     directory = Path(config["TRANSLATIONS_DIR"])
-    files = [directory / locale / "LC_MESSAGES" / "messages.po" for locale in config["LOCALES"]]
+    files = [directory / locale / "LC_MESSAGES" / "messages.po" for locale in all_locales(config)]
     files += [directory / "messages.pot", directory / "glossary.csv"]
     key = tuple(_signature(path) for path in files)
     board: StatusBoard = current_app.extensions["translation_status"]
@@ -571,7 +568,7 @@ def init_app(app) -> None:
     app.extensions["translators_last_good"] = {}  # po path → the last Catalog read from it
     app.extensions["translation_status"] = StatusBoard()
     app.extensions["translators_shown"] = {}  # id(finding) → (finding, as shown): translation_status
-    app.extensions["translators_entries"] = {}  # po path → (catalog, its entries judged: _entries_with_pages)
+    app.extensions["translators_entries"] = {}  # po path → its entries judged by id(message): _entries_with_pages
     # Each catalog judged once per version; the sources once, when they cannot change (as for the page cache).
     app.extensions["translators_check_cache"] = CheckCache(fixed_sources=app.config["PAGE_CACHE"])
     app.register_blueprint(bp)

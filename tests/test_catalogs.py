@@ -273,3 +273,16 @@ def test_the_versions_served_within_the_delay_get_one_mo_the_newest(translations
     assert written == [ja_po.read_bytes()]
     with open(ja_po.with_suffix(".mo"), "rb") as file:
         assert read_mo(file).get("Skip to main content").string == "本文"
+
+
+def test_a_flag_line_ending_an_entry_makes_the_next_entry_fuzzy_on_the_site(translations_copy, ja_po):
+    """In PO a comment belongs to the entry after it: read as a change of the entry above, the next entry
+    was still served."""
+    from app.catalogs import CatalogRegistry
+    registry = CatalogRegistry(translations_copy, ["ja"])
+    assert registry.translations("ja").gettext("Skip to main content") == "本文へスキップ"
+    text = ja_po.read_text(encoding="utf-8")
+    before = text.index('msgid "Skip to main content"')
+    entry_above_ends = text.rindex("\n\n", 0, before)
+    ja_po.write_text(text[:entry_above_ends] + "\n#, fuzzy" + text[entry_above_ends:], encoding="utf-8")
+    assert registry.translations("ja").gettext("Skip to main content") == "Skip to main content"

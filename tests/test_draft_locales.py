@@ -157,3 +157,16 @@ def test_the_static_export_leaves_a_draft_out(with_ko, tmp_path):
     assert result.exit_code == 0, result.output
     assert (build / "ja" / "index.html").exists() and not (build / "ko").exists()
     assert "/ko/" not in (build / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_the_status_page_follows_a_draft_catalog_s_changes(with_ko):
+    """The status is computed again when any catalog it shows changes, a draft's included."""
+    client = make_app(with_ko, TRANSLATION_STATUS_ENABLED=True, TRANSLATION_STATUS_SIGN_IN=False,
+                      PAGE_CACHE=True).test_client()
+    before = client.get("/ko/translations/").text
+    ko_po = with_ko / "ko" / "LC_MESSAGES" / "messages.po"
+    text = ko_po.read_text(encoding="utf-8")
+    ko_po.write_text(text.replace('msgid "Skip to main content"\nmsgstr ""',
+                                  'msgid "Skip to main content"\nmsgstr "본문으로 건너뛰기"'), encoding="utf-8")
+    after = client.get("/ko/translations/").text
+    assert before.count('data-state="untranslated"') == after.count('data-state="untranslated"') + 1

@@ -11,6 +11,7 @@ notes are about the file, not one entry. Either way the findings are those of ju
 """
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import dataclass, field, replace
 from itertools import chain
@@ -77,7 +78,7 @@ def judge_whole(data: bytes, pofile: PoFile, options: JudgeOptions) -> JudgedCat
 
 def judge_change(previous: JudgedCatalog, data: bytes) -> JudgedCatalog | None:
     """`data` judged as a change of the version `previous` judged (see the module), or None when it is not
-    such a change. Changes `previous`'s catalog in place: `previous` is not to be used again."""
+    such a change. `previous` and its catalog stay as they were."""
     pofile = previous.pofile
     if pofile.findings or pofile.lost_text_lines:
         return None
@@ -92,7 +93,10 @@ def judge_change(previous: JudgedCatalog, data: bytes) -> JudgedCatalog | None:
     if header.findings or header.catalog.fuzzy != catalog.fuzzy or header.header_untranslated:
         return None
     shifts = [(change.old_line, change.line_delta) for change in changes if change.line_delta]
-    apply_changes(catalog, changes)
+    # A new Catalog: the old one (and its messages) may be in an older result someone is still reading.
+    catalog = copy.copy(catalog)
+    catalog._messages, catalog.obsolete = dict(catalog._messages), dict(catalog.obsolete)
+    apply_changes(catalog, changes, copy_moved=True)
     catalog.mime_headers = header.catalog.mime_headers  # PO-Revision-Date and the like; the rest is the same
     by_entry = dict(previous.by_entry)
     for change in changes:
@@ -129,11 +133,10 @@ class CheckCache:
 
     def judged(self, po_path: Path, data: bytes, options: JudgeOptions) -> JudgedCatalog | None:
         """The findings of `data` from the version of `po_path` judged last, or None: judge it whole."""
-        previous = self._judged.pop(po_path, None)  # about to change, or no longer the file's
+        previous = self._judged.get(po_path)
         if previous is None or previous.options != options:
             return None
         if previous.data == data:
-            self._judged[po_path] = previous
             return previous
         judged = judge_change(previous, data)
         if judged is not None:

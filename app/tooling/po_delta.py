@@ -9,6 +9,7 @@ changed, a block that does not start an entry, a large change) gives None: read 
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from babel.messages.catalog import Catalog, Message
 
 from .entry import key_of
 from .po_patch import header_of
+from .plural_exp import PluralError, read_plural_forms
 from .pofile import CatalogError, PoFile, messages, parse_po
 
 _BLOCK_START_RE = re.compile(rb"\s*(#|msgctxt|msgid)")
@@ -41,7 +43,8 @@ def changed_entries(old: bytes, new: bytes, path: Path) -> list[ChangedEntry] | 
     old_head, _, old_rest = old.partition(b"\n\n")
     new_head, _, new_rest = new.partition(b"\n\n")
     if old_head != new_head:  # the header block: a save rewrites PO-Revision-Date and Last-Translator
-        if not _header_alone(old_head, path) or not _header_alone(new_head, path) or not _same_header(old, new):
+        if _whole_read_needed(old_head) or _whole_read_needed(new_head) or not _header_alone(old_head, path) or \
+                not _header_alone(new_head, path) or not _same_header(old, new):
             return None
         if old_head.count(b"\n") != new_head.count(b"\n"):  # a header field added: every entry moved
             return None
@@ -118,9 +121,25 @@ def _same_header(old: bytes, new: bytes) -> bool:
         a, b = header_of(old), header_of(new)
     except CatalogError:
         return False
-    return (a.declared_charset, a.catalog.plural_forms, a.catalog.locale_identifier) == \
-        (b.declared_charset, b.catalog.plural_forms, b.catalog.locale_identifier) and \
+    return (a.declared_charset, a.catalog.plural_forms, _msgfmt_plural(a), a.catalog.locale_identifier) == \
+        (b.declared_charset, b.catalog.plural_forms, _msgfmt_plural(b), b.catalog.locale_identifier) and \
         (b.declared_charset or "").lower() == "utf-8"  # the blocks are read on their own, as UTF-8
+
+
+def _msgfmt_plural(header: PoFile) -> tuple | str | None:
+    """The plural rule as msgfmt reads the header (which may differ from Babel's reading), or its error."""
+    try:
+        rule = read_plural_forms(header.header_text)
+    except PluralError as err:
+        return str(err)
+    return None if rule is None else (rule.nplurals, rule.expression)
+
+
+def _whole_read_needed(block: bytes) -> bool:
+    """What only a whole read gets right: a comment or flag line ending a block belongs to the next entry
+    (`#, fuzzy` there makes *it* fuzzy); an obsolete (`#~`) entry; a CR (CR LF lines are counted file-wide)."""
+    last_line = block.rstrip(b"\n").rpartition(b"\n")[2]
+    return last_line.lstrip().startswith(b"#") or b"#~" in block or b"\r" in block
 
 
 def _same_entry(old_block: bytes, new_block: bytes, path: Path) -> tuple[Message, PoFile] | None:
@@ -128,6 +147,8 @@ def _same_entry(old_block: bytes, new_block: bytes, path: Path) -> tuple[Message
     holds the same entry."""
     if not _BLOCK_START_RE.match(old_block) or not _BLOCK_START_RE.match(new_block):
         return None  # a blank line inside an entry, or text between entries: only a whole read can tell
+    if _whole_read_needed(old_block) or _whole_read_needed(new_block):
+        return None
     try:
         old_entries = list(messages(parse_po(old_block, path).catalog))
         new_block_read = parse_po(new_block, path)
@@ -142,9 +163,10 @@ def _same_entry(old_block: bytes, new_block: bytes, path: Path) -> tuple[Message
     return new_entries[0], new_block_read
 
 
-def apply_changes(catalog: Catalog, changes: list[ChangedEntry]) -> list[Message]:
+def apply_changes(catalog: Catalog, changes: list[ChangedEntry], copy_moved: bool = False) -> list[Message]:
     """Put the changed entries into `catalog` (read from the old file) in place of the old ones, and move
-    every other entry's lineno as the new file has it; returns the entries replaced, in order."""
+    every other entry's lineno as the new file has it; returns the entries replaced, in order.
+    `copy_moved`: an entry that moves is replaced by a moved copy (its message may be in use elsewhere)."""
     shifts = [(change.old_line, change.line_delta) for change in changes if change.line_delta]
     replaced = []
     for change in changes:
@@ -153,7 +175,14 @@ def apply_changes(catalog: Catalog, changes: list[ChangedEntry]) -> list[Message
         catalog._messages[key] = change.message
     if shifts:
         fresh = {id(change.message) for change in changes}
-        for message in (*messages(catalog), *catalog.obsolete.values()):
-            if id(message) not in fresh and message.lineno:
-                message.lineno += sum(delta for line, delta in shifts if line < message.lineno)
+        for table in (catalog._messages, catalog.obsolete):
+            for key, message in table.items():
+                lineno = message.lineno
+                if id(message) in fresh or not lineno:
+                    continue
+                moved = sum(delta for line, delta in shifts if line < lineno)
+                if moved:
+                    if copy_moved:
+                        message = table[key] = copy.copy(message)
+                    message.lineno = lineno + moved
     return replaced

@@ -89,6 +89,12 @@ def test_several_entries_changed_at_once():
     CATALOG.replace('msgid "Entry 6"', 'msgid "Entry six"').encode(),  # another msgid
     CATALOG.replace('"Language: ja\\n"\n', '"Language: ja\\n"\n"Last-Translator: a\\n"\n').encode(),  # all move
     CATALOG.encode().replace("項目 5\"".encode(), b'\xff\xfe 5"'),  # invalid UTF-8: the reader notes it
+    # a flag ending a block is the next entry's: a whole read makes "Entry 6" fuzzy
+    CATALOG.replace('msgstr "項目 5"\n', 'msgstr "項目 5"\n#, fuzzy\n').encode(),
+    CATALOG.replace('msgstr "項目 5"\n', 'msgstr "項目 5"\n#~ msgid "Old"\n#~ msgstr "古い"\n').encode(),
+    CATALOG.replace('msgstr "項目 5"\n', 'msgstr "項目 5"\r\n').encode(),  # CR LF lines are counted file-wide
+    # msgfmt reads the first "nplurals=" of the header, Babel the Plural-Forms field
+    CATALOG.replace('"Project-Id-Version: site\\n"', '"Project-Id-Version: nplurals=x\\n"').encode(),
 ])
 def test_what_is_not_a_change_of_entries_is_judged_whole(new):
     assert new != CATALOG.encode()
@@ -102,4 +108,19 @@ def test_other_options_or_the_same_bytes():
     cache.keep(PATH, judged)
     assert cache.judged(PATH, CATALOG.encode(), OPTIONS) is judged
     assert cache.judged(PATH, CATALOG.encode(), JudgeOptions(str(PATH), "ja", True, None, "warning", False)) is None
-    assert cache.judged(PATH, CATALOG.encode(), OPTIONS) is None  # dropped: it was judged with other options
+
+
+def test_a_change_leaves_the_version_before_it_as_it_was():
+    """An older status (shown while the newer one is checked) keeps the lines it was computed with."""
+    previous = _whole(CATALOG)
+    before = [(m.id, m.lineno, m.string) for m in previous.pofile.catalog._messages.values()]
+    findings = _sorted(previous.findings)
+    text = CATALOG.replace('msgid "Entry 1"\nmsgstr "項目 1"', 'msgid "Entry 1"\nmsgstr ""\n"項目"\n" 1"')
+    assert judge_change(previous, text.encode()) is not None
+    assert [(m.id, m.lineno, m.string) for m in previous.pofile.catalog._messages.values()] == before
+    assert _sorted(previous.findings) == findings
+
+
+def test_an_obsolete_entry_removed_from_a_block_is_judged_whole():
+    with_obsolete = CATALOG.replace('msgstr "項目 5"\n', 'msgstr "項目 5"\n#~ msgid "Old"\n#~ msgstr "古い"\n')
+    assert judge_change(_whole(with_obsolete), CATALOG.encode()) is None
