@@ -59,7 +59,7 @@ def default_config() -> dict:
         # Seconds a status page waits for the check of changed catalogs before showing the last status
         # (marked as older than the files) or a page that reloads itself: a new 100,000-entry catalog takes
         # seconds to check whole.
-        "TRANSLATION_STATUS_WAIT": float(os.environ.get("SITE_TRANSLATION_STATUS_WAIT", "1.5")),
+        "TRANSLATION_STATUS_WAIT": float(os.environ.get("SITE_TRANSLATION_STATUS_WAIT", "1")),
         # Write .mo files next to .po files whenever a catalog is (re)loaded, so they are never stale.
         "WRITE_MO_FILES": _env_flag("SITE_WRITE_MO", True),
         # ...that many seconds after a version is served, for the newest one then (catalogs.CatalogRegistry).
