@@ -1,4 +1,4 @@
 """`python -m app.tooling check|compile ...`: see app/tooling/cli.py."""
-from app.tooling.cli import main
+from app.tooling.cli import run
 
-main(prog_name="python -m app.tooling")
+run(prog_name="python -m app.tooling")

@@ -10,6 +10,7 @@ Exit status: 0 done, 1 the catalogs have errors, 2 bad usage or input that canno
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from pathlib import Path
 
@@ -64,6 +65,23 @@ def main():
     if gc.isenabled():
         gc.disable()
         click.get_current_context().call_on_close(gc.enable)
+
+
+def run(prog_name: str | None = None) -> None:
+    """The command line's entry (`python -m app.tooling`, `site-i18n`): main(), then the process ends with
+    its exit status at once, output flushed, without freeing what the command built one object at a time
+    (a 160,000-entry catalog's objects took ~1 s to free), as msgfmt ends."""
+    gc.disable()  # for the whole process (main() then leaves it off)
+    try:
+        main(prog_name=prog_name)
+        status = 0
+    except SystemExit as done:
+        status = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        if isinstance(done.code, str):
+            print(done.code, file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 @main.command("compile")

@@ -82,7 +82,7 @@ def test_the_project_is_compiled_as_flask_compiles_it(tmp_path):
 
 def test_the_console_script_is_declared():
     scripts = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"site-i18n": "app.tooling.cli:main"}
+    assert scripts == {"site-i18n": "app.tooling.cli:run"}
     assert tool("--help").stdout.startswith("Usage: python -m app.tooling [OPTIONS] COMMAND")
 
 
@@ -105,3 +105,16 @@ def test_in_process_without_flask_uses_the_sites_settings(tmp_path, monkeypatch)
     assert result.exit_code in (0, 1) and '"path"' in result.output
     assert CliRunner().invoke(main, ["check", "--locale", "xx"]).exit_code == 2
     assert gc.isenabled()  # the command pauses the cyclic collector only while it runs
+
+
+def test_the_process_ends_with_the_command_s_status_and_all_of_its_output(tmp_path):
+    """cli.run ends the process without freeing the catalog (os._exit): what was written is flushed first,
+    piped output included, and the status is the command's (1 errors, 2 bad usage)."""
+    entries = "".join(f'msgid "Entry %(n)s {n}"\nmsgstr "項目 {n}"\n\n' for n in range(3000))
+    po = write_po(tmp_path / "ja.po", "#, python-format\n" + entries.replace('\n\nmsgid', '\n\n#, python-format\nmsgid'))
+    result = tool("check", "--format", "json", str(po))
+    assert result.returncode == 1 and result.stdout.rstrip().endswith("}")
+    assert result.stdout.count('"placeholder-mismatch"') == 3000
+    usage = tool("check", "--no-such-option")
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+    assert tool("check", str(write_po(tmp_path / "ok.po", 'msgid "A"\nmsgstr "あ"\n'))).returncode == 0
