@@ -58,9 +58,14 @@ def message_findings(message: Message, path: str, nplurals: int | None = None, l
     msgid_plural's exactly (`formats.strict_forms`). `markup`: what the catalog is for markup.py (PAGE,
     HTML, TEXT).
     """
-    msgid = message.id
+    msgid, string = message.id, message.string
+    if type(msgid) is str and type(string) is str and not message.flags and markup != PAGE \
+            and "<" not in msgid and "<" not in string and (not newstyle or "%" not in msgid + string) \
+            and not (msgid[:1].isspace() or msgid[-1:].isspace() or string[:1].isspace() or string[-1:].isspace()):
+        # Most entries: a singular one with no flag (no format to check), no "<" (markup_problem has nothing
+        # to read outside a PAGE catalog), no "%" where newstyle gettext formats it, no space at either end.
+        return []
     ids = (msgid,) if isinstance(msgid, str) else tuple(msgid)
-    string = message.string
     strings = (string,) if isinstance(string, str) else tuple(string or ())
     line, key = line or message.lineno or 0, ids[0]
     findings = []
