@@ -50,13 +50,13 @@ def _whitespace_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
 
 def message_findings(message: Message, path: str, nplurals: int | None = None, line: int = 0,
                      newstyle: bool = False, strict: frozenset[int] | None = GERMANIC,
-                     markup: str = TEXT) -> list[Finding]:
+                     markup: str | None = TEXT) -> list[Finding]:
     """Quality findings for one translated, non-fuzzy entry, reported on `line` (default: the msgid's).
 
     `newstyle`: the entry is rendered into HTML through Jinja's newstyle gettext (the project's catalogs),
     so it is python-format whatever its flags say. `strict`: the plural forms whose directives must match
     msgid_plural's exactly (`formats.strict_forms`). `markup`: what the catalog is for markup.py (PAGE,
-    HTML, TEXT).
+    HTML, TEXT), or None to leave markup unjudged (`catalog_rules`).
     """
     msgid, string = message.id, message.string
     if type(msgid) is str and type(string) is str and not message.flags and markup != PAGE \
@@ -83,7 +83,7 @@ def message_findings(message: Message, path: str, nplurals: int | None = None, l
     if problem:
         findings.append(Finding(path, line, PLACEHOLDER_MISMATCH, problem, key))
     # The markup half of verdict.refusal (the same function), so check reports what the site refuses.
-    unsafe = translation_markup_problem(ids, strings, catalog=markup)
+    unsafe = None if markup is None else translation_markup_problem(ids, strings, catalog=markup)
     if unsafe:
         # The site's own rule: it refuses the translation in its own catalogs (English is shown); in
         # another project's catalog, whose text our pages never show, it is advice.
@@ -308,7 +308,7 @@ class EntryRules:
     nplurals: int | None
     strict: frozenset[int] | None  # the plural forms checked strictly (as msgfmt reads the header)
     rule: PluralForms | None
-    markup: str  # markup.PAGE, HTML or TEXT
+    markup: str | None  # markup.PAGE, HTML or TEXT; None: not judged (catalog_rules' markup_warnings)
     newstyle: bool  # rendered through Jinja's newstyle gettext (the site's own catalogs)
     msgstr_lines: dict = field(default_factory=dict)  # msgid line -> msgstr line, to report as msgfmt does
     glossary: Glossary | None = None
@@ -321,8 +321,10 @@ class EntryRules:
 
 def catalog_rules(catalog: Catalog, path: Path | str, *, pofile: PoFile | None = None, newstyle: bool = False,
                   glossary: Glossary | None = None, state_severity: str | None = None,
-                  source: bool = False) -> EntryRules:
-    """The EntryRules of `catalog` (with `pofile`, the plural rule as msgfmt reads the header as written)."""
+                  source: bool = False, markup_warnings: bool = True) -> EntryRules:
+    """The EntryRules of `catalog` (with `pofile`, the plural rule as msgfmt reads the header as written).
+    `markup_warnings=False`: markup is judged only where its findings are errors (`newstyle`: the site's
+    pages), so a catalog whose msgids hold HTML needs no HTML tokenizer (its ~50 ms import) to be judged."""
     strict, rule = catalog_strict_forms(catalog), None
     nplurals: int | None = catalog.num_plurals
     if pofile is not None:  # the forms msgfmt checks strictly, from the rule as msgfmt reads it
@@ -335,7 +337,7 @@ def catalog_rules(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
             strict = rule.often if rule is not None else GERMANIC
             nplurals = rule.nplurals if rule is not None else None
     markup = catalog_kind((m.id[0] if isinstance(m.id, tuple) else m.id for m in messages(catalog)),
-                          page=newstyle)
+                          page=newstyle) if newstyle or markup_warnings else None
     locale = str(catalog.locale) if catalog.locale else ""
     return EntryRules(str(path), nplurals, strict, rule, markup, newstyle,
                       pofile.msgstr_lines if pofile is not None else {}, glossary, locale, state_severity, source)
@@ -381,9 +383,12 @@ def entry_findings(rules: EntryRules, message: Message) -> list[Finding]:
 
 def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None = None,
                   expected_locale: str | None = None, newstyle: bool = False, glossary: Glossary | None = None,
-                  state_severity: str | None = None, source: bool = False) -> list[Finding]:
+                  state_severity: str | None = None, source: bool = False,
+                  markup_warnings: bool = True) -> list[Finding]:
     """Header findings and every entry's (`entry_findings`): by default quality only (translated, non-fuzzy
     entries); with `state_severity`, unfinished entries too, and with `glossary`, its terms.
+    `markup_warnings=False` leaves out the `unsafe-markup` warnings of a catalog that is not the site's
+    (for `compile`, which refuses errors alone; see catalog_rules).
 
     With `pofile` (what `pofile.read_po_file` read) the header as written is checked too, and findings
     on translations point at the msgstr line as msgfmt's do; without it, only the messages are checked.
@@ -393,7 +398,7 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
     path = str(path)
     findings = catalog_header_findings(pofile, catalog, path, expected_locale, newstyle) if pofile is not None else []
     rules = catalog_rules(catalog, path, pofile=pofile, newstyle=newstyle, glossary=glossary,
-                          state_severity=state_severity, source=source)
+                          state_severity=state_severity, source=source, markup_warnings=markup_warnings)
     for message in messages(catalog):
         findings.extend(entry_findings(rules, message))
     return findings
