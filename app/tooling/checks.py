@@ -283,7 +283,9 @@ def header_findings(pofile: PoFile, catalog: Catalog, path: str, expected_locale
     return findings + plural_findings, nplurals
 
 
-_GERMANIC_RULE = cast(PluralForms, read_plural_forms("nplurals=2; plural=(n != 1);"))  # has both parts: never None
+def _germanic_rule() -> PluralForms:
+    """plural=(n != 1), msgfmt's rule without Plural-Forms (read on first use, not at import: ~3 ms)."""
+    return cast(PluralForms, read_plural_forms("nplurals=2; plural=(n != 1);"))  # has both parts: never None
 
 
 def _strict_in_range(strict: frozenset[int], rule: PluralForms | None, flags) -> frozenset[int]:
@@ -295,7 +297,7 @@ def _strict_in_range(strict: frozenset[int], rule: PluralForms | None, flags) ->
     low, high = (min(int(bound[:10]), 2**31 - 1) for bound in bounds)
     if low > high:
         return strict
-    return frozenset(form for form in strict if (rule or _GERMANIC_RULE).histogram(low, high, form) > 1)
+    return frozenset(form for form in strict if (rule or _germanic_rule()).histogram(low, high, form) > 1)
 
 
 @dataclass(frozen=True)

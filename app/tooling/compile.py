@@ -16,7 +16,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from .checks import check_catalog
-from .files import atomic_write
+from .files import write_atomically
 from .findings import ERROR
 from .pofile import CatalogError, gc_paused, messages, read_po_file
 
@@ -32,7 +32,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    atomic_write(path, data)
+    write_atomically(path, data)
     return True
 
 
@@ -396,5 +396,5 @@ def compile_catalog(po_path: Path, mo_path: Path, *, html: bool = True, hash_tab
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         raise CatalogError(errors)
-    atomic_write(Path(mo_path), pofile_mo_bytes(pofile, hash_table=hash_table))
+    write_atomically(Path(mo_path), pofile_mo_bytes(pofile, hash_table=hash_table))
     return pofile.catalog
