@@ -75,12 +75,15 @@ _TOKEN_RE = re.compile(r'(?P<ws>[ \t\r\f\v]+)|(?P<str>"(?:[^"\\]|\\.)*(?:"|\\?$)
 # comment, the next msgid or msgctxt, the end). Its tokens are the ones the line-by-line path would feed,
 # and in those states none of them can be an error but what string_value reports, so Parser.block does what
 # those tokens do, in one step (tests/tooling/test_pofile.py compares both paths on mutated catalogs).
-_BLOCK_STRING = r'"[^"\\\n\x00\x04]*(?:\\.[^"\\\n\x00\x04]*)*"[ \t\r]*\n'  # (a loop unrolled: no alternation)
-_BLOCK_STRINGS = rf'{_BLOCK_STRING}(?:[ \t]*{_BLOCK_STRING})*'
+_BLOCK_INSIDE = r'[^"\\\n\x00\x04]*(?:\\.[^"\\\n\x00\x04]*)*'  # (a loop unrolled: no alternation)
+_BLOCK_STRING = rf'"{_BLOCK_INSIDE}"[ \t\r]*\n'
+# A keyword's strings as two groups: the inside of the first one (most often the only one: no findall then),
+# and the lines of the others
+_BLOCK_STRINGS = rf'"({_BLOCK_INSIDE})"[ \t\r]*\n((?:[ \t]*{_BLOCK_STRING})*)'
 _BLOCK_RE = re.compile(r'((?:[ \t\r\f\v]*\n)*)((?:#(?![~|])[^\n]*\n)*)'
-                       rf'(?:[ \t]*msgctxt[ \t]*({_BLOCK_STRINGS}))?'
-                       rf'[ \t]*msgid[ \t]*({_BLOCK_STRINGS})'
-                       rf'[ \t]*msgstr[ \t]*({_BLOCK_STRINGS})'
+                       rf'(?:[ \t]*msgctxt[ \t]*{_BLOCK_STRINGS})?'
+                       rf'[ \t]*msgid[ \t]*{_BLOCK_STRINGS}'
+                       rf'[ \t]*msgstr[ \t]*{_BLOCK_STRINGS}'
                        r'(?=[ \t\r\f\v\n]*(?:\Z|#(?![~|])|msg(?:id|ctxt)[ \t"]))')
 _BLOCK_STRING_RE = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
 _ESCAPE_RE = re.compile(r'\\(?:([ntbrfva\\"])|([0-7]{1,3})|x([0-9a-fA-F]+)|(.|$))')
@@ -398,12 +401,12 @@ class _Parser:
         comment() filled, from before the first entry too (tests/tooling/test_pofile_blocks.py)."""
         comment, strings, errors, entries, seen = self.comment, self.block_strings, self.errors, self.entries, \
             self.seen
-        append, findall = entries.append, _BLOCK_STRING_RE.findall
+        append = entries.append
         match = block(text, position)
         # A header declaring a charset only msgfmt can check ends the run: its strings go through string_value
         while match is not None and len(errors) + 1 + text.count("\\", match.start(), match.end()) < _MAX_ERRORS \
                 and not self.unverifiable:
-            blank, comments, context, msgid, msgstr = match.groups()
+            blank, comments, context, context_more, msgid, msgid_more, msgstr, msgstr_more = match.groups()
             if blank:
                 line += blank.count("\n")
             if comments:
@@ -412,16 +415,26 @@ class _Parser:
                     line += 1
             # (each string of a _BLOCK_STRINGS is one line)
             if context is not None:
-                context_parts = strings(context, line)
-                line += len(context_parts)
-                context = "".join(context_parts)
+                if context_more or "\\" in context:
+                    parts = strings(context, context_more, line)
+                    line += len(parts)
+                    context = "".join(parts)
+                else:
+                    line += 1
             msgid_line = line
-            parts = findall(msgid) if "\\" not in msgid else strings(msgid, line)
-            line += len(parts)
+            if msgid_more or "\\" in msgid:
+                parts = strings(msgid, msgid_more, line)
+                line += len(parts)
+                msgid = "".join(parts)
+            else:
+                line += 1
             msgstr_line = line
-            msgstr_parts = findall(msgstr) if "\\" not in msgstr else strings(msgstr, line)
-            line += len(msgstr_parts)
-            msgid = "".join(parts)
+            if msgstr_more or "\\" in msgstr:
+                parts = strings(msgstr, msgstr_more, line)
+                line += len(parts)
+                msgstr = "".join(parts)
+            else:
+                line += 1
             flags, locations, auto, user = self.flags, self.locations, self.auto_comments, self.user_comments
             self.flags, self.locations, self.auto_comments, self.user_comments = [], [], [], []
             key = msgid if context is None else (msgid, context)
@@ -433,7 +446,6 @@ class _Parser:
                 seen[key] = msgid_line
                 if "msgid" in self.previous:
                     self.previous_by_line[msgid_line] = {name: "".join(value) for name, value in self.previous.items()}
-                msgstr = "".join(msgstr_parts)
                 append((msgid_line, msgstr_line, False, context, msgid, None, [msgstr], flags, locations, auto,
                         user))
                 if context is None and msgid == "":
@@ -443,9 +455,11 @@ class _Parser:
             match = block(text, match.end())
         return line
 
-    def block_strings(self, lines: str, line: int) -> list[str]:
-        values = _BLOCK_STRING_RE.findall(lines)
-        if "\\" in lines:
+    def block_strings(self, first: str, lines: str, line: int) -> list[str]:
+        """The values of a keyword's strings in a block: the inside of the first one, and the lines of the
+        others (from line `line` on)."""
+        values = [first, *_BLOCK_STRING_RE.findall(lines)] if lines else [first]
+        if "\\" in first or "\\" in lines:
             values = [self.string_value(value, line + index) if "\\" in value else value
                       for index, value in enumerate(values)]
         return values
