@@ -371,7 +371,7 @@ def entry_findings(rules: EntryRules, message: Message) -> list[Finding]:
         findings += state_findings(message, rules.path, rules.source, rules.state_severity)
     string = message.string
     # msgfmt -c checks an entry whose first form is translated; the others it calls untranslated
-    if not (string if isinstance(string, str | None) else string[0]) or "fuzzy" in message.flags:
+    if not (string if string is None or isinstance(string, str) else string[0]) or "fuzzy" in message.flags:
         return findings
     strict = rules.strict
     if not rules.newstyle and strict and isinstance(message.id, tuple):  # the site checks every form as it is
