@@ -350,6 +350,8 @@ def state_findings(message: Message, path: str, source: bool = False, severity: 
     catalog; a draft's are warnings, `severity`)."""
     string = message.string
     forms = (string,) if isinstance(string, str) else string
+    if forms and forms[0] and "fuzzy" not in message.flags and (source or all(forms)):
+        return []  # finished (most entries): said before anything is built for a finding
     line, msgid = message.lineno or 0, message.id[0] if isinstance(message.id, tuple) else message.id
     named: dict[str, str] = {"msgid": str(msgid), "msgctxt": message.context or "", "severity": severity}
     if not (forms and forms[0]):
