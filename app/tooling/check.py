@@ -27,14 +27,11 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import subprocess
 import sys
-import tarfile
-import tempfile
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import read_mo
@@ -46,6 +43,9 @@ from app.tooling.glossary import GLOSSARY, Glossary, project_glossary
 from app.tooling.pofile import UNREADABLE, CatalogError, gc_paused, messages, parse_po, read_po_bytes, read_po_file
 from app.tooling.project_files import ProjectPaths, outside_problem, shown_path  # noqa: F401 (re-exported)
 from app.tooling.stats import CatalogStats, catalog_stats
+
+if TYPE_CHECKING:  # subprocess, tarfile and tempfile serve --since alone: imported there (~5 ms of start-up)
+    import tarfile
 
 COMPILED_ANYWAY = frozenset({"untranslated", "fuzzy", GLOSSARY})  # error findings `compile` does not refuse
 
@@ -361,6 +361,8 @@ class GitError(Exception):
 
 
 def _git(cwd: Path, *args: str) -> str:
+    import subprocess
+
     try:
         done = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True, check=False)
     except FileNotFoundError as err:
@@ -372,6 +374,8 @@ def _git(cwd: Path, *args: str) -> str:
 
 def _inside_tree(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
     """tarfile's "data" filter, skipping (not failing on) what it refuses: a symlink out of the tree."""
+    import tarfile
+
     try:
         return tarfile.data_filter(member, path)
     except tarfile.FilterError:
@@ -381,6 +385,8 @@ def _inside_tree(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
 def _project_at(project: ProjectPaths, ref: str, destination: Path) -> ProjectPaths:
     """The project's files as git `ref` holds them, unpacked under `destination` (read-only for the repo:
     `git archive`, as `git show REF:path` for each file, in one process)."""
+    import tarfile
+
     root = project.root.resolve()
     try:
         top = Path(_git(root, "rev-parse", "--show-toplevel")).resolve()
@@ -425,6 +431,8 @@ def run_check_since(project: ProjectPaths, ref: str, **options) -> CheckResult:
     fuzzy or broken. The same check runs on the project as `ref` holds it; a finding is old when that run
     had one with the same identity (each old one excuses one new one). Raises GitError when `ref` cannot be
     read; the exit status is the usual one, on the new findings (2 if the current files cannot be read)."""
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="i18n-since-") as tmp:
         before = run_check([], project=_project_at(project, ref, Path(tmp)), **options)
     result = run_check([], project=project, **options)

@@ -50,17 +50,22 @@ def _whitespace_problem(msgid: str, msgstr: str) -> tuple[str, str] | None:
 
 def message_findings(message: Message, path: str, nplurals: int | None = None, line: int = 0,
                      newstyle: bool = False, strict: frozenset[int] | None = GERMANIC,
-                     markup: str = TEXT) -> list[Finding]:
+                     markup: str | None = TEXT) -> list[Finding]:
     """Quality findings for one translated, non-fuzzy entry, reported on `line` (default: the msgid's).
 
     `newstyle`: the entry is rendered into HTML through Jinja's newstyle gettext (the project's catalogs),
     so it is python-format whatever its flags say. `strict`: the plural forms whose directives must match
     msgid_plural's exactly (`formats.strict_forms`). `markup`: what the catalog is for markup.py (PAGE,
-    HTML, TEXT).
+    HTML, TEXT), or None to leave markup unjudged (`catalog_rules`).
     """
-    msgid = message.id
+    msgid, string = message.id, message.string
+    if type(msgid) is str and type(string) is str and not message.flags and markup != PAGE \
+            and "<" not in msgid and "<" not in string and (not newstyle or "%" not in msgid + string) \
+            and not (msgid[:1].isspace() or msgid[-1:].isspace() or string[:1].isspace() or string[-1:].isspace()):
+        # Most entries: a singular one with no flag (no format to check), no "<" (markup_problem has nothing
+        # to read outside a PAGE catalog), no "%" where newstyle gettext formats it, no space at either end.
+        return []
     ids = (msgid,) if isinstance(msgid, str) else tuple(msgid)
-    string = message.string
     strings = (string,) if isinstance(string, str) else tuple(string or ())
     line, key = line or message.lineno or 0, ids[0]
     findings = []
@@ -78,7 +83,7 @@ def message_findings(message: Message, path: str, nplurals: int | None = None, l
     if problem:
         findings.append(Finding(path, line, PLACEHOLDER_MISMATCH, problem, key))
     # The markup half of verdict.refusal (the same function), so check reports what the site refuses.
-    unsafe = translation_markup_problem(ids, strings, catalog=markup)
+    unsafe = None if markup is None else translation_markup_problem(ids, strings, catalog=markup)
     if unsafe:
         # The site's own rule: it refuses the translation in its own catalogs (English is shown); in
         # another project's catalog, whose text our pages never show, it is advice.
@@ -107,16 +112,20 @@ def _locale(language: str) -> Locale | None:
         return None
 
 
+def _gnu_nplurals(language: str) -> int | None:
+    gnu = gnu_plural_forms(language)
+    match = re.search(r"nplurals=(\d+)", gnu) if gnu else None
+    return int(match.group(1)) if match else None
+
+
 def _references(language: str) -> tuple[str, dict[str, int]]:
     """The language's English name and the nplurals each reference gives it: GNU gettext's table
     (plural-table.c, where it lists the language) and CLDR's count of plural categories (Babel's
     `plural_form.tags` leaves out the implicit "other"). They differ for French, Spanish, Russian, Polish..."""
     expected = {}
-    gnu = gnu_plural_forms(language)
-    if gnu:
-        match = re.search(r"nplurals=(\d+)", gnu)
-        assert match is not None  # every rule in GNU's table declares nplurals
-        expected["GNU gettext's plural table"] = int(match.group(1))
+    gnu = _gnu_nplurals(language)
+    if gnu is not None:  # every rule in GNU's table declares nplurals
+        expected["GNU gettext's plural table"] = gnu
     locale = _locale(language)
     if locale is not None:
         expected["CLDR"] = len(locale.plural_form.tags | {"other"})
@@ -184,7 +193,9 @@ def _plural_forms_findings(header: str, fields: list[tuple[str, str]], language:
             findings.append(Finding(path, line, PLURAL_FORMS, f"Python's gettext, which the site runs, cannot read "
                                     f"Plural-Forms {(field or '')[:100]!r} ({problem}): write Plural-Forms: "
                                     f"nplurals={rule.nplurals}; plural={rule.expression};"))
-    if language:
+    # GNU's table agreeing settles it (no finding whatever CLDR says): Babel's locale data (~10 ms of
+    # pickles for the language, root and English) is loaded only when it does not.
+    if language and _gnu_nplurals(language) != rule.nplurals:
         name, expected = _references(language)
         if expected and rule.nplurals not in expected.values():
             said = " and ".join(f"{count} in {reference}" for reference, count in expected.items())
@@ -272,7 +283,9 @@ def header_findings(pofile: PoFile, catalog: Catalog, path: str, expected_locale
     return findings + plural_findings, nplurals
 
 
-_GERMANIC_RULE = cast(PluralForms, read_plural_forms("nplurals=2; plural=(n != 1);"))  # has both parts: never None
+def _germanic_rule() -> PluralForms:
+    """plural=(n != 1), msgfmt's rule without Plural-Forms (read on first use, not at import: ~3 ms)."""
+    return cast(PluralForms, read_plural_forms("nplurals=2; plural=(n != 1);"))  # has both parts: never None
 
 
 def _strict_in_range(strict: frozenset[int], rule: PluralForms | None, flags) -> frozenset[int]:
@@ -284,7 +297,7 @@ def _strict_in_range(strict: frozenset[int], rule: PluralForms | None, flags) ->
     low, high = (min(int(bound[:10]), 2**31 - 1) for bound in bounds)
     if low > high:
         return strict
-    return frozenset(form for form in strict if (rule or _GERMANIC_RULE).histogram(low, high, form) > 1)
+    return frozenset(form for form in strict if (rule or _germanic_rule()).histogram(low, high, form) > 1)
 
 
 @dataclass(frozen=True)
@@ -297,7 +310,7 @@ class EntryRules:
     nplurals: int | None
     strict: frozenset[int] | None  # the plural forms checked strictly (as msgfmt reads the header)
     rule: PluralForms | None
-    markup: str  # markup.PAGE, HTML or TEXT
+    markup: str | None  # markup.PAGE, HTML or TEXT; None: not judged (catalog_rules' markup_warnings)
     newstyle: bool  # rendered through Jinja's newstyle gettext (the site's own catalogs)
     msgstr_lines: dict = field(default_factory=dict)  # msgid line -> msgstr line, to report as msgfmt does
     glossary: Glossary | None = None
@@ -310,8 +323,10 @@ class EntryRules:
 
 def catalog_rules(catalog: Catalog, path: Path | str, *, pofile: PoFile | None = None, newstyle: bool = False,
                   glossary: Glossary | None = None, state_severity: str | None = None,
-                  source: bool = False) -> EntryRules:
-    """The EntryRules of `catalog` (with `pofile`, the plural rule as msgfmt reads the header as written)."""
+                  source: bool = False, markup_warnings: bool = True) -> EntryRules:
+    """The EntryRules of `catalog` (with `pofile`, the plural rule as msgfmt reads the header as written).
+    `markup_warnings=False`: markup is judged only where its findings are errors (`newstyle`: the site's
+    pages), so a catalog whose msgids hold HTML needs no HTML tokenizer (its ~50 ms import) to be judged."""
     strict, rule = catalog_strict_forms(catalog), None
     nplurals: int | None = catalog.num_plurals
     if pofile is not None:  # the forms msgfmt checks strictly, from the rule as msgfmt reads it
@@ -324,7 +339,7 @@ def catalog_rules(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
             strict = rule.often if rule is not None else GERMANIC
             nplurals = rule.nplurals if rule is not None else None
     markup = catalog_kind((m.id[0] if isinstance(m.id, tuple) else m.id for m in messages(catalog)),
-                          page=newstyle)
+                          page=newstyle) if newstyle or markup_warnings else None
     locale = str(catalog.locale) if catalog.locale else ""
     return EntryRules(str(path), nplurals, strict, rule, markup, newstyle,
                       pofile.msgstr_lines if pofile is not None else {}, glossary, locale, state_severity, source)
@@ -335,6 +350,8 @@ def state_findings(message: Message, path: str, source: bool = False, severity: 
     catalog; a draft's are warnings, `severity`)."""
     string = message.string
     forms = (string,) if isinstance(string, str) else string
+    if forms and forms[0] and "fuzzy" not in message.flags and (source or all(forms)):
+        return []  # finished (most entries): said before anything is built for a finding
     line, msgid = message.lineno or 0, message.id[0] if isinstance(message.id, tuple) else message.id
     named: dict[str, str] = {"msgid": str(msgid), "msgctxt": message.context or "", "severity": severity}
     if not (forms and forms[0]):
@@ -356,7 +373,7 @@ def entry_findings(rules: EntryRules, message: Message) -> list[Finding]:
         findings += state_findings(message, rules.path, rules.source, rules.state_severity)
     string = message.string
     # msgfmt -c checks an entry whose first form is translated; the others it calls untranslated
-    if not (string if isinstance(string, str | None) else string[0]) or "fuzzy" in message.flags:
+    if not (string if string is None or isinstance(string, str) else string[0]) or "fuzzy" in message.flags:
         return findings
     strict = rules.strict
     if not rules.newstyle and strict and isinstance(message.id, tuple):  # the site checks every form as it is
@@ -370,9 +387,12 @@ def entry_findings(rules: EntryRules, message: Message) -> list[Finding]:
 
 def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None = None,
                   expected_locale: str | None = None, newstyle: bool = False, glossary: Glossary | None = None,
-                  state_severity: str | None = None, source: bool = False) -> list[Finding]:
+                  state_severity: str | None = None, source: bool = False,
+                  markup_warnings: bool = True) -> list[Finding]:
     """Header findings and every entry's (`entry_findings`): by default quality only (translated, non-fuzzy
     entries); with `state_severity`, unfinished entries too, and with `glossary`, its terms.
+    `markup_warnings=False` leaves out the `unsafe-markup` warnings of a catalog that is not the site's
+    (for `compile`, which refuses errors alone; see catalog_rules).
 
     With `pofile` (what `pofile.read_po_file` read) the header as written is checked too, and findings
     on translations point at the msgstr line as msgfmt's do; without it, only the messages are checked.
@@ -382,7 +402,7 @@ def check_catalog(catalog: Catalog, path: Path | str, *, pofile: PoFile | None =
     path = str(path)
     findings = catalog_header_findings(pofile, catalog, path, expected_locale, newstyle) if pofile is not None else []
     rules = catalog_rules(catalog, path, pofile=pofile, newstyle=newstyle, glossary=glossary,
-                          state_severity=state_severity, source=source)
+                          state_severity=state_severity, source=source, markup_warnings=markup_warnings)
     for message in messages(catalog):
         findings.extend(entry_findings(rules, message))
     return findings

@@ -10,15 +10,15 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
-from itertools import accumulate, islice
+from itertools import accumulate
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
 from .checks import check_catalog
-from .files import atomic_write
+from .files import write_atomically
 from .findings import ERROR
-from .pofile import CatalogError, gc_paused, read_po_file
+from .pofile import CatalogError, gc_paused, messages, read_po_file
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -32,7 +32,7 @@ def write_if_changed(path: Path, data: bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    atomic_write(path, data)
+    write_atomically(path, data)
     return True
 
 
@@ -103,7 +103,7 @@ def _mo_bytes(catalog: Catalog, header: str | None, charset: str, hash_table: bo
     if header:
         add_key("")
         add_value(_without_pot_creation_date(header))
-    for message in islice(catalog, 1, None):  # every entry but the header Babel builds
+    for message in messages(catalog):  # every entry but the header Babel builds
         string = message.string
         flags = message.flags
         if not string or "fuzzy" in flags:
@@ -124,7 +124,9 @@ def _mo_bytes(catalog: Catalog, header: str | None, charset: str, hash_table: bo
                 string = "\0".join(string)
             key, plural = f"{msgid[0]}\0{msgid[1]}", msgid[1]
         context = message.context
-        if not fill and ("c-format" in flags or "possible-c-format" in flags) and ("%" in key or "%" in string):
+        # a system dependent directive is `%<PRI...>` or (in a msgstr) glibc's 'I' flag: none without those
+        if not fill and ("c-format" in flags or "possible-c-format" in flags) and ("%" in key or "%" in string) \
+                and ("<" in key or "<" in string or "I" in string):
             c_formats.append((len(keys), msgid if plural is None else msgid[0], plural, context))
         add_key(key if context is None else f"{context}\x04{key}")
         add_value(string)
@@ -345,7 +347,7 @@ def _hashes(keys: list[bytes]) -> list[int]:
     if count < 256:
         return [_hashpjw(key) for key in keys]
     hashes = [0] * count
-    order = sorted(range(count), key=lambda index: len(keys[index]))
+    order = sorted(range(count), key=list(map(len, keys)).__getitem__)
     start = 0
     while start < count:
         limit = len(keys[order[start]]) * 5 // 4 + 8
@@ -388,9 +390,11 @@ def compile_catalog(po_path: Path, mo_path: Path, *, html: bool = True, hash_tab
     """
     with gc_paused():
         pofile = read_po_file(Path(po_path))
-        findings = pofile.findings + check_catalog(pofile.catalog, po_path, pofile=pofile, newstyle=html)
+        # (markup outside the site's pages is only ever a warning: not judged, no HTML tokenizer imported)
+        findings = pofile.findings + check_catalog(pofile.catalog, po_path, pofile=pofile, newstyle=html,
+                                                   markup_warnings=False)
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         raise CatalogError(errors)
-    atomic_write(Path(mo_path), pofile_mo_bytes(pofile, hash_table=hash_table))
+    write_atomically(Path(mo_path), pofile_mo_bytes(pofile, hash_table=hash_table))
     return pofile.catalog

@@ -4,8 +4,11 @@ review per locale (app/suggestions.py writes them) and open questions about Engl
 empty and never created (CI has none)."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite3
 
 OPEN = "open"  # a suggestion's state until a reviewer decides
 
@@ -14,6 +17,8 @@ def _rows(db_path: Path, sql: str, *args) -> list[sqlite3.Row]:
     path = Path(db_path)
     if not path.exists():
         return []
+    import sqlite3  # here: without a database (CI, `check` of a given file) it is never needed
+
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
     try:
         connection.row_factory = sqlite3.Row

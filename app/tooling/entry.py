@@ -13,7 +13,6 @@ this module everything is tuples (`ids`, `strings`). The state, one of STATES:
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog, Message
@@ -36,6 +35,8 @@ class EntryKey:
     @property
     def id(self) -> str:
         """A short stable name for URLs (the editor's /<id>/)."""
+        import hashlib  # here: OpenSSL's ~3 ms of start-up, which `check` and `compile` do not need
+
         raw = ("\x00" if self.context is None else self.context + "\x04") + self.msgid
         return hashlib.sha256(raw.encode()).hexdigest()[:16]
 

@@ -178,12 +178,15 @@ _PYTHON_KINDS = {"c": "char", **dict.fromkeys("sr", "string"), **dict.fromkeys("
                  **dict.fromkeys("eEfgG", "float"), "%": None}
 
 
+def _mixed() -> FormatError:
+    return FormatError("the string refers to arguments both through argument names and through unnamed "
+                       "argument specifications")
+
+
 def parse_python(text: str, translated: bool = False) -> Spec:
     """`text` as msgfmt reads a python-format string; FormatError if msgfmt calls it invalid."""
     spec = Spec()
     i, directive = 0, 0
-    mixed = FormatError("the string refers to arguments both through argument names and through unnamed "
-                        "argument specifications")
     while True:
         start = text.find("%", i)
         if start < 0:
@@ -191,10 +194,14 @@ def parse_python(text: str, translated: bool = False) -> Spec:
         directive += 1
         i, name = start + 1, None
         if text[i:i + 1] == "(":
-            depth, j = 0, i + 1
-            while j < len(text) and not (text[j] == ")" and depth == 0):
-                depth += {"(": 1, ")": -1}.get(text[j], 0)
-                j += 1
+            j = text.find(")", i + 1)  # the name ends at the first ")" unless a "(" comes before it
+            if j < 0:
+                j = len(text)
+            elif "(" in text[i + 1:j]:  # nested parentheses: the ")" that closes them all
+                depth, j = 0, i + 1
+                while j < len(text) and not (text[j] == ")" and depth == 0):
+                    depth += {"(": 1, ")": -1}.get(text[j], 0)
+                    j += 1
             if j >= len(text):
                 raise FormatError("the string ends in the middle of a directive")
             name, i = text[i + 1:j], j + 1
@@ -208,7 +215,7 @@ def parse_python(text: str, translated: bool = False) -> Spec:
                 i += 1
             if text[i:i + 1] == "*":
                 if spec.named:
-                    raise mixed
+                    raise _mixed()
                 spec.positional.append(("int", "*"))
                 i += 1
             else:
@@ -228,7 +235,7 @@ def parse_python(text: str, translated: bool = False) -> Spec:
         written = text[start:i]
         if name is not None:
             if spec.positional:
-                raise mixed
+                raise _mixed()
             previous = spec.named.get(name)
             if previous is not None and kind != previous[0] and "any" not in (kind, previous[0]):
                 raise FormatError(f"the string refers to the argument named '{name}' in incompatible ways")
@@ -236,7 +243,7 @@ def parse_python(text: str, translated: bool = False) -> Spec:
                 spec.named[name] = (kind, written)
         elif conversion != "%":
             if spec.named:
-                raise mixed
+                raise _mixed()
             spec.positional.append((kind, written))
     return spec
 

@@ -3,7 +3,6 @@ for GitHub Actions, Markdown for a pull-request comment or a job summary; and th
 schema is documented in docs/check-json-schema.md."""
 from __future__ import annotations
 
-import json
 import re
 import string
 
@@ -87,6 +86,8 @@ def _editor_lines(result: CheckResult) -> list[str]:
 
 
 def render_json(result: CheckResult) -> str:
+    import json  # here: the other formats do without it
+
     document = {
         "since": result.since,
         "catalogs": [

@@ -131,6 +131,19 @@ def test_messages_are_independent_babel_messages():
     assert home.python_format is False and home.pluralizable is False  # Babel's own properties still work
 
 
+def test_messages_are_what_iterating_the_catalog_yields_after_its_header():
+    """messages() reads Babel's dict of messages directly (no header built): the same objects, in order."""
+    from babel.messages.catalog import Catalog, Message
+
+    read = parse_po((FIXTURES / "state_ja.po").read_bytes(), Path("x.po")).catalog
+    built = Catalog(locale="ja")
+    built["b"] = Message("b", "B")
+    built[("a", "as")] = Message(("a", "as"), ("A",), context="c")
+    for catalog in (read, built, Catalog()):
+        assert [id(m) for m in messages(catalog)] == [id(m) for m in list(catalog)[1:]]
+    assert len(list(messages(read))) == len(read) > 2
+
+
 @pytest.mark.parametrize(("body", "words"), [
     ('#~ msgid "a"\nmsgstr "x"\n', "inconsistent use of #~"),
     ('msgid "a"\n#~ msgstr "x"\n', "inconsistent use of #~"),

@@ -40,6 +40,22 @@ def test_a_catalog_without_html_does_not_import_the_html_tokenizer(tmp_path):
     assert result.stdout.endswith("False\n")  # issue 17: ~85 ms of start-up a catalog with no HTML never needs
 
 
+def test_compile_judges_no_markup_outside_the_sites_pages(tmp_path):
+    """Another project's catalog: unsafe markup is a warning there, which compile does not refuse, so compile
+    does not judge markup (nor import the HTML tokenizer); its errors are still check's errors."""
+    po = write_po(tmp_path / "ja.po", 'msgid "<b>Bold</b> text"\nmsgstr "<i>太字</i>"\n\n'
+                                      '#, python-format\nmsgid "%(n)d <em>partners</em>"\nmsgstr "%(m)d 校"\n')
+    code = ("import sys; from pathlib import Path; from app.tooling.compile import compile_catalog; "
+            "from app.tooling.pofile import CatalogError\n"
+            f"try: compile_catalog(Path({str(po)!r}), Path({str(tmp_path / 'ja.mo')!r}), html=False)\n"
+            "except CatalogError as err: print(sorted((f.line, f.code) for f in err.findings))\n"
+            "print('justhtml' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, check=True)
+    assert result.stdout == "[(12, 'placeholder-mismatch')]\nFalse\n"
+    checked = tool("check", str(po))
+    assert "unsafe-markup" in checked.stderr + checked.stdout  # check still reports the markup warning
+
+
 def test_compile_a_po_file_writes_msgfmts_bytes(tmp_path):
     po = write_po(tmp_path / "ja.po",
                   'msgid "Hello"\nmsgstr "こんにちは"\n\n#, fuzzy\nmsgid "Draft"\nmsgstr "下書き"\n')
