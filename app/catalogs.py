@@ -91,6 +91,10 @@ class CatalogRegistry:
     def translations(self, locale: str) -> NullTranslations:
         return self.state(locale).translations
 
+    def served(self, locale: str) -> NullTranslations:
+        """What `locale` serves now, without looking at its file (the caller has just refreshed it)."""
+        return self._states[locale].translations
+
     def refresh(self, locale: str) -> int:
         """Reload `locale`'s catalog if its file changed (see the class); return the registry version."""
         state = self._states[locale]

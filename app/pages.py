@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from babel.dates import format_skeleton
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_domain, get_locale
 from werkzeug.routing import BaseConverter
 
 from .auth import accounts_enabled, current_user
@@ -73,20 +73,64 @@ bind_locale(bp)
 
 
 class PageCache:
-    """Rendered pages as UTF-8 bytes per (locale, page), valid while the catalog registry's version is unchanged.
+    """Rendered pages as UTF-8 bytes per (locale, page). A page stays valid while every string it looked up
+    in the catalog is the same object in the catalog served now: a translator's save (read as a change,
+    po_delta, which keeps every other entry's string) renders again only the pages that show the saved
+    entry; after a whole read every string is new, and every page is rendered again.
 
     Bytes, not str: encoding the 5 KB page cost ~5 µs on every request (bench/README.md).
     """
 
     def __init__(self) -> None:
-        self._pages: dict[tuple[str, str], tuple[int, bytes]] = {}
+        # (locale, endpoint) → (registry version it was last valid at, body, RecordedLookups.looked_up)
+        self._pages: dict[tuple[str, str], tuple[int, bytes, dict]] = {}
 
-    def get(self, key, version):
+    def get(self, key, version, translations):
         hit = self._pages.get(key)
-        return hit[1] if hit and hit[0] == version else None
+        if hit is None:
+            return None
+        valid_at, body, looked_up = hit
+        if valid_at != version:  # some catalog changed since: this page's strings too?
+            if not _reads_the_same(looked_up, translations):
+                return None
+            self._pages[key] = (version, body, looked_up)
+        return body
 
-    def put(self, key, version, body):
-        self._pages[key] = (version, body)
+    def put(self, key, version, body, looked_up):
+        self._pages[key] = (version, body, looked_up)
+
+
+class RecordedLookups:
+    """The served translations (Babel's: even its NullTranslations has gettext's table, empty), noting the
+    value the table holds for each string a render looks up, in the four look-ups i18n.py makes."""
+
+    def __init__(self, translations):
+        self.translations = translations
+        self.looked_up: dict = {}  # gettext's key → its value then (None: not in the catalog)
+
+    def _note(self, key) -> None:
+        self.looked_up[key] = self.translations._catalog.get(key)
+
+    def ugettext(self, message):
+        self._note(message)
+        return self.translations.ugettext(message)
+
+    def upgettext(self, context, message):
+        self._note(f"{context}\x04{message}")  # gettext's key for a message in a context
+        return self.translations.upgettext(context, message)
+
+    def ungettext(self, singular, plural, num):
+        self._note((singular, self.translations.plural(num)))
+        return self.translations.ungettext(singular, plural, num)
+
+    def unpgettext(self, context, singular, plural, num):
+        self._note((f"{context}\x04{singular}", self.translations.plural(num)))
+        return self.translations.unpgettext(context, singular, plural, num)
+
+
+def _reads_the_same(looked_up: dict, translations) -> bool:
+    table = translations._catalog
+    return all(table.get(key) is value for key, value in looked_up.items())
 
 
 def _render(page: Page) -> Response:
@@ -96,15 +140,19 @@ def _render(page: Page) -> Response:
     draft = locale in app.config["DRAFT_LOCALES"]
     if draft and not _may_preview_drafts():
         abort(404)
-    version = app.extensions["catalogs"].refresh(locale)
+    registry = app.extensions["catalogs"]
+    version = registry.refresh(locale)
+    translations = registry.served(locale)  # at least as new as `version`
     key = (locale, page.endpoint)
     cache = app.extensions["page_cache"] if app.config["PAGE_CACHE"] else None
-    body = cache.get(key, version) if cache else None
+    body = cache.get(key, version, translations) if cache else None
     if body is None:
-        body = render_template(page.template, page=page, pages=PAGES,
-                               alternates=alternates(page)).encode()
+        lookups = RecordedLookups(translations)
+        with get_domain().overlay(locale, lookups):
+            body = render_template(page.template, page=page, pages=PAGES,
+                                   alternates=alternates(page)).encode()
         if cache:
-            cache.put(key, version, body)
+            cache.put(key, version, body, lookups.looked_up)
     response = Response(body, mimetype="text/html")
     response.headers.add("Content-Language", locale)
     if draft:  # a translator's preview (add_page_rules): not for indexes or caches

@@ -16,7 +16,9 @@ Prints, from one run (medians of `--repeat` where more than one):
 - "save and next" on that catalog: the POST and the page it redirects to, each time after a save;
 - the public site's `/ja/` p99 under `make serve` (4 workers, the editor on, a 20,000-entry catalog:
   editor_soak's) with `wrk -t1 -c2`, idle and while 8 translators save (editor_soak's clients, after
-  WARM_UP seconds of saving: each worker's first editor page reads the whole catalog once), and the ratio.
+  WARM_UP seconds of saving: each worker's first editor page reads the whole catalog once), and the ratio;
+  with site and editor in one gunicorn, with the editor on its own, and a control (the editor on its own,
+  the site on a copy of the translations that no save changes: the cost of sharing the 2 cores alone).
 The in-process figures use Flask's test client: the page's work, without HTTP.
 Targets (issue 18): first status render <= 2 s at 100k; later pages and "save and next" <= 300 ms at 20k;
 p99 during the soak <= 1.5x idle. The first answer meets its target by not waiting for the whole check; the
@@ -172,11 +174,13 @@ def start_server(work: Path, name: str, env: dict, nice: int = 0) -> tuple[subpr
             time.sleep(0.2)
 
 
-def public_p99(entries: int, duration: int, clients: int = 8, editor_apart: bool = False
+def public_p99(entries: int, duration: int, clients: int = 8, editor_apart: bool = False, control: bool = False
                ) -> tuple[dict, dict, list[float]]:
     """`/ja/` under make serve: (idle wrk result, wrk result during the soak, save latencies).
     `editor_apart`: the deployment README.md recommends for a busy team: the editor on a gunicorn of its own
-    (2 workers, `nice -n 10`) beside the site's (4 workers, editor off), on the same translations."""
+    (2 workers, `nice -n 10`) beside the site's (4 workers, editor off), on the same translations.
+    `control`: the same, but the site serves a copy of the translations that no save changes: what the
+    editor's and the clients' use of the machine alone costs the site (the floor for this machine)."""
     work = Path(tempfile.mkdtemp(prefix="pages-soak-"))
     translations = translations_copy(work, entries, generated_catalog)
     po = translations / "ja" / "LC_MESSAGES" / "messages.po"
@@ -191,7 +195,12 @@ def public_p99(entries: int, duration: int, clients: int = 8, editor_apart: bool
     servers = []
     try:
         if editor_apart:
-            servers.append(start_server(work, "site", {**env, "SITE_EDITOR": "0"}))
+            site_translations = translations
+            if control:
+                site_translations = work / "unchanged-translations"
+                shutil.copytree(translations, site_translations)
+            servers.append(start_server(work, "site", {**env, "SITE_EDITOR": "0",
+                                                       "SITE_TRANSLATIONS_DIR": str(site_translations)}))
             servers.append(start_server(work, "editor", {**env, "WEB_CONCURRENCY": "2"}, nice=10))
         else:
             servers.append(start_server(work, "server", env))
@@ -249,9 +258,11 @@ def main() -> int:
     line(f"editor list, warm (median of {len(warm)})", statistics.median(warm), 0.3)
     line(f"save and next, {args.editor_entries:,} entries (median of {len(saves)})", statistics.median(saves), 0.3)
     bad = 0
-    for apart, setup in ((False, "one gunicorn (4 workers), site and editor"),
-                         (True, "editor on its own gunicorn (2 workers, nice 10)")):
-        idle, during, soak_saves = public_p99(20_000, args.duration, editor_apart=apart)
+    for apart, control, setup in (
+            (False, False, "one gunicorn (4 workers), site and editor"),
+            (True, False, "editor on its own gunicorn (2 workers, nice 10)"),
+            (True, True, "control: as above, the site on a copy no save changes")):
+        idle, during, soak_saves = public_p99(20_000, args.duration, editor_apart=apart, control=control)
         ratio = during["p99_us"] / idle["p99_us"]
         print(f"{setup}:")
         print(f"  public /ja/ p99, idle (wrk -t1 -c2 -d{args.duration}s)".ljust(58) +

@@ -1,3 +1,4 @@
+import os
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -146,3 +147,71 @@ def test_page_cache_can_be_switched_off(client, app):
     client.get("/ja/office/")
     client.get("/ja/office/")
     assert rendered == ["office.html", "office.html"]
+
+
+def _renders(app) -> list[str]:
+    rendered: list[str] = []
+    template_rendered.connect(lambda sender, template, context, **extra: rendered.append(template.name), app,
+                              weak=False)  # for the app's life (one test)
+    return rendered
+
+
+def _edit(po, old: str, new: str) -> None:
+    """A text editor's save: the file's content and modification time change."""
+    stat = po.stat()
+    po.write_text(po.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    os.utime(po, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+
+
+def test_a_page_is_rendered_again_only_when_a_string_it_shows_changed(live_app, ja_po):
+    client = live_app.test_client()
+    for path in ("/ja/", "/ja/office/", "/en/office/"):
+        client.get(path)
+    rendered = _renders(live_app)
+    _edit(ja_po, 'msgstr "総長直下の組織"', 'msgstr "総長直属の組織"')  # on the office page only
+    home, office, english = (client.get(path).text for path in ("/ja/", "/ja/office/", "/en/office/"))
+    assert rendered == ["office.html"]
+    assert "総長直属の組織" in visible_text(office) and "総長直下の組織" not in office
+    assert "総長直属" not in home + english
+    assert [client.get(path).status_code for path in ("/ja/", "/ja/office/")] == [200, 200]
+    assert rendered == ["office.html"]  # and the re-rendered page is cached again
+
+
+def test_every_page_is_rendered_again_after_a_whole_read(live_app, ja_po):
+    client = live_app.test_client()
+    client.get("/ja/")
+    client.get("/ja/office/")
+    rendered = _renders(live_app)
+    _edit(ja_po, '"Language: ja\\n"', '"Language: ja\\n"\n"X-Note: a header line more\\n"')  # read whole
+    client.get("/ja/")
+    client.get("/ja/office/")
+    assert rendered == ["home.html", "office.html"]
+
+
+def test_recorded_lookups_name_the_plural_form_a_page_used():
+    import io
+
+    from babel.messages.catalog import Catalog
+    from babel.support import NullTranslations, Translations
+
+    from app.pages import RecordedLookups, _reads_the_same
+    from app.tooling.compile import mo_bytes
+
+    catalog = Catalog(locale="ru")
+    catalog.add(("%(num)d day", "%(num)d days"), ("%(num)d день", "%(num)d дня", "%(num)d дней"))
+    catalog.add(("%(num)d file", "%(num)d files"), ("%(num)d файл", "%(num)d файла", "%(num)d файлов"),
+                context="upload")
+    served = Translations(io.BytesIO(mo_bytes(catalog)))
+    lookups = RecordedLookups(served)
+    assert lookups.ungettext("%(num)d day", "%(num)d days", 5) == "%(num)d дней"
+    assert lookups.unpgettext("upload", "%(num)d file", "%(num)d files", 2) == "%(num)d файла"
+    assert set(lookups.looked_up) == {("%(num)d day", 2), ("upload\x04%(num)d file", 1)}
+    assert _reads_the_same(lookups.looked_up, served)
+    changed = Translations(io.BytesIO(mo_bytes(catalog)))  # the same text, new objects: a whole read
+    assert not _reads_the_same(lookups.looked_up, changed)
+    source_language = RecordedLookups(NullTranslations())
+    assert source_language.ungettext("%(num)d day", "%(num)d days", 5) == "%(num)d days"
+    assert source_language.unpgettext("upload", "%(num)d file", "%(num)d files", 1) == "%(num)d file"
+    assert source_language.looked_up == {("%(num)d day", 1): None, ("upload\x04%(num)d file", 0): None}
+    assert _reads_the_same(source_language.looked_up, NullTranslations())
+    assert not _reads_the_same(source_language.looked_up, served)  # a catalog for the language appeared

@@ -19,12 +19,12 @@ class PageCacheForVisitors:
     def __init__(self, cache):
         self.cache = cache
 
-    def get(self, key, version):
-        return None if _signed_in() else self.cache.get(key, version)
+    def get(self, key, version, translations):
+        return None if _signed_in() else self.cache.get(key, version, translations)
 
-    def put(self, key, version, body):
+    def put(self, key, version, body, looked_up):
         if not _signed_in():
-            self.cache.put(key, version, body)
+            self.cache.put(key, version, body, looked_up)
 
 
 def editor_link(page) -> str | None:

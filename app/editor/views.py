@@ -12,6 +12,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
+from collections import Counter
 from functools import cached_property
 from pathlib import Path
 
@@ -110,30 +111,33 @@ class LoadedCatalog:
     strict: frozenset[int] | None  # the plural forms checked strictly (formats.catalog_strict_forms)
     rules: EntryRules  # how `check` judges this catalog's entries (the gate adds the glossary of the moment)
     index: dict[str, int] = field(default_factory=dict)  # row id → position in `rows` (built when empty)
+    counts: dict[str, int] = field(default_factory=dict)  # state → entries in it (counted when empty)
+    contexts: list[str] = field(default_factory=list)  # the msgctxts, sorted (listed when empty)
 
     def __post_init__(self):
         self.index = self.index or {row.id: number for number, row in enumerate(self.rows)}
+        if not self.counts:
+            states = Counter(row.state for row in self.rows)
+            self.counts = {name: states[name] for name in STATES}
+            self.contexts = sorted({row.message.context for row in self.rows if row.message.context})
 
     def row(self, id_: str) -> Row | None:
         number = self.index.get(id_)
         return None if number is None else self.rows[number]
 
-    @cached_property
-    def counts(self) -> dict[str, int]:
-        return {name: sum(row.state == name for row in self.rows) for name in STATES}
-
-    @cached_property
-    def contexts(self) -> list[str]:
-        return sorted({row.key.context for row in self.rows if row.key.context})
-
     def changed(self, signature: FileVersion, data: bytes, changes: list[ChangedEntry]) -> LoadedCatalog:
-        """This version with `changes` in: only the changed entries are judged again."""
+        """This version with `changes` in: only the changed entries are judged again (and counted again:
+        po_delta's changes keep every entry's key, so the index and the contexts stay)."""
         apply_changes(self.catalog, changes)
-        rows = list(self.rows)
+        rows, counts = list(self.rows), dict(self.counts)
         for change in changes:
             row = Row(Entry.of(change.message, self.strict))
-            rows[self.index[row.id]] = row
-        return LoadedCatalog(signature, data, self.catalog, rows, self.strict, self.rules, self.index)  # same entries
+            number = self.index[row.id]
+            counts[rows[number].state] -= 1
+            counts[row.state] += 1
+            rows[number] = row
+        return LoadedCatalog(signature, data, self.catalog, rows, self.strict, self.rules, self.index, counts,
+                             self.contexts)
 
 
 _loaded: dict[Path, LoadedCatalog] = {}  # per process: one version of each file, the last read
