@@ -16,6 +16,7 @@ import io
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -211,10 +212,10 @@ class CatalogRegistry:
         compiled alone."""
         header = header_of(data)  # PO-Revision-Date etc. changed; what the site reads of it did not (po_delta)
         apply_changes(catalog, changes)
-        changed = Catalog(locale=catalog.locale, charset=catalog.charset, fuzzy=False)
-        changed.mime_headers = catalog.mime_headers  # the same Plural-Forms: the same header entry compiled
-        changed._messages.update((catalog._key_for(change.message.id, change.message.context), change.message)
-                                 for change in changes)
+        changed = copy.copy(catalog)  # its header as it is (Plural-Forms, charset), its entries only these
+        changed._messages = OrderedDict((catalog._key_for(change.message.id, change.message.context), change.message)
+                                        for change in changes)
+        changed.obsolete = OrderedDict()
         refusals = dict(state.refusals)
         for key in changed._messages:
             refusals.pop(key, None)

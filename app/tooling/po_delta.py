@@ -17,7 +17,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 
 from .entry import key_of
-from .po_patch import header_of
+from .po_patch import header_of, read_first_block
 from .plural_exp import PluralError, read_plural_forms
 from .pofile import CatalogError, PoFile, messages, parse_po
 
@@ -43,8 +43,8 @@ def changed_entries(old: bytes, new: bytes, path: Path) -> list[ChangedEntry] | 
     old_head, _, old_rest = old.partition(b"\n\n")
     new_head, _, new_rest = new.partition(b"\n\n")
     if old_head != new_head:  # the header block: a save rewrites PO-Revision-Date and Last-Translator
-        if _whole_read_needed(old_head) or _whole_read_needed(new_head) or not _header_alone(old_head, path) or \
-                not _header_alone(new_head, path) or not _same_header(old, new):
+        if _whole_read_needed(old_head) or _whole_read_needed(new_head) or not _header_alone(old_head) or \
+                not _header_alone(new_head) or not _same_header(old, new):
             return None
         if old_head.count(b"\n") != new_head.count(b"\n"):  # a header field added: every entry moved
             return None
@@ -108,12 +108,11 @@ def _changed_span(old: bytes, new: bytes) -> tuple[int, int, int]:
     return start, end, end - (len(old) - len(new))
 
 
-def _header_alone(block: bytes, path: Path) -> bool:
-    """True when `block` holds no entry but the header (in a CRLF file, say, the first "block" is the file)."""
-    try:
-        return not any(messages(parse_po(block, path).catalog))
-    except CatalogError:
-        return False
+def _header_alone(block: bytes) -> bool:
+    """True when `block` (the text before the first blank line) holds no entry but the header (in a CRLF
+    file, say, the first "block" is the file)."""
+    head = read_first_block(block + b"\n")  # as header_of reads it: the same object, read once
+    return head is not None and not any(messages(head.catalog))
 
 
 def _same_header(old: bytes, new: bytes) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.catalog import Message
@@ -26,17 +27,31 @@ _BLANK_LINE_RE = re.compile(rb"\n\r?\n")
 def header_of(data: bytes) -> PoFile:
     """The catalog's header as the strict reader reads it (its charset, Plural-Forms): from the file's first
     block alone when that is the whole header entry, else from the whole file (raises CatalogError when
-    that is not a valid catalog)."""
+    that is not a valid catalog). Read-only: the same first block gives the same object (read_first_block)."""
     blank = _BLANK_LINE_RE.search(data)
     if blank is not None:
-        try:
-            head = parse_po(data[:blank.start() + 1], Path("header.po"))
-            if head.header_line:
-                return head
-        except CatalogError:
-            pass
+        head = read_first_block(data[:blank.start() + 1])
+        if head is not None and head.header_line:
+            return head
     return parse_po(data, Path("catalog.po"))
 
+
+_CACHED_BLOCK_BYTES = 64 * 1024  # a header is a few hundred bytes; a "first block" this long is not kept
+
+
+def read_first_block(block: bytes) -> PoFile | None:
+    """A catalog's first block read alone (None: not valid alone). Read-only: every process looks at each
+    version's header several times (the site, the status page and the editor, each through po_delta), and
+    a save changes it (PO-Revision-Date), so the last versions' are kept rather than read again."""
+    return _read_block(block) if len(block) <= _CACHED_BLOCK_BYTES else _read_block.__wrapped__(block)
+
+
+@lru_cache(maxsize=16)
+def _read_block(block: bytes) -> PoFile | None:
+    try:
+        return parse_po(block, Path("header.po"))
+    except CatalogError:
+        return None
 
 
 @dataclass

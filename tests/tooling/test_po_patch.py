@@ -121,3 +121,18 @@ def test_the_header_is_read_by_the_reader_from_the_first_block_or_the_whole_file
     assert header_of(no_blank_line).catalog.num_plurals == 1
     with pytest.raises(CatalogError):
         header_of(b'msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n')  # no header, and a duplicate
+
+
+def test_a_header_is_read_once_per_version_and_a_long_first_block_is_not_kept():
+    header = b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n'
+    entry = b'\nmsgid "Home"\nmsgstr "\xe3\x83\x9b\xe3\x83\xbc\xe3\x83\xa0"\n'
+    first = header_of(header + entry)
+    assert first is header_of(header + entry.replace(b"Home", b"Office"))  # the same header
+    assert first.charset == "utf-8" and first.catalog.num_plurals == 1
+    revised = header.replace(b"UTF-8\\n", b'UTF-8\\n"\n"PO-Revision-Date: 2026-12-04 15:00+0000\\n')
+    assert header_of(revised + entry) is not first  # a save's new header: read
+    comments = b"".join(b"# a translator's note %d, long enough to matter\n" % n for n in range(2000))
+    long_first_block = comments + header
+    assert len(long_first_block) > 64 * 1024
+    read = header_of(long_first_block + entry)
+    assert read.charset == "utf-8" and read is not header_of(long_first_block + entry)
