@@ -16,7 +16,6 @@ import io
 import logging
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -213,9 +212,9 @@ class CatalogRegistry:
         header = header_of(data)  # PO-Revision-Date etc. changed; what the site reads of it did not (po_delta)
         apply_changes(catalog, changes)
         changed = copy.copy(catalog)  # its header as it is (Plural-Forms, charset), its entries only these
-        changed._messages = OrderedDict((catalog._key_for(change.message.id, change.message.context), change.message)
-                                        for change in changes)
-        changed.obsolete = OrderedDict()
+        changed._messages = {catalog._key_for(change.message.id, change.message.context): change.message
+                             for change in changes}  # (a dict: pofile.messages' fast path)
+        changed.obsolete = {}
         refusals = dict(state.refusals)
         for key in changed._messages:
             refusals.pop(key, None)

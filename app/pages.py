@@ -73,50 +73,61 @@ bind_locale(bp)
 
 
 class PageCache:
-    """Rendered pages as UTF-8 bytes per (locale, page). A page stays valid while every string it looked up
-    in the catalog is the same object in the catalog served now: a translator's save (read as a change,
-    po_delta, which keeps every other entry's string) renders again only the pages that show the saved
-    entry; after a whole read every string is new, and every page is rendered again.
+    """Rendered pages as UTF-8 bytes per (locale, page). A page stays valid while the catalog served reads
+    as it did for the render (RecordedLookups.reads_the_same): a translator's save (read as a change,
+    po_delta, which keeps every other entry's string object) renders again only the pages that show the
+    saved entry; after a whole read the strings are new objects, and pages are rendered again.
 
     Bytes, not str: encoding the 5 KB page cost ~5 µs on every request (bench/README.md).
     """
 
     def __init__(self) -> None:
-        # (locale, endpoint) → (registry version it was last valid at, body, RecordedLookups.looked_up)
-        self._pages: dict[tuple[str, str], tuple[int, bytes, dict]] = {}
+        # (locale, endpoint) → (registry version it was last valid at, body, what its render read)
+        self._pages: dict[tuple[str, str], tuple[int, bytes, Reads]] = {}
 
     def get(self, key, version, translations):
         hit = self._pages.get(key)
         if hit is None:
             return None
-        valid_at, body, looked_up = hit
+        valid_at, body, reads = hit
         if valid_at != version:  # some catalog changed since: this page's strings too?
-            if not _reads_the_same(looked_up, translations):
+            if not reads_the_same(reads, translations):
                 return None
-            self._pages[key] = (version, body, looked_up)
+            self._pages[key] = (version, body, reads)
         return body
 
-    def put(self, key, version, body, looked_up):
-        self._pages[key] = (version, body, looked_up)
+    def put(self, key, version, body, reads):
+        self._pages[key] = (version, body, reads)
+
+
+Reads = tuple  # (the plural rule, {gettext's key: its value then}): RecordedLookups.reads
 
 
 class RecordedLookups:
-    """The served translations (Babel's: even its NullTranslations has gettext's table, empty), noting the
-    value the table holds for each string a render looks up, in the four look-ups i18n.py makes."""
+    """The served translations (Babel's: even its NullTranslations has gettext's table, empty), noting what
+    each of the four look-ups i18n.py makes reads: the value at every key of the table it may read (gettext
+    also reads (msgid, plural(1)) when the msgid alone is not a key), and the plural rule."""
 
     def __init__(self, translations):
         self.translations = translations
         self.looked_up: dict = {}  # gettext's key → its value then (None: not in the catalog)
+
+    @property
+    def reads(self) -> Reads:
+        return self.translations.plural, self.looked_up
 
     def _note(self, key) -> None:
         self.looked_up[key] = self.translations._catalog.get(key)
 
     def ugettext(self, message):
         self._note(message)
+        self._note((message, self.translations.plural(1)))
         return self.translations.ugettext(message)
 
     def upgettext(self, context, message):
-        self._note(f"{context}\x04{message}")  # gettext's key for a message in a context
+        key = f"{context}\x04{message}"  # gettext's key for a message in a context
+        self._note(key)
+        self._note((key, self.translations.plural(1)))
         return self.translations.upgettext(context, message)
 
     def ungettext(self, singular, plural, num):
@@ -128,9 +139,12 @@ class RecordedLookups:
         return self.translations.unpgettext(context, singular, plural, num)
 
 
-def _reads_the_same(looked_up: dict, translations) -> bool:
+def reads_the_same(reads: Reads, translations) -> bool:
+    """Whether `translations` gives what a render that read `reads` got: the same plural rule (a whole read
+    makes a new one) and the same object at every key it read."""
+    plural, looked_up = reads
     table = translations._catalog
-    return all(table.get(key) is value for key, value in looked_up.items())
+    return translations.plural is plural and all(table.get(key) is value for key, value in looked_up.items())
 
 
 def _render(page: Page) -> Response:
@@ -152,7 +166,7 @@ def _render(page: Page) -> Response:
             body = render_template(page.template, page=page, pages=PAGES,
                                    alternates=alternates(page)).encode()
         if cache:
-            cache.put(key, version, body, lookups.looked_up)
+            cache.put(key, version, body, lookups.reads)
     response = Response(body, mimetype="text/html")
     response.headers.add("Content-Language", locale)
     if draft:  # a translator's preview (add_page_rules): not for indexes or caches

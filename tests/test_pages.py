@@ -188,30 +188,64 @@ def test_every_page_is_rendered_again_after_a_whole_read(live_app, ja_po):
     assert rendered == ["home.html", "office.html"]
 
 
-def test_recorded_lookups_name_the_plural_form_a_page_used():
+def _served(catalog):
     import io
 
-    from babel.messages.catalog import Catalog
-    from babel.support import NullTranslations, Translations
+    from babel.support import Translations
 
-    from app.pages import RecordedLookups, _reads_the_same
     from app.tooling.compile import mo_bytes
+
+    return Translations(io.BytesIO(mo_bytes(catalog, english_for_empty_forms=True, hash_table=False)))
+
+
+def test_recorded_lookups_name_the_plural_form_a_page_used():
+    from babel.messages.catalog import Catalog
+    from babel.support import NullTranslations
+
+    from app.pages import RecordedLookups, reads_the_same
 
     catalog = Catalog(locale="ru")
     catalog.add(("%(num)d day", "%(num)d days"), ("%(num)d день", "%(num)d дня", "%(num)d дней"))
     catalog.add(("%(num)d file", "%(num)d files"), ("%(num)d файл", "%(num)d файла", "%(num)d файлов"),
                 context="upload")
-    served = Translations(io.BytesIO(mo_bytes(catalog)))
+    served = _served(catalog)
     lookups = RecordedLookups(served)
     assert lookups.ungettext("%(num)d day", "%(num)d days", 5) == "%(num)d дней"
     assert lookups.unpgettext("upload", "%(num)d file", "%(num)d files", 2) == "%(num)d файла"
     assert set(lookups.looked_up) == {("%(num)d day", 2), ("upload\x04%(num)d file", 1)}
-    assert _reads_the_same(lookups.looked_up, served)
-    changed = Translations(io.BytesIO(mo_bytes(catalog)))  # the same text, new objects: a whole read
-    assert not _reads_the_same(lookups.looked_up, changed)
-    source_language = RecordedLookups(NullTranslations())
+    assert reads_the_same(lookups.reads, served)
+    assert not reads_the_same(lookups.reads, _served(catalog))  # the same text, new objects: a whole read
+    english = NullTranslations()
+    source_language = RecordedLookups(english)
     assert source_language.ungettext("%(num)d day", "%(num)d days", 5) == "%(num)d days"
     assert source_language.unpgettext("upload", "%(num)d file", "%(num)d files", 1) == "%(num)d file"
     assert source_language.looked_up == {("%(num)d day", 1): None, ("upload\x04%(num)d file", 0): None}
-    assert _reads_the_same(source_language.looked_up, NullTranslations())
-    assert not _reads_the_same(source_language.looked_up, served)  # a catalog for the language appeared
+    assert reads_the_same(source_language.reads, english)
+    assert not reads_the_same(source_language.reads, served)  # a catalog for the language appeared
+
+
+def test_a_whole_read_that_changes_the_plural_rule_is_noticed():
+    from babel.messages.catalog import Catalog
+
+    from app.pages import RecordedLookups, reads_the_same
+
+    before = Catalog(locale="ru")  # nplurals=3, the entry not translated yet: English on the page
+    before.add("Home", "Главная")
+    lookups = RecordedLookups(_served(before))
+    assert lookups.ungettext("%(num)d day", "%(num)d days", 5) == "%(num)d days"
+    after = Catalog(locale="ru")
+    after.mime_headers = [("Plural-Forms", "nplurals=2; plural=(n != 1);")]
+    after.add("Home", "Главная")
+    after.add(("%(num)d day", "%(num)d days"), ("%(num)d день", "%(num)d дней"))
+    assert not reads_the_same(lookups.reads, _served(after))  # (n, 2) is in neither table: the rule tells
+
+
+def test_a_save_of_a_plural_entry_that_gettext_reads_renders_the_page_again(live_app, ja_po):
+    """gettext(msgid) also reads (msgid, plural(1)) when msgid alone is not a key of the table."""
+    client = live_app.test_client()
+    _edit(ja_po, 'msgid "An organization directly under the President"\nmsgstr "総長直下の組織"',
+          'msgid "An organization directly under the President"\n'
+          'msgid_plural "Organizations directly under the President"\nmsgstr[0] "総長直下の組織"')
+    assert "総長直下の組織" in client.get("/ja/office/").text
+    _edit(ja_po, 'msgstr[0] "総長直下の組織"', 'msgstr[0] "総長直属の組織"')  # read as a change (po_delta)
+    assert "総長直属の組織" in client.get("/ja/office/").text

@@ -22,9 +22,9 @@ class PageCacheForVisitors:
     def get(self, key, version, translations):
         return None if _signed_in() else self.cache.get(key, version, translations)
 
-    def put(self, key, version, body, looked_up):
+    def put(self, key, version, body, reads):
         if not _signed_in():
-            self.cache.put(key, version, body, looked_up)
+            self.cache.put(key, version, body, reads)
 
 
 def editor_link(page) -> str | None:
