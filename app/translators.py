@@ -374,13 +374,18 @@ def _without_machine_paths(text: str, spellings: re.Pattern | None = None) -> st
     return (spellings or _machine_paths()).sub("", text)
 
 
-def _shown(finding: Finding, spellings: re.Pattern) -> Finding:
-    path, message = spellings.sub("", finding.path), spellings.sub("", finding.message)
-    return finding if (path, message) == (finding.path, finding.message) else replace(finding, path=path, message=message)
+def without_machine_paths(text: str) -> str:
+    """The templates' `without_machine_paths` filter, for each finding's path and message as it is shown
+    (a page shows a few dozen of a catalog's findings: rewriting them all cost ~30 ms a version at 20,000)."""
+    spellings = g.get("machine_paths")
+    if spellings is None:
+        spellings = g.machine_paths = _machine_paths()
+    return _without_machine_paths(text, spellings)
 
 
 def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
-    """Every locale's status, and the findings about no catalog in particular (POT, templates)."""
+    """Every locale's status, and the findings about no catalog in particular (POT, templates). Findings
+    are as `check` gives them: pages show them through `without_machine_paths`."""
     config = current_app.config
     result = run_check([], project=ProjectPaths.from_config(config), source_locale=config["DEFAULT_LOCALE"],
                        draft_locales=config["DRAFT_LOCALES"], cache=current_app.extensions["translators_check_cache"])
@@ -389,28 +394,11 @@ def translation_status() -> tuple[list[LocaleStatus], list[Finding]]:
     statuses = [_locale_status(locale, reports.get(locale), result.findings, read) for locale in all_locales(config)]
     claimed = {id(f) for status in statuses for f in status.findings}
     spellings = _machine_paths()
-    # Each finding as shown, from the last run when it is the same object (most are, with check_cache).
-    last = current_app.extensions["translators_shown"]
-    shown_now: dict[int, tuple[Finding, Finding]] = {}  # id → (finding, as shown)
-
-    def show(finding: Finding) -> Finding:
-        pair = shown_now.get(id(finding)) or last.get(id(finding))
-        if pair is None or pair[0] is not finding:
-            pair = (finding, _shown(finding, spellings))
-        shown_now[id(finding)] = pair
-        return pair[1]
-
     for status in statuses:
-        shown = {id(f): show(f) for f in status.findings}  # an entry's findings are its catalog's
-        status.findings = list(shown.values())
-        for entry in status.entries:
-            entry.findings = [shown[id(f)] for f in entry.findings]
         status.load_error = status.load_error and _without_machine_paths(status.load_error, spellings)
         if status.report:
             status.report = replace(status.report, path=_without_machine_paths(status.report.path, spellings))
-    project_findings = [show(f) for f in result.findings if id(f) not in claimed]
-    current_app.extensions["translators_shown"] = shown_now
-    return statuses, project_findings
+    return statuses, [f for f in result.findings if id(f) not in claimed]
 
 
 Statuses = tuple[list[LocaleStatus], list[Finding]]
@@ -567,7 +555,7 @@ def review(key: str):
 def init_app(app) -> None:
     app.extensions["translators_last_good"] = {}  # po path → the last Catalog read from it
     app.extensions["translation_status"] = StatusBoard()
-    app.extensions["translators_shown"] = {}  # id(finding) → (finding, as shown): translation_status
+    app.jinja_env.filters["without_machine_paths"] = without_machine_paths
     app.extensions["translators_entries"] = {}  # po path → its entries judged by id(message): _entries_with_pages
     # Each catalog judged once per version; the sources once, when they cannot change (as for the page cache).
     app.extensions["translators_check_cache"] = CheckCache(fixed_sources=app.config["PAGE_CACHE"])
