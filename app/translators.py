@@ -43,7 +43,7 @@ from .tooling.entry import FUZZY, STATES, TODO_STATES, TRANSLATED, Entry, key_of
 from .tooling.formats import catalog_strict_forms
 from .tooling.findings import Finding
 from .tooling.glossary import Glossary, project_glossary
-from .tooling.pofile import CatalogError, messages
+from .tooling.pofile import CatalogError, gc_paused, messages
 from .tooling.stats import CatalogStats
 
 log = logging.getLogger(__name__)
@@ -444,7 +444,9 @@ class StatusBoard:
 
     def _compute(self, app, computed: _Computed) -> None:
         try:
-            with app.app_context():
+            # The cyclic collector paused: building a status allocates an object or more per entry, none in a
+            # cycle, and a full collection walks every catalog the process holds (measured: 120 ms → 450 ms).
+            with app.app_context(), gc_paused():
                 computed.statuses = translation_status()
             with self._lock:
                 self._shown = computed
