@@ -172,6 +172,8 @@ class CatalogRegistry:
             changes = None
             if state.loaded and state.data is not None and state.catalog is not None:
                 changes = changed_entries(state.data, data, state.po_path)
+                if changes is not None and any(change.reader_notes for change in changes):
+                    changes = None  # (invalid UTF-8, say): a whole read says whether it is an error
             if changes is not None and state.catalog is not None:
                 catalog, translations, compile_mo = self._changed(state, state.catalog, data, changes)
             else:

@@ -286,3 +286,13 @@ def test_a_flag_line_ending_an_entry_makes_the_next_entry_fuzzy_on_the_site(tran
     entry_above_ends = text.rindex("\n\n", 0, before)
     ja_po.write_text(text[:entry_above_ends] + "\n#, fuzzy" + text[entry_above_ends:], encoding="utf-8")
     assert registry.translations("ja").gettext("Skip to main content") == "Skip to main content"
+
+
+def test_invalid_utf8_in_one_changed_entry_keeps_the_last_good_catalog(translations_copy, ja_po):
+    live = _registry(translations_copy)
+    before = _served(live)[0]
+    data = ja_po.read_bytes()
+    ja_po.write_bytes(data.replace('msgstr "本文へスキップ"'.encode(), b'msgstr "\xff\xfe"'))  # header unchanged
+    table, _, error = _served(live)
+    assert table == before and "\ufffd" not in "".join(v for v in table.values() if isinstance(v, str))
+    assert error and "UTF-8" in error.upper()

@@ -192,9 +192,12 @@ def _valid_change(po_path: Path, data: bytes) -> bool:
     text = None
     for block in blocks:
         try:
-            catalog = parse_po(block, Path(po_path)).catalog
+            read = parse_po(block, Path(po_path))
         except CatalogError:
             return False
+        if read.findings or read.lost_text_lines:  # (invalid UTF-8, say): the whole parse says if it is an error
+            return False
+        catalog = read.catalog
         text = text or PoText.of(data, charset)
         for message in messages(catalog):
             if po_patch.count(text, key_of(message)) != 1:

@@ -346,3 +346,15 @@ def test_a_save_gets_the_sites_plural_verdict_for_the_catalogs_plural_rule():
     assert validate(ids, ("%(num)s партнёр", "%(num)s партнёра", "%(num)s партнёров"), russian) is None
     japanese = strict_forms_of("nplurals=1; plural=0;")
     assert validate(ids, ("校",), japanese) and validate(ids, ("%(num)s校",), japanese) is None
+
+
+def test_a_save_never_patches_a_file_whose_other_entry_became_invalid_utf8(ja_po, tmp_path):
+    store = CatalogStore(ja_po, "ja", tmp_path / "db.sqlite3", git_commits=False)
+    home = EntryKey("navigation", "Home")
+    current = strings_of(store.entry(home)[0])
+    assert isinstance(store.save(home, ("ホーム",), current, Author("a")), Saved)  # seen valid by this process
+    broken = ja_po.read_bytes().replace('msgstr "本文へスキップ"'.encode(), b'msgstr "\xff\xfe"')
+    ja_po.write_bytes(broken)
+    with pytest.raises(CatalogError):
+        store.save(home, ("ホーム改",), ("ホーム",), Author("a"))
+    assert ja_po.read_bytes() == broken
