@@ -29,7 +29,7 @@ from flask_babel import Domain, get_locale
 from .tooling.compile import mo_bytes, pofile_mo_bytes
 from .tooling.entry import REFUSED, Entry, ids_of
 from .tooling.formats import catalog_strict_forms
-from .tooling.files import atomic_write
+from .tooling.files import atomic_write, read_regular
 from .tooling.findings import Finding
 from .tooling.po_delta import apply_changes, changed_entries
 from .tooling.po_patch import header_of
@@ -255,10 +255,10 @@ def _write_mo(po_path: Path, data: bytes, compile_mo: Callable[[], bytes]) -> No
     version the .mo holds is recorded in `<catalog>.mo.source` (its SHA-256), written after the .mo."""
     mo, source = po_path.with_suffix(".mo"), po_path.with_suffix(".mo.source")
     digest = hashlib.sha256(data).hexdigest()
-    try:
-        if mo.exists() and source.read_text(encoding="ascii") == digest:
+    try:  # (a FIFO or a symlink there is not read: it would block this thread, or read another file)
+        if mo.exists() and read_regular(source, follow_symlinks=False, limit=64).decode("ascii") == digest:
             return
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError):  # (RefusedFile is an OSError)
         pass
     try:
         atomic_write(mo, compile_mo())  # msgfmt's bytes, for other gettext tools

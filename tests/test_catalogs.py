@@ -296,3 +296,22 @@ def test_invalid_utf8_in_one_changed_entry_keeps_the_last_good_catalog(translati
     table, _, error = _served(live)
     assert table == before and "\ufffd" not in "".join(v for v in table.values() if isinstance(v, str))
     assert error and "UTF-8" in error.upper()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink"])
+def test_a_fifo_or_symlink_where_the_mo_source_goes_is_neither_read_nor_followed(translations_copy, ja_po, tmp_path,
+                                                                                 kind):
+    from app.catalogs import CatalogRegistry
+    mo, source = ja_po.with_suffix(".mo"), ja_po.with_suffix(".mo.source")
+    mo.write_bytes(b"an old .mo")
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("not ours")
+    source.unlink(missing_ok=True)
+    os.mkfifo(source) if kind == "fifo" else source.symlink_to(target)
+    registry = CatalogRegistry(translations_copy, ["ja"])
+    registry.state("ja")
+    registry.settle("ja", timeout=10)
+    assert not registry._mo_writers["ja"].is_alive()  # (reading a FIFO would block it for ever)
+    assert source.is_file() and not source.is_symlink() and target.read_text() == "not ours"
+    with open(mo, "rb") as file:
+        assert read_mo(file).get("Skip to main content").string == "本文へスキップ"
