@@ -132,6 +132,19 @@ def _checked_destination(destination: Path, project_root: Path) -> Path:
     return target
 
 
+def _refuse_unusable_catalogs(app: Flask) -> None:
+    """A published catalog the site cannot use would be exported as pages in English: exit 1 instead, with
+    the reason, before anything is written (a server keeps its last good catalog; an export has none)."""
+    registry = app.extensions["catalogs"]
+    for locale in app.config["LOCALES"]:
+        registry.state(locale)
+        registry.settle(locale)
+        error = registry.state(locale).error
+        if error:
+            shown = error.replace(f"{Path(app.config['TRANSLATIONS_DIR']).parent}/", "")
+            raise click.ClickException(f"{shown}\nnothing exported: fix the catalog (`flask --app app i18n check`)")
+
+
 @click.command("export")
 @click.option("--destination", type=click.Path(file_okay=False, path_type=Path),
               help="directory to write (emptied of files not rebuilt, so it must be new, empty or an earlier "
@@ -146,5 +159,6 @@ def export_command(destination: Path | None, base_url: str | None) -> None:
         app.config["BASE_URL"] = base_url.rstrip("/")
     destination = _checked_destination(destination or app.config["PROJECT_ROOT"] / "build",
                                        Path(app.config["PROJECT_ROOT"]))
+    _refuse_unusable_catalogs(app)
     urls = export_site(app, destination)
     click.echo(f"exported {len(urls)} URLs to {destination} for {app.config['BASE_URL']}/")

@@ -240,3 +240,14 @@ def test_a_tilde_destination_is_written_under_home_not_to_a_directory_named_tild
     result = _export_app("http://x.example").test_cli_runner().invoke(args=["export", "--destination", "~/site"])
     assert result.exit_code == 0, result.output
     assert (home / "site" / "ja" / "index.html").is_file() and not (tmp_path / "~").exists()
+
+
+def test_a_catalog_the_site_cannot_use_stops_the_export_before_anything_is_written(translations_copy, ja_po, tmp_path):
+    ja_po.write_bytes(ja_po.read_bytes()[:-200])  # cut mid-entry
+    destination = tmp_path / "build"
+    app = create_app({"TESTING": True, "BASE_URL": "http://x.example", "WRITE_MO_FILES": False,
+                      "TRANSLATIONS_DIR": translations_copy})
+    result = app.test_cli_runner().invoke(args=["export", "--destination", str(destination)])
+    assert result.exit_code == 1, result.output
+    assert "translations/ja/LC_MESSAGES/messages.po" in result.output and "nothing exported" in result.output
+    assert not destination.exists()
