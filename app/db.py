@@ -190,8 +190,22 @@ def _add_columns(connection: sqlite3.Connection) -> None:
     connection.execute("CREATE INDEX IF NOT EXISTS audit_pending ON audit (status) WHERE status = 'pending'")
 
 
+def _refuse_replaced(path: Path) -> None:
+    """DatabaseError when the database, or its WAL or shared-memory file, is no longer a regular file (a
+    symlink put there since start-up, say): sqlite3 would follow it (Python cannot pass SQLITE_OPEN_NOFOLLOW)."""
+    for name in (path.name, path.name + "-wal", path.name + "-shm"):
+        try:
+            info = os.lstat(path.with_name(name))
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            raise DatabaseError(f"{name} is {'a symbolic link' if stat.S_ISLNK(info.st_mode) else 'not a regular file'}"
+                                ": refused")
+
+
 def _open(path: Path) -> sqlite3.Connection:
     # mode=rw: never creates the file (initialize does, with the right mode); autocommit, BEGIN explicitly.
+    _refuse_replaced(path)
     connection = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, timeout=BUSY_TIMEOUT,
                                  isolation_level=None)
     connection.row_factory = sqlite3.Row
@@ -247,8 +261,9 @@ def _close_request_connection(_error=None) -> None:
         connection.close()
 
 
-def _database_unavailable(error: sqlite3.OperationalError):
+def _database_unavailable(error: sqlite3.OperationalError | DatabaseError):
     log.error("editor database: %s", error)
+    g.user = None  # nobody is signed in on this page: the database that would say who cannot be read
     return render_template("editor/broken.html", error="The editor's database is busy or unavailable. "
                            "Try again in a moment."), 503
 
@@ -259,3 +274,4 @@ def init_app(app: Flask) -> None:
     initialize(app.config["EDITOR_DB"])
     app.teardown_appcontext(_close_request_connection)
     app.register_error_handler(sqlite3.OperationalError, _database_unavailable)
+    app.register_error_handler(DatabaseError, _database_unavailable)

@@ -153,3 +153,26 @@ def test_a_second_connection_sees_what_the_first_wrote(tmp_path):
         first.execute("INSERT INTO signouts (name, at) VALUES ('alice', 1.0)")
     with connect(path) as second:  # the schema runs again: IF NOT EXISTS keeps the rows
         assert second.execute("SELECT count(*) FROM signouts").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("replaced", ["editor.sqlite3", "editor.sqlite3-wal"])
+@pytest.mark.parametrize("target_kind", ["database", "text"])
+def test_a_database_file_replaced_by_a_symlink_while_running_is_a_503_and_the_target_untouched(
+        editor_app, tmp_path, replaced, target_kind):
+    path = Path(editor_app.config["EDITOR_DB"])
+    client = editor_app.test_client()
+    assert sign_in(client, "alice").status_code == 302
+    target = tmp_path / "elsewhere"
+    if target_kind == "database":
+        Accounts(target).add("mallory", PASSWORD, "translator", ["ja"])
+    else:
+        target.write_text("not yours\n")
+    before = target.read_bytes()
+    with db.opened(path):  # (a WAL file exists while a connection is open)
+        pass
+    path.with_name(replaced).unlink(missing_ok=True)
+    path.with_name(replaced).symlink_to(target)
+    for response in (client.get("/ja/translations/edit/"), sign_in(editor_app.test_client(), "alice", "wrong")):
+        assert response.status_code == 503, response.text[:300]
+        assert "unavailable" in response.text
+    assert target.read_bytes() == before
