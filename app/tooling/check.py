@@ -40,6 +40,7 @@ from app.tooling.check_cache import CheckCache, JudgeOptions, judge_whole
 from app.tooling.compile import mo_bytes
 from app.tooling.findings import ERROR, WARNING, Finding, shorten
 from app.tooling.glossary import GLOSSARY, Glossary, project_glossary
+from app.tooling.helper_process import start_tokenizer
 from app.tooling.pofile import UNREADABLE, CatalogError, gc_paused, messages, parse_po, read_po_bytes, read_po_file
 from app.tooling.project_files import ProjectPaths, outside_problem, shown_path  # noqa: F401 (re-exported)
 from app.tooling.stats import CatalogStats, catalog_stats
@@ -190,6 +191,8 @@ def _check_po(po_path: Path, shown: str, result: CheckResult, *, source_locale: 
     judged = None
     try:
         data = read_po_bytes(po_path)
+        if b"<" in data or b"&" in data:  # markup to tokenize: justhtml is imported on the other core meanwhile
+            start_tokenizer()
         if cache is not None and place:  # (the project's catalogs: their place says their locale)
             judged = cache.judged(po_path, data, options)
         pofile = judged.pofile if judged is not None else parse_po(data, po_path)

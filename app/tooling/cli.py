@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from . import helper_process
 from .findings import Finding
 from .pofile import CatalogError
 
@@ -70,8 +71,10 @@ def main():
 def run(prog_name: str | None = None) -> None:
     """The command line's entry (`python -m app.tooling`, `site-i18n`): main(), then the process ends with
     its exit status at once, output flushed, without freeing what the command built one object at a time
-    (a 160,000-entry catalog's objects took ~1 s to free), as msgfmt ends."""
+    (a 160,000-entry catalog's objects took ~1 s to free), as msgfmt ends. Its work may use a second core
+    (helper_process: this process is single-threaded, so forking is safe)."""
     gc.disable()  # for the whole process (main() then leaves it off)
+    helper_process.enable()
     try:
         main(prog_name=prog_name)
         status = 0

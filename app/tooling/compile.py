@@ -17,7 +17,8 @@ from babel.messages.catalog import Catalog
 
 from .checks import check_catalog
 from .files import write_atomically
-from .findings import ERROR
+from .findings import ERROR, Finding
+from .helper_process import in_child
 from .pofile import CatalogError, gc_paused, messages, read_po_file
 
 
@@ -37,6 +38,9 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 
 MO_MAGIC = 0x950412DE
+# Entries from which compile judges a catalog in a child process while it builds the bytes: below, the
+# fork costs about what it saves.
+JUDGED_APART_FROM = 2_000
 
 
 def mo_bytes(catalog: Catalog, header: str | None = None, *, charset: str | None = None,
@@ -390,11 +394,26 @@ def compile_catalog(po_path: Path, mo_path: Path, *, html: bool = True, hash_tab
     """
     with gc_paused():
         pofile = read_po_file(Path(po_path))
-        # (markup outside the site's pages is only ever a warning: not judged, no HTML tokenizer imported)
-        findings = pofile.findings + check_catalog(pofile.catalog, po_path, pofile=pofile, newstyle=html,
-                                                   markup_warnings=False)
-    errors = [f for f in findings if f.severity == ERROR]
-    if errors:
-        raise CatalogError(errors)
-    write_atomically(Path(mo_path), pofile_mo_bytes(pofile, hash_table=hash_table))
+
+        def errors() -> list[Finding]:
+            # (markup outside the site's pages is only ever a warning: not judged, no HTML tokenizer imported)
+            findings = pofile.findings + check_catalog(pofile.catalog, po_path, pofile=pofile, newstyle=html,
+                                                       markup_warnings=False)
+            return [f for f in findings if f.severity == ERROR]
+
+        if len(pofile.catalog) < JUDGED_APART_FROM:
+            refused = errors()
+            data = b"" if refused else pofile_mo_bytes(pofile, hash_table=hash_table)
+        else:  # judged on the other core while the bytes are built (helper_process)
+            judged = in_child(errors)
+            try:
+                data = pofile_mo_bytes(pofile, hash_table=hash_table)
+            except Exception:
+                if not judged():  # a catalog's errors are the answer, as when its bytes are never built
+                    raise
+                data = b""
+            refused = judged()
+    if refused:
+        raise CatalogError(refused)
+    write_atomically(Path(mo_path), data)
     return pofile.catalog

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from .helper_process import tokenize
 from .pofile import gc_paused
 
 # The elements of the HTML standard (WHATWG index of elements, plus obsolete ones browsers still build):
@@ -56,10 +57,8 @@ def _tokenized(text: str) -> tuple[tuple, bool]:
     """The tokenizer's events for `text`, and whether `text` ends in plain text (see _SENTINEL).
     The cyclic GC is paused: on a 1 MB string its passes over the growing event list made the time grow
     faster than the input (bench/markup_speed.py)."""
-    from justhtml import stream  # here, not at the top: ~85 ms of import a catalog without HTML never needs
-
-    with gc_paused():
-        events = tuple(stream(f"{text}<{_SENTINEL}>"))
+    with gc_paused():  # (justhtml is imported on first use: ~75 ms a catalog without HTML never needs)
+        events = tokenize(f"{text}<{_SENTINEL}>")
     if events and events[-1] == ("start", (_SENTINEL, {})):
         return events[:-1], True
     return events, False

@@ -363,3 +363,17 @@ def test_text_in_euc_tw_which_python_cannot_read_is_never_passed_unverified(tmp_
     path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=EUC-TW\\n"\n\nmsgid "a"\nmsgstr "b"\n',
                     encoding="utf-8")
     assert [f for f in read_po_file(path).findings if f.code == "encoding"] == []
+
+
+def test_each_message_has_the_fields_babel_gives_a_message_and_none_shares_a_list():
+    """_build_catalog builds each Message's fields in one dict: exactly Message.__init__'s (a Babel that adds
+    a field makes this fail), none of them shared between two messages."""
+    from babel.messages.catalog import Message
+
+    catalog = parse_po(b'msgid "a"\nmsgstr "x"\n\n#, python-format\nmsgid "b %s"\nmsgstr "y %s"\n', Path("t.po")).catalog
+    first, second = messages(catalog)
+    assert vars(first).keys() == vars(second).keys() == vars(Message("-")).keys()
+    assert first.flags == set() and second.flags == {"python-format"} and first.python_format is False
+    shared = [name for name, value in vars(first).items()
+              if isinstance(value, (list, set, dict)) and value is getattr(second, name)]
+    assert shared == []
