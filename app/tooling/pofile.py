@@ -75,15 +75,17 @@ _TOKEN_RE = re.compile(r'(?P<ws>[ \t\r\f\v]+)|(?P<str>"(?:[^"\\]|\\.)*(?:"|\\?$)
 # comment, the next msgid or msgctxt, the end). Its tokens are the ones the line-by-line path would feed,
 # and in those states none of them can be an error but what string_value reports, so Parser.block does what
 # those tokens do, in one step (tests/tooling/test_pofile.py compares both paths on mutated catalogs).
-_BLOCK_INSIDE = r'[^"\\\n\x00\x04]*(?:\\.[^"\\\n\x00\x04]*)*'  # (a loop unrolled: no alternation)
-_BLOCK_STRING = rf'"{_BLOCK_INSIDE}"[ \t\r]*\n'
+# Its repeats are possessive (*+): each stops at a character the part after it must begin with, so giving
+# one back can never make a match, and the engine keeps no state to give it back (a third faster).
+_BLOCK_INSIDE = r'[^"\\\n\x00\x04]*+(?:\\.[^"\\\n\x00\x04]*+)*+'  # (a loop unrolled: no alternation)
+_BLOCK_STRING = rf'"{_BLOCK_INSIDE}"[ \t\r]*+\n'
 # A keyword's strings as two groups: the inside of the first one (most often the only one: no findall then),
 # and the lines of the others
-_BLOCK_STRINGS = rf'"({_BLOCK_INSIDE})"[ \t\r]*\n((?:[ \t]*{_BLOCK_STRING})*)'
-_BLOCK_RE = re.compile(r'((?:[ \t\r\f\v]*\n)*)((?:#(?![~|])[^\n]*\n)*)'
-                       rf'(?:[ \t]*msgctxt[ \t]*{_BLOCK_STRINGS})?'
-                       rf'[ \t]*msgid[ \t]*{_BLOCK_STRINGS}'
-                       rf'[ \t]*msgstr[ \t]*{_BLOCK_STRINGS}'
+_BLOCK_STRINGS = rf'"({_BLOCK_INSIDE})"[ \t\r]*+\n((?:[ \t]*+{_BLOCK_STRING})*+)'
+_BLOCK_RE = re.compile(r'((?:[ \t\r\f\v]*+\n)*+)((?:#(?![~|])[^\n]*+\n)*+)'
+                       rf'(?:[ \t]*+msgctxt[ \t]*+{_BLOCK_STRINGS})?'
+                       rf'[ \t]*+msgid[ \t]*+{_BLOCK_STRINGS}'
+                       rf'[ \t]*+msgstr[ \t]*+{_BLOCK_STRINGS}'
                        r'(?=[ \t\r\f\v\n]*(?:\Z|#(?![~|])|msg(?:id|ctxt)[ \t"]))')
 _BLOCK_STRING_RE = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
 _ESCAPE_RE = re.compile(r'\\(?:([ntbrfva\\"])|([0-7]{1,3})|x([0-9a-fA-F]+)|(.|$))')
