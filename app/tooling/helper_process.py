@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 from collections.abc import Callable
 from functools import cache
 from typing import BinaryIO, TypeVar
@@ -33,11 +34,12 @@ _requests = 0
 
 
 def enable() -> None:
-    """Let this process fork helpers: where it can and has a second CPU to run them on, unless
-    SITE_I18N_ONE_PROCESS is set (to keep every step in one process: a profile, a debugger)."""
+    """Let this process fork helpers: on Linux (macOS's system libraries are not safe to use in a child
+    forked without exec) with a second CPU to run them on, unless SITE_I18N_ONE_PROCESS is set (to keep
+    every step in one process: a profiler, a debugger)."""
     global _enabled
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    _enabled = hasattr(os, "fork") and cpus > 1 and not os.environ.get("SITE_I18N_ONE_PROCESS")
+    _enabled = sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1 \
+        and not os.environ.get("SITE_I18N_ONE_PROCESS")
 
 
 def _fork(child: Callable[[], None]) -> int:
