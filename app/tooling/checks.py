@@ -59,12 +59,6 @@ def message_findings(message: Message, path: str, nplurals: int | None = None, l
     HTML, TEXT), or None to leave markup unjudged (`catalog_rules`).
     """
     msgid, string = message.id, message.string
-    if type(msgid) is str and type(string) is str and not message.flags and markup != PAGE \
-            and "<" not in msgid and "<" not in string and (not newstyle or "%" not in msgid + string) \
-            and not (msgid[:1].isspace() or msgid[-1:].isspace() or string[:1].isspace() or string[-1:].isspace()):
-        # Most entries: a singular one with no flag (no format to check), no "<" (markup_problem has nothing
-        # to read outside a PAGE catalog), no "%" where newstyle gettext formats it, no space at either end.
-        return []
     ids = (msgid,) if isinstance(msgid, str) else tuple(msgid)
     strings = (string,) if isinstance(string, str) else tuple(string or ())
     line, key = line or message.lineno or 0, ids[0]
@@ -368,10 +362,17 @@ def entry_findings(rules: EntryRules, message: Message) -> list[Finding]:
     """Every finding `check` makes about one entry of a catalog judged by `rules`: its state (when the rules
     count it), and for a translated non-fuzzy entry its quality (placeholders, markup, whitespace, plural
     forms) and glossary terms. `check` runs it on every entry; the editor on the entry as it would be saved."""
+    msgid, string = message.id, message.string
+    if type(string) is str and string and not message.flags and type(msgid) is str and rules.markup != PAGE \
+            and "<" not in msgid and "<" not in string and (not rules.newstyle or "%" not in msgid + string) \
+            and not (msgid[:1].isspace() or msgid[-1:].isspace() or string[:1].isspace() or string[-1:].isspace()):
+        # Most entries, said before anything is built: translated, singular, with no flag (not fuzzy, no format
+        # to check), no "<" (markup_problem has nothing to read outside a PAGE catalog), no "%" where newstyle
+        # gettext formats it, no space at either end. Only the glossary can find something there.
+        return [] if rules.glossary is None else term_findings(message, rules.path, rules.glossary, rules.locale)
     findings = []
     if rules.state_severity is not None:
         findings += state_findings(message, rules.path, rules.source, rules.state_severity)
-    string = message.string
     # msgfmt -c checks an entry whose first form is translated; the others it calls untranslated
     if not (string if string is None or isinstance(string, str) else string[0]) or "fuzzy" in message.flags:
         return findings
