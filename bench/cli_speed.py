@@ -10,7 +10,9 @@ per round, so machine noise hits all of them alike), medians of --repeat:
 - `msgfmt -c -o /dev/null FILE` against `python -m app.tooling check FILE`;
 - `msgfmt -o FILE.mo FILE` against `python -m app.tooling compile FILE -o FILE.mo` (the same bytes: the
   script stops if they differ);
-- start-up alone: `python -c pass`, and `python -m app.tooling --help` (click and the CLI module).
+- start-up alone: `python -c pass`, and `python -m app.tooling --help` (click and the CLI module);
+- `check` and `compile` again with SITE_I18N_ONE_PROCESS=1: what the second core (app/tooling/helper_process.py:
+  the HTML tokenizer imported in a helper, compile's verdict in a child) saves.
 
 Targets (issue 17): check and compile <= 3x msgfmt from 20k to 160k entries, <= 0.15 s on the 1 KB catalog.
 
@@ -48,6 +50,8 @@ HEADER = ('msgid ""\nmsgstr ""\n"Project-Id-Version: bench\\n"\n"Language: ja\\n
           '"Plural-Forms: nplurals=1; plural=0;\\n"\n\n')
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 ENV["LC_ALL"] = "C.UTF-8"
+ENV.pop("SITE_I18N_ONE_PROCESS", None)
+ONE_PROCESS_ENV = {**ENV, "SITE_I18N_ONE_PROCESS": "1"}
 
 
 def _quote(text: str) -> str:
@@ -121,9 +125,9 @@ def generate(entries: list, count: int | None, path: Path, max_bytes: int | None
     return written
 
 
-def run(command: list[str]) -> float:
+def run(command: list[str], env: dict[str, str] = ENV) -> float:
     start = time.perf_counter()
-    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, cwd=ROOT)
+    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} exited {result.returncode}: {result.stderr.decode()[-2000:]}")
@@ -163,24 +167,28 @@ def main() -> None:
         return
 
     tool = [str(PYTHON), "-m", "app.tooling"]
-    commands: dict[str, list[str]] = {
-        "python -c pass": [str(PYTHON), "-c", "pass"],
-        "python -m app.tooling --help": [*tool, "--help"],
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "python -c pass": ([str(PYTHON), "-c", "pass"], ENV),
+        "python -m app.tooling --help": ([*tool, "--help"], ENV),
     }
     for label, po in catalogs.items():
-        commands[f"{label} msgfmt -c"] = [msgfmt, "-c", "-o", "/dev/null", str(po)]
-        commands[f"{label} check"] = [*tool, "check", str(po)]
-        commands[f"{label} msgfmt -o"] = [msgfmt, "-o", str(po.with_suffix(".msgfmt.mo")), str(po)]
-        commands[f"{label} compile"] = [*tool, "compile", str(po), "-o", str(po.with_suffix(".mo"))]
-    for command in commands.values():  # warm-up: bytecode caches written, files in the page cache
-        run(command)
+        check = [*tool, "check", str(po)]
+        compile_ = [*tool, "compile", str(po), "-o", str(po.with_suffix(".mo"))]
+        commands[f"{label} msgfmt -c"] = ([msgfmt, "-c", "-o", "/dev/null", str(po)], ENV)
+        commands[f"{label} check"] = (check, ENV)
+        commands[f"{label} check, one process"] = (check, ONE_PROCESS_ENV)
+        commands[f"{label} msgfmt -o"] = ([msgfmt, "-o", str(po.with_suffix(".msgfmt.mo")), str(po)], ENV)
+        commands[f"{label} compile"] = (compile_, ENV)
+        commands[f"{label} compile, one process"] = (compile_, ONE_PROCESS_ENV)
+    for command, env in commands.values():  # warm-up: bytecode caches written, files in the page cache
+        run(command, env)
     for po in catalogs.values():
         if po.with_suffix(".mo").read_bytes() != po.with_suffix(".msgfmt.mo").read_bytes():
             raise SystemExit(f"{po.name}: compile and msgfmt -o wrote different bytes")
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(args.repeat):
-        for name, command in commands.items():
-            times[name].append(run(command))
+        for name, (command, env) in commands.items():
+            times[name].append(run(command, env))
     median = {name: statistics.median(values) for name, values in times.items()}
 
     print(f"whole processes, {args.repeat} interleaved rounds, medians (wall s); {os.cpu_count()} CPUs, "
@@ -195,6 +203,9 @@ def main() -> None:
         msgfmt_c, msgfmt_o = median[f"{label} msgfmt -c"], median[f"{label} msgfmt -o"]
         print(f"{label:>8} {counts[label]:8,} {po.stat().st_size / 1e6:6.2f} {msgfmt_c:9.3f} {check:7.3f} "
               f"{check / msgfmt_c:6.2f}  {msgfmt_o:9.3f} {compiled:7.3f} {compiled / msgfmt_o:6.2f}")
+        alone_check, alone_compile = median[f"{label} check, one process"], median[f"{label} compile, one process"]
+        print(f"{'':>8} one process (SITE_I18N_ONE_PROCESS=1): check {alone_check:.3f} s ({alone_check / msgfmt_c:.2f}), "
+              f"compile {alone_compile:.3f} s ({alone_compile / msgfmt_o:.2f})")
         if label == "1 KB":
             verdicts.append(f"1 KB: check {check:.3f} s, compile {compiled:.3f} s; target <= 0.15 s: "
                             f"{'met' if max(check, compiled) <= 0.15 else 'NOT met'}")
