@@ -82,8 +82,10 @@ def run(prog_name: str | None = None) -> None:
         status = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         if isinstance(done.code, str):
             print(done.code, file=sys.stderr)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    helper_process.finish()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:  # (None: the command was started with that stream closed)
+            stream.flush()
     os._exit(status)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -59,6 +60,32 @@ def _fork(child: Callable[[], None]) -> int:
     return pid
 
 
+def _pipe() -> tuple[int, int]:
+    """os.pipe(), its ends above the standard streams: where one of those was closed when the command
+    started, os.pipe() would reuse its number, and the child's dup2 of /dev/null onto it would cut the pipe."""
+    import fcntl  # (POSIX: only where enable() let the process fork)
+
+    ends = os.pipe()
+    if min(ends) > 2:
+        return ends
+    moved = tuple(fcntl.fcntl(end, fcntl.F_DUPFD_CLOEXEC, 3) for end in ends)
+    for end in ends:
+        os.close(end)
+    return moved[0], moved[1]
+
+
+def finish() -> None:
+    """At the end of the command: a tokenizer child still importing justhtml (no text needed it after all:
+    an unreadable catalog, a "<" only in comments) is stopped at once, not left to finish on its own."""
+    global _tokenizer
+    if _tokenizer is not None:
+        try:
+            os.kill(_tokenizer[0], signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        _tokenizer = None
+
+
 def _tokenized_here(source: str) -> tuple:
     from justhtml import stream  # ~75 ms of import: only where a catalog needs it
 
@@ -86,8 +113,8 @@ def start_tokenizer() -> None:
     global _tokenizer
     if not _enabled or _tokenizer is not None or _requests >= MAX_REQUESTS:
         return
-    requests_read, requests_write = os.pipe()
-    answers_read, answers_write = os.pipe()
+    requests_read, requests_write = _pipe()
+    answers_read, answers_write = _pipe()
 
     def child() -> None:  # pragma: no cover (runs in the child)
         os.close(requests_write)
@@ -138,7 +165,7 @@ def in_child(work: Callable[[], T]) -> Callable[[], T]:
     result (which must pickle), once. Without a child, or if the child fails, `work` runs in this process."""
     if not _enabled:
         return cache(work)
-    read_end, write_end = os.pipe()
+    read_end, write_end = _pipe()
 
     def child() -> None:  # pragma: no cover (runs in the child)
         os.close(read_end)

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from app.tooling import helper_process
-from tests.tooling.test_compile import write_po
+from tests.tooling.test_compile import msgfmt, write_po
 from tests.tooling.test_tooling_cli import ENV
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux alone")
@@ -137,3 +137,24 @@ def test_enabled_with_a_second_cpu_unless_told_to_keep_to_one_process(monkeypatc
     monkeypatch.setattr(helper_process, "_enabled", None)
     helper_process.enable()
     assert helper_process._enabled is enabled
+
+
+def test_a_child_works_when_the_command_started_with_standard_streams_closed(tmp_path):
+    """With stdin and stderr closed, os.pipe() hands out their numbers: the pipe must survive the child's
+    /dev/null on its standard streams (found by a hostile try: compile wrote no .mo and said "Aborted!")."""
+    entries = "".join(f'msgid "Entry {n}"\nmsgstr "項目 {n}"\n\n' for n in range(helper_process_threshold()))
+    po, mo = write_po(tmp_path / "ja.po", entries), tmp_path / "ja.mo"
+    env = {k: v for k, v in ENV.items() if k != "SITE_I18N_ONE_PROCESS"}
+    result = subprocess.run(["sh", "-c", f'"{sys.executable}" -m app.tooling compile "{po}" -o "{mo}" <&- 2>&-'],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0 and "2000 translated" in result.stdout
+    assert mo.read_bytes() == msgfmt(po)
+
+
+def test_finish_stops_a_tokenizer_child_that_was_never_asked_anything(enabled):
+    helper_process.start_tokenizer()
+    pid = helper_process._tokenizer[0]
+    helper_process.finish()
+    assert helper_process._tokenizer is None
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
