@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 
@@ -401,18 +402,14 @@ def compile_catalog(po_path: Path, mo_path: Path, *, html: bool = True, hash_tab
                                                        markup_warnings=False)
             return [f for f in findings if f.severity == ERROR]
 
-        if len(pofile.catalog) < JUDGED_APART_FROM:
-            refused = errors()
-            data = b"" if refused else pofile_mo_bytes(pofile, hash_table=hash_table)
-        else:  # judged on the other core while the bytes are built (helper_process)
-            judged = in_child(errors)
-            try:
-                data = pofile_mo_bytes(pofile, hash_table=hash_table)
-            except Exception:
-                if not judged():  # a catalog's errors are the answer, as when its bytes are never built
-                    raise
-                data = b""
-            refused = judged()
+        # a large catalog is judged on the other core while its bytes are built (helper_process)
+        judged = in_child(errors) if len(pofile.catalog) >= JUDGED_APART_FROM else cache(errors)
+        try:
+            data = pofile_mo_bytes(pofile, hash_table=hash_table)
+        except Exception:
+            if not judged():  # a catalog's errors are the answer, where its bytes cannot be built
+                raise
+        refused = judged()
     if refused:
         raise CatalogError(refused)
     write_atomically(Path(mo_path), data)
