@@ -259,6 +259,18 @@ def _html_entry_problem(msgid: str, msgstr: str) -> str | None:
     return None
 
 
+def _shown_bidi_problem(msgid: str, msgstr: str) -> str | None:
+    """bidi_problem of `msgstr` as written and, where it holds a character reference (`&#x202E;`), as the
+    page shows it: its text decoded by the tokenizer, and each attribute value apart."""
+    problem = bidi_problem(msgid, msgstr)
+    if problem is None and "&" in msgstr:
+        events = _events(msgstr)
+        shown = ["".join(data for kind, data in events if kind == "text"),
+                 *(value for kind, data in events if kind == "start" for value in data[1].values() if value)]
+        problem = next((found for piece in shown if (found := bidi_problem(msgid, piece))), None)
+    return problem
+
+
 @lru_cache(maxsize=1 << 18)  # check and the site's verdict ask it of the same entries: see verdict.refusal
 def translation_markup_problem(ids: tuple[str, ...], strings: tuple[str, ...], *, catalog: str) -> str | None:
     """Why one translated form of an entry (msgid, plural msgid) may not be shown: its markup, or in a PAGE
@@ -268,7 +280,7 @@ def translation_markup_problem(ids: tuple[str, ...], strings: tuple[str, ...], *
             continue
         source = ids[1] if index and len(ids) > 1 else ids[0]
         problem = markup_problem(source, form, catalog=catalog) or (
-            bidi_problem(source, form) if catalog == PAGE else None)
+            _shown_bidi_problem(source, form) if catalog == PAGE else None)
         if problem:
             return f"{f'msgstr[{index}]' if len(ids) > 1 else 'msgstr'} {problem}"
     return None

@@ -174,6 +174,16 @@ def test_bidi_controls_must_close_and_never_override(msgstr, refused):
     assert (bidi_problem("Language", msgstr) is not None) is refused
 
 
+@pytest.mark.parametrize(("msgstr", "refused"), [
+    ("ホーム&#x202E;", True), ("言語&#8238;", True), ("2018年7月&#x202e;、", True), ("<em>協定&#x202E;</em>校", True),
+    ("&#x2067;لغة", True), ("&#x2067;لغة&#x2069;", False), ("&#x202B;لغة&#x202C;", False), ("A &amp; B", False),
+])
+def test_bidi_controls_written_as_character_references_are_judged_as_shown(msgstr, refused):
+    """The page decodes `&#x202E;` into U+202E: it is refused as the raw character is (found by a hostile try)."""
+    msgid = "<em>Partner</em> schools" if "<em>" in msgstr else "Home"
+    assert (translation_markup_problem((msgid,), (msgstr,), catalog=PAGE) is not None) is refused
+
+
 def test_one_verdict_for_a_message():
     message = Message("Language", '言語" hidden x="', context="landmark")
     assert Entry.of(message).refusal.code == "unsafe-markup"
