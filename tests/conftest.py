@@ -20,6 +20,7 @@ os.environ.setdefault("SITE_WRITE_MO_DELAY", "0")  # a .mo is written at once af
 from app import create_app
 from app.accounts import Accounts
 from app.config import PROJECT_ROOT
+from tests.helpers import CATALOG_SIDE_FILES
 
 BASE_URL = "https://intl.example.ac.jp"
 
@@ -42,7 +43,7 @@ def runner(app):
 @pytest.fixture
 def translations_copy(tmp_path) -> Path:
     target = tmp_path / "translations"
-    shutil.copytree(PROJECT_ROOT / "translations", target, ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copytree(PROJECT_ROOT / "translations", target, ignore=CATALOG_SIDE_FILES)
     return target
 
 

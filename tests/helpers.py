@@ -14,6 +14,11 @@ from pathlib import Path
 
 from app.config import PROJECT_ROOT
 
+# What a copy of translations/ leaves out: the .mo files and their source digests the site rebuilds, and the
+# temporary files of an atomic write another test's app may be making in the checkout's translations/ at
+# that instant (copytree would fail on one that is renamed away while it copies).
+CATALOG_SIDE_FILES = shutil.ignore_patterns("*.mo", "*.mo.source", ".*.tmp", "__pycache__")
+
 # The source text as supplied, kept in the repo so the word-for-word test runs on any clone.
 DIRECTOR_MESSAGE = PROJECT_ROOT / "content" / "director-message.en.txt"
 
@@ -100,7 +105,7 @@ def file_server(directory: Path, port: int):
 def unreviewed_translations(destination: Path) -> Path:
     """A copy of the project's translations/ (no .mo) where ja is published without review, for a server
     started from the environment: a translator's save is written at once, not a suggestion."""
-    shutil.copytree(PROJECT_ROOT / "translations", destination, ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copytree(PROJECT_ROOT / "translations", destination, ignore=CATALOG_SIDE_FILES)
     toml = destination / "locales.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("without_review = []", 'without_review = ["ja"]'),
                     encoding="utf-8")

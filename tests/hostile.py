@@ -14,6 +14,7 @@ from pathlib import Path
 from babel.messages.catalog import Message
 
 from app.config import PROJECT_ROOT
+from tests.helpers import CATALOG_SIDE_FILES
 from app.tooling.markup import plain_text
 from app.tooling.pofile import po_bytes, read_po_file
 
@@ -89,7 +90,7 @@ def hostile_project(root: Path) -> tuple[Path, Path]:
     msgstr in the Japanese catalog. Returns the directories for TEMPLATES_DIR and TRANSLATIONS_DIR."""
     templates, translations = root / "templates", root / "translations"
     shutil.copytree(PROJECT_ROOT / "templates", templates)
-    shutil.copytree(PROJECT_ROOT / "translations", translations, ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copytree(PROJECT_ROOT / "translations", translations, ignore=CATALOG_SIDE_FILES)
     home = templates / "home.html"
     extra = "".join(f"<p>{{% trans %}}{link}{{% endtrans %}}</p>\n" for link in [*LINKS, NESTED_LINK])
     label = f"{{{{ pgettext({LINKS_LABEL[0]!r}, {LINKS_LABEL[1]!r})|plain }}}}"

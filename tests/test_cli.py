@@ -13,7 +13,7 @@ import pytest
 
 from app import create_app
 from app.config import PROJECT_ROOT
-from tests.helpers import git
+from tests.helpers import CATALOG_SIDE_FILES, git
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "templates"
 JA_PO = """\
@@ -300,7 +300,7 @@ def site_copy(tmp_path) -> Path:
     """This project's own files (what `make` and `flask --app app` use) in tmp_path, with no .mo files."""
     root = tmp_path / "site"
     for name in ("app", "templates", "translations", "static"):
-        shutil.copytree(PROJECT_ROOT / name, root / name, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+        shutil.copytree(PROJECT_ROOT / name, root / name, ignore=CATALOG_SIDE_FILES)
     for name in ("babel.cfg", "Makefile", "pyproject.toml"):
         shutil.copy(PROJECT_ROOT / name, root / name)
     return root

@@ -16,6 +16,7 @@ import pytest
 
 from app import create_app
 from app.config import PROJECT_ROOT
+from tests.helpers import CATALOG_SIDE_FILES
 
 PLURAL_TEMPLATE = PROJECT_ROOT / "tests" / "fixtures" / "templates" / "plural" / "partner_count.html"
 EMPTY_FORM = 'msgid "One partner."\nmsgid_plural "%(count)s partners."\nmsgstr[0] ""\n'
@@ -26,7 +27,7 @@ def project(tmp_path) -> Path:
     """The real site's templates and catalogs, with the plural string included in the office page."""
     root = tmp_path / "project"
     shutil.copytree(PROJECT_ROOT / "templates", root / "templates")
-    shutil.copytree(PROJECT_ROOT / "translations", root / "translations", ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copytree(PROJECT_ROOT / "translations", root / "translations", ignore=CATALOG_SIDE_FILES)
     shutil.copy(PROJECT_ROOT / "babel.cfg", root / "babel.cfg")
     shutil.copytree(PROJECT_ROOT / "app", root / "app", ignore=shutil.ignore_patterns("__pycache__"))  # its msgids
     shutil.copy(PLURAL_TEMPLATE, root / "templates" / PLURAL_TEMPLATE.name)
